@@ -1,0 +1,15 @@
+"""Production: everything from the environment; secrets have no default."""
+
+from .base import *  # noqa: F401,F403
+from .base import env_bool, env_int, env_str
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True

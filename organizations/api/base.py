@@ -1,0 +1,31 @@
+"""Base API classes: the scoped queryset and scoped related fields, defined once."""
+
+from rest_framework import serializers, viewsets
+
+
+class ScopedViewSetMixin:
+    """``queryset`` names the model; every request sees ``model.objects.visible_to(user)``."""
+
+    select_related: tuple[str, ...] = ()
+    permission_resource: str | None = None
+
+    def get_queryset(self):
+        queryset = self.queryset.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.order_by(*(self.queryset.query.order_by or self.queryset.model._meta.ordering or ["pk"]))
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id that must be inside the caller's scope: a foreign id is a 400 ("does not exist")."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return queryset.visible_to(request.user)

@@ -1,0 +1,19 @@
+from .permissions import can
+from .scoping import grants_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    grants = grants_for(user)
+    return {
+        "nav_roles": sorted({str(label) for label in _role_labels(grants)}),
+        "nav_can_import": can(user, "organization", "import"),
+    }
+
+
+def _role_labels(grants):
+    from .roles import Role
+
+    return [Role(role).label for role in grants.roles()]

@@ -1,0 +1,71 @@
+"""Which role may do what: the one table of write permissions.
+
+``visible_to`` decides what a user may *see*; this table decides what they may *change*,
+and only inside the part of their scope granted by a role listed here. A resource or
+action missing from the table is refused (fail closed).
+"""
+
+from __future__ import annotations
+
+from .roles import Role
+
+R = Role
+
+WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
+    "division": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+        "change": frozenset({R.COUNTY_ADMIN}),
+        "import": frozenset({R.COUNTY_ADMIN}),
+    },
+    "organization": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "delete": frozenset({R.COUNTY_ADMIN}),
+        "import": frozenset({R.COUNTY_ADMIN}),
+    },
+    "policy": {
+        "change": frozenset({R.COUNTY_ADMIN}),
+    },
+    "role_assignment": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+        "delete": frozenset({R.COUNTY_ADMIN}),
+    },
+    "object_assignment": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+        "delete": frozenset({R.COUNTY_ADMIN}),
+    },
+    "export": {
+        "run": frozenset(Role.values),
+    },
+}
+
+
+def roles_allowed(resource: str, action: str) -> frozenset[str]:
+    return WRITE_RULES.get(resource, {}).get(action, frozenset())
+
+
+def can(user, resource: str, action: str, obj=None) -> bool:
+    """May ``user`` perform ``action`` on ``resource`` (on ``obj``, when given)?
+
+    With an object, the user must hold an allowed role whose grant covers that object:
+    checked through ``visible_to(user, roles=...)``, the same mechanism that scopes reads.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    allowed = roles_allowed(resource, action)
+    if not allowed:
+        return False
+    from .scoping import grants_for
+
+    if obj is None:
+        return bool(grants_for(user).roles() & allowed)
+    return type(obj).objects.visible_to(user, roles=allowed).filter(pk=obj.pk).exists()
+
+
+def writable(queryset, user, resource: str, action: str):
+    """The rows of ``queryset`` the user may change: used for form choices and bulk checks."""
+    if user.is_superuser:
+        return queryset.visible_to(user)
+    return queryset.visible_to(user, roles=roles_allowed(resource, action))

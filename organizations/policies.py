@@ -1,0 +1,217 @@
+"""The policy registry: every number of DOMAIN.md as a setting with its seed default.
+
+A value set on a division applies to its whole subtree; the nearest ancestor's value
+wins. A computed result stores ``EffectivePolicy.snapshot()`` so it keeps the rule
+that made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .roles import LEVEL_ORDER
+
+
+@dataclass(frozen=True)
+class PolicyDefinition:
+    key: str
+    label: Any
+    kind: str  # "int", "percent", "bool", "bands", "grade_stars"
+    default: Any
+    help_text: Any = ""
+    minimum: int | None = None
+    maximum: int | None = None
+    group: Any = ""
+
+    def clean(self, raw: Any) -> Any:
+        """Validate and normalise a submitted value; raise ValidationError with a clear message."""
+        if self.kind == "int":
+            try:
+                value = int(str(raw).strip())
+            except (TypeError, ValueError) as exc:
+                raise ValidationError(_("%(label)s must be a whole number.") % {"label": self.label}) from exc
+            self._check_range(value)
+            return value
+        if self.kind == "percent":
+            try:
+                value = Decimal(str(raw).strip())
+            except (InvalidOperation, TypeError) as exc:
+                raise ValidationError(_("%(label)s must be a number.") % {"label": self.label}) from exc
+            if not Decimal(0) <= value <= Decimal(100):
+                raise ValidationError(_("%(label)s must be between 0 and 100.") % {"label": self.label})
+            return str(value.quantize(Decimal("0.01")))
+        if self.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        if self.kind == "bands":
+            return _clean_bands(self, raw)
+        if self.kind == "grade_stars":
+            return _clean_grade_stars(self, raw)
+        raise ValidationError(f"Unknown policy kind {self.kind}")
+
+    def _check_range(self, value: int) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationError(_("%(label)s must be at least %(min)s.") % {"label": self.label, "min": self.minimum})
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationError(_("%(label)s must be at most %(max)s.") % {"label": self.label, "max": self.maximum})
+
+
+def _clean_bands(definition: PolicyDefinition, raw: Any) -> list[dict]:
+    if not isinstance(raw, list) or not raw:
+        raise ValidationError(_("%(label)s needs at least one band.") % {"label": definition.label})
+    bands = []
+    previous = -1
+    for band in raw:
+        try:
+            up_to = None if band.get("up_to") in (None, "") else int(band["up_to"])
+            amount = int(band["amount"])
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ValidationError(_("Each band needs a population limit and an amount in yuan.")) from exc
+        if up_to is not None and up_to <= previous:
+            raise ValidationError(_("Population limits must increase from band to band."))
+        previous = up_to if up_to is not None else previous
+        bands.append({"up_to": up_to, "amount": amount})
+    if bands[-1]["up_to"] is not None:
+        raise ValidationError(_("The last band must have no upper limit."))
+    return bands
+
+
+def _clean_grade_stars(definition: PolicyDefinition, raw: Any) -> dict:
+    if not isinstance(raw, dict):
+        raise ValidationError(_("%(label)s must map each grade to its stars.") % {"label": definition.label})
+    cleaned = {}
+    for grade in ("good", "fairly_good", "average", "poor"):
+        stars = raw.get(grade)
+        if not isinstance(stars, list) or not stars or not all(isinstance(s, int) and 0 <= s <= 5 for s in stars):
+            raise ValidationError(_("Each grade needs a list of star counts between 0 and 5."))
+        cleaned[grade] = sorted(set(stars), reverse=True)
+    return cleaned
+
+
+POLICIES: tuple[PolicyDefinition, ...] = (
+    PolicyDefinition("satisfaction_threshold", _("Satisfaction threshold (%)"), "percent", "80.00",
+                     _("Below this rate the organization is rectified again."), group=_("Acceptance")),
+    PolicyDefinition("satisfaction_counts_basic", _("Count 'basically satisfied' as satisfied"), "bool", True,
+                     group=_("Acceptance")),
+    PolicyDefinition("satisfaction_excludes_abstentions", _("Exclude abstentions from valid ballots"), "bool",
+                     True, group=_("Acceptance")),
+    PolicyDefinition("evaluation_quorum", _("Minimum ballots for an evaluation"), "int", 0, minimum=0,
+                     maximum=10000, group=_("Acceptance")),
+    PolicyDefinition("consolidation_months", _("Consolidation period after close-out (months)"), "int", 12,
+                     minimum=1, maximum=60, group=_("Acceptance")),
+    PolicyDefinition("report_interval_months", _("Progress report every (months)"), "int", 2, minimum=1,
+                     maximum=12, group=_("Reporting")),
+    PolicyDefinition("check_interval_months", _("Check every (months)"), "int", 6, minimum=1, maximum=12,
+                     group=_("Reporting")),
+    PolicyDefinition("report_grace_days", _("Days after a period before a report is late"), "int", 10,
+                     minimum=0, maximum=60, group=_("Reporting")),
+    PolicyDefinition("contact_visits_per_month", _("Contact-leader visits per month"), "int", 3, minimum=0,
+                     maximum=31, group=_("Support")),
+    PolicyDefinition("first_secretary_term_months", _("First secretary term (months)"), "int", 24, minimum=6,
+                     maximum=72, group=_("Support")),
+    PolicyDefinition("reserve_cadres_min", _("Reserve cadres per village, minimum"), "int", 2, minimum=0,
+                     maximum=20, group=_("Cadres")),
+    PolicyDefinition("reserve_cadres_max", _("Reserve cadres per village, maximum"), "int", 3, minimum=0,
+                     maximum=20, group=_("Cadres")),
+    PolicyDefinition("secretary_trainings_per_year", _("Village secretary trainings per year"), "int", 1,
+                     minimum=0, maximum=12, group=_("Cadres")),
+    PolicyDefinition("member_star_cap", _("Member star cap"), "int", 10, minimum=1, maximum=10,
+                     group=_("Star management")),
+    PolicyDefinition("member_star_cap_limited", _("Member star cap for capped categories"), "int", 6,
+                     minimum=1, maximum=10, group=_("Star management")),
+    PolicyDefinition("member_high_star_quota", _("Share of 10-cap members at 9 stars or more (%)"), "percent",
+                     "30.00", group=_("Star management")),
+    PolicyDefinition("member_limited_high_star_quota", _("Share of 6-cap members at 5 stars or more (%)"),
+                     "percent", "30.00", group=_("Star management")),
+    PolicyDefinition("public_notice_days", _("Public notice period (days)"), "int", 5, minimum=1, maximum=30,
+                     group=_("Star management")),
+    PolicyDefinition("organization_grade_stars", _("Stars per organization grade"), "grade_stars",
+                     {"good": [5, 4], "fairly_good": [3], "average": [2], "poor": [1, 0]},
+                     group=_("Star management")),
+    PolicyDefinition("organization_star_screening_below", _("Screen organizations below (stars)"), "int", 3,
+                     minimum=0, maximum=5, group=_("Star management")),
+    PolicyDefinition("village_fund_bands", _("Operating-fund subsidy by population (yuan/year)"), "bands",
+                     [{"up_to": 3000, "amount": 30000}, {"up_to": 5000, "amount": 40000},
+                      {"up_to": None, "amount": 50000}], group=_("Funds")),
+    PolicyDefinition("community_fund", _("Operating-fund subsidy per community (yuan/year)"), "int", 30000,
+                     minimum=0, maximum=10_000_000, group=_("Funds")),
+)
+
+POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}
+
+
+@dataclass(frozen=True)
+class EffectiveValue:
+    value: Any
+    source_division_id: int | None  # None: the built-in default
+
+    @property
+    def is_default(self) -> bool:
+        return self.source_division_id is None
+
+
+class EffectivePolicy:
+    """The policy values that apply at one division."""
+
+    def __init__(self, division_id: int | None, values: dict[str, EffectiveValue]):
+        self.division_id = division_id
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key].value
+
+    def get(self, key: str) -> Any:
+        return self._values[key].value
+
+    def decimal(self, key: str) -> Decimal:
+        return Decimal(str(self._values[key].value))
+
+    def source(self, key: str) -> EffectiveValue:
+        return self._values[key]
+
+    def snapshot(self, keys: list[str] | None = None) -> dict[str, Any]:
+        keys = keys or list(self._values)
+        return {k: self._values[k].value for k in keys}
+
+    def items(self):
+        return [(POLICY_BY_KEY[k], v) for k, v in self._values.items()]
+
+
+def effective_policy(division) -> EffectivePolicy:
+    """Resolve every policy at ``division`` in one query: nearest ancestor wins, then the default."""
+    from .models import PolicySetting
+
+    chain = [getattr(division, f"{level}_id") for level in LEVEL_ORDER] + [division.pk]
+    chain = [i for i in chain if i]
+    depth = {division_id: index for index, division_id in enumerate(dict.fromkeys(chain))}
+    found: dict[str, tuple[int, Any, int]] = {}
+    for key, value, division_id in PolicySetting.objects.filter(division_id__in=list(depth)).values_list(
+        "key", "value", "division_id"
+    ):
+        if key in POLICY_BY_KEY and (key not in found or depth[division_id] > found[key][0]):
+            found[key] = (depth[division_id], value, division_id)
+    values = {}
+    for definition in POLICIES:
+        if definition.key in found:
+            _depth, value, source = found[definition.key]
+            values[definition.key] = EffectiveValue(value, source)
+        else:
+            values[definition.key] = EffectiveValue(definition.default, None)
+    return EffectivePolicy(division.pk, values)
+
+
+def fund_subsidy(policy: EffectivePolicy, *, population: int | None, is_community: bool) -> int:
+    """The yearly operating-fund subsidy for a village or community, from the policy bands."""
+    if is_community:
+        return int(policy["community_fund"])
+    population = population or 0
+    for band in policy["village_fund_bands"]:
+        if band["up_to"] is None or population <= band["up_to"]:
+            return int(band["amount"])
+    return int(policy["village_fund_bands"][-1]["amount"])

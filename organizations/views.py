@@ -1,0 +1,253 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, TemplateView, UpdateView
+
+from . import selectors, services
+from .exports import organizations_export_response
+from .filters import OrganizationFilter
+from .forms import ImportUploadForm, OrganizationForm, PolicyForm
+from .history import history_entries
+from .imports.services import import_job_create
+from .models import Division, ImportJob, Organization
+from .permissions import can
+from .policies import POLICIES, effective_policy
+from .roles import Level
+from .ui import ScopedDetailView, ScopedFormMixin, ScopedListView, ScopedQuerysetMixin, form_errors_from
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(request, "organizations/home.html", {
+        "blocks": selectors.home_blocks(user),
+        "assigned": selectors.assigned_organizations(user)[:200],
+        "own": selectors.own_organizations(user)[:50],
+    })
+
+
+class OrganizationListView(ScopedListView):
+    model = Organization
+    filterset_class = OrganizationFilter
+    template_name = "organizations/organization_list.html"
+    select_related = ("division", "township", "county", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = can(self.request.user, "organization", "create")
+        return context
+
+
+class OrganizationExportView(OrganizationListView):
+    """The list page's queryset and filters, written as a workbook."""
+
+    def get(self, request, *args, **kwargs):
+        if not can(request.user, "export", "run"):
+            raise Http404
+        queryset = self.get_queryset()
+        services.security_event_record(kind="export", user=request.user, request=request,
+                                       what="organizations", filters=request.GET.dict())
+        return organizations_export_response(queryset)
+
+
+class OrganizationDetailView(ScopedDetailView):
+    model = Organization
+    template_name = "organizations/organization_detail.html"
+    select_related = ("division", "township", "county", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organization = self.object
+        context["history"] = history_entries(organization)
+        context["children"] = Organization.objects.visible_to(self.request.user).filter(parent=organization)
+        context["can_change"] = can(self.request.user, "organization", "change", organization)
+        context["assignments"] = organization.assignments.select_related("user").filter(
+            organization__in=Organization.objects.visible_to(self.request.user))
+        context["ancestors"] = organization.division.ancestors()
+        return context
+
+
+class OrganizationFormView(ScopedFormMixin, ScopedQuerysetMixin):
+    model = Organization
+    form_class = OrganizationForm
+    resource = "organization"
+    template_name = "organizations/organization_form.html"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["division"].queryset = self.writable_divisions(form.fields["division"].queryset)
+        return form
+
+    def writable_divisions(self, queryset):
+        from .permissions import roles_allowed
+
+        if self.request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(self.request.user, roles=roles_allowed(self.resource, self.action))
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            self.object = self.save_with_service(fields)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return HttpResponseRedirect(reverse("organizations:detail", args=[self.object.pk]))
+
+
+class OrganizationCreateView(OrganizationFormView, CreateView):
+    action = "create"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.check_write()
+        return super().dispatch(request, *args, **kwargs)
+
+    def save_with_service(self, fields):
+        return services.organization_create(user=self.request.user, **fields)
+
+
+class OrganizationUpdateView(OrganizationFormView, UpdateView):
+    action = "change"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.check_write(obj)
+        return obj
+
+    def save_with_service(self, fields):
+        return services.organization_update(user=self.request.user, organization=self.object, **fields)
+
+
+class DivisionDetailView(ScopedDetailView):
+    model = Division
+    template_name = "organizations/division_detail.html"
+    select_related = ("parent",)
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count
+
+        context = super().get_context_data(**kwargs)
+        division = self.object
+        user = self.request.user
+        children = Division.objects.visible_to(user).filter(parent=division).order_by("code")
+        if division.level != Level.VILLAGE:
+            child_level = {Level.PROVINCE: "city", Level.CITY: "county", Level.COUNTY: "township",
+                           Level.TOWNSHIP: "village"}[division.level]
+            counts = dict(
+                Organization.objects.visible_to(user).filter(**{f"{division.level}_id": division.pk})
+                .order_by().values(f"{child_level}_id").annotate(n=Count("id")).values_list(f"{child_level}_id", "n")
+            )
+        else:
+            counts = {}
+        context["children"] = [(child, counts.get(child.pk, 0)) for child in children[:500]]
+        context["organizations"] = Organization.objects.visible_to(user).filter(division=division)
+        context["ancestors"] = division.ancestors()
+        context["history"] = history_entries(division)
+        context["can_edit_policy"] = can(user, "policy", "change", division)
+        return context
+
+
+@login_required
+def policy_view(request, pk):
+    division = get_object_or_404(Division.objects.visible_to(request.user), pk=pk)
+    policy = effective_policy(division)
+    editable = can(request.user, "policy", "change", division)
+    form = PolicyForm(request.POST or None, policy=policy, definitions=POLICIES)
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                _save_policy_form(request.user, division, policy, form)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Settings saved. They apply to %(name)s and everything below it.")
+                                 % {"name": division.name})
+                return redirect("organizations:policy", pk=division.pk)
+    sources = {d.pk: d for d in Division.objects.visible_to(request.user).filter(
+        pk__in=[v.source_division_id for _d, v in policy.items() if v.source_division_id])}
+    rows = [(definition, value, sources.get(value.source_division_id), form[definition.key])
+            for definition, value in policy.items()]
+    return render(request, "organizations/policy.html", {
+        "division": division, "rows": rows, "form": form, "editable": editable,
+    })
+
+
+def _save_policy_form(user, division, policy, form):
+    from django.db import transaction
+
+    with transaction.atomic():
+        for definition in POLICIES:
+            raw = form.cleaned_data.get(definition.key)
+            own = policy.source(definition.key).source_division_id == division.pk
+            if raw in (None, ""):
+                if own:
+                    services.policy_clear(user=user, division=division, key=definition.key)
+                continue
+            if definition.kind in ("bands", "grade_stars"):
+                try:
+                    raw = json.loads(raw)
+                except ValueError as exc:
+                    raise ValidationError(_("%(label)s is not valid JSON.") % {"label": definition.label}) from exc
+            elif definition.kind == "bool":
+                raw = raw == "true"
+            services.policy_set(user=user, division=division, key=definition.key, value=raw)
+
+
+class ImportListView(ScopedListView):
+    model = ImportJob
+    template_name = "organizations/import_list.html"
+    select_related = ("division", "created_by")
+    paginate_by = 20
+
+
+class ImportDetailView(ScopedDetailView):
+    model = ImportJob
+    template_name = "organizations/import_detail.html"
+    select_related = ("division", "created_by")
+
+
+@login_required
+def import_create(request):
+    from .permissions import roles_allowed
+
+    if not can(request.user, "organization", "import"):
+        raise Http404
+    counties = Division.objects.visible_to(request.user, roles=roles_allowed("organization", "import")).filter(
+        level=Level.COUNTY) if not request.user.is_superuser else Division.objects.visible_to(request.user).filter(
+        level=Level.COUNTY)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form.fields["county"].queryset = counties
+    if counties.count() == 1:
+        form.fields["county"].initial = counties.first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(user=request.user, county=form.cleaned_data["county"],
+                                    upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            return redirect("organizations:import-detail", pk=job.pk)
+    return render(request, "organizations/import_form.html", {"form": form})
