@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from .permissions import can
 from .scoping import grants_for
 
@@ -5,7 +7,8 @@ from .scoping import grants_for
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        # The login page lists the demo accounts only on a development machine.
+        return {"demo_hint": settings.DEBUG}
     grants = grants_for(user)
     return {
         "nav_roles": sorted({str(label) for label in _role_labels(grants)}),

@@ -14,6 +14,12 @@ from .policies import POLICY_BY_KEY
 from .scoping import forget_grants
 
 
+def _by(obj, user):
+    """Record ``user`` as the author in the audit trail, whatever calls the service (page, API, task)."""
+    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+    return obj
+
+
 def _require(user, resource: str, action: str, obj=None) -> None:
     if not can(user, resource, action, obj):
         raise PermissionDenied(_("You may not do this here."))
@@ -31,7 +37,9 @@ def _require_on_division(user, resource: str, action: str, division: Division) -
 def division_create(*, user, code: str, name: str, kind: str, population: int | None = None) -> Division:
     from .models.divisions import level_of_code, parent_code_of
 
-    parent_code = parent_code_of(code) if len(code) == 12 and code.isdigit() else None
+    if not (len(code) == 12 and code.isdigit()):
+        raise ValidationError({"code": _("A division code has exactly 12 digits.")})
+    parent_code = parent_code_of(code)
     parent = Division.objects.filter(code=parent_code).first() if parent_code else None
     if parent is None and parent_code:
         raise ValidationError({"code": _("The parent division %(code)s does not exist.") % {"code": parent_code}})
@@ -39,11 +47,11 @@ def division_create(*, user, code: str, name: str, kind: str, population: int | 
         _require_on_division(user, "division", "create", parent)
     elif not user.is_superuser:
         raise PermissionDenied(_("Only the platform operator creates provinces."))
-    division = Division(code=code, name=name, kind=kind, level=level_of_code(code) if code.isdigit() else "",
+    division = Division(code=code, name=name, kind=kind, level=level_of_code(code),
                         parent=parent, population=population)
     division.copy_ancestry()
     division.full_clean()
-    division.save()
+    _by(division, user).save()
     return division
 
 
@@ -54,7 +62,7 @@ def division_update(*, user, division: Division, name: str, kind: str, populatio
     division.kind = kind
     division.population = population
     division.full_clean()
-    division.save()
+    _by(division, user).save()
     return division
 
 
@@ -71,7 +79,7 @@ def organization_create(*, user, **fields: Any) -> Organization:
     organization = Organization(**fields)
     organization.copy_ancestry()
     organization.full_clean()
-    organization.save()
+    _by(organization, user).save()
     return organization
 
 
@@ -88,7 +96,7 @@ def organization_update(*, user, organization: Organization, **fields: Any) -> O
         setattr(organization, name, value)
     organization.copy_ancestry()
     organization.full_clean()
-    organization.save()
+    _by(organization, user).save()
     return organization
 
 
@@ -97,7 +105,7 @@ def organization_delete(*, user, organization: Organization) -> None:
     _require(user, "organization", "delete", organization)
     if organization.children.exists():
         raise ValidationError(_("This organization has sub-organizations; move or delete them first."))
-    organization.delete()
+    _by(organization, user).delete()
 
 
 @transaction.atomic
@@ -113,7 +121,7 @@ def policy_set(*, user, division: Division, key: str, value: Any) -> PolicySetti
         setting = PolicySetting(division=division, key=key)
     setting.value = cleaned
     setting.updated_by = user
-    setting.save()
+    _by(setting, user).save()
     return setting
 
 
@@ -122,7 +130,7 @@ def policy_clear(*, user, division: Division, key: str) -> None:
     """Remove a division's own value so the inherited one applies again."""
     _require(user, "policy", "change", division)
     for setting in PolicySetting.objects.filter(division=division, key=key):
-        setting.delete()  # per-object delete: the audit trail records it
+        _by(setting, user).delete()  # per-object delete: the audit trail records it
 
 
 @transaction.atomic
@@ -130,7 +138,7 @@ def role_assign(*, user, target, role: str, division: Division) -> RoleAssignmen
     _require(user, "role_assignment", "create", division)
     assignment = RoleAssignment(user=target, role=role, division=division)
     assignment.full_clean()
-    assignment.save()
+    _by(assignment, user).save()
     forget_grants(target)
     return assignment
 
@@ -140,7 +148,7 @@ def object_assign(*, user, target, role: str, organization: Organization) -> Obj
     _require(user, "object_assignment", "create", organization)
     assignment = ObjectAssignment(user=target, role=role, organization=organization)
     assignment.full_clean()
-    assignment.save()
+    _by(assignment, user).save()
     forget_grants(target)
     return assignment
 

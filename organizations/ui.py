@@ -92,3 +92,13 @@ def form_errors_from(exc: ValidationError, form) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def scoped_to(model):
+    """Declare the model a function view's ``pk`` refers to (read by the tenancy matrix test)."""
+
+    def decorate(view):
+        view.scoped_model = model
+        return view
+
+    return decorate

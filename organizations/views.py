@@ -21,7 +21,14 @@ from .models import Division, ImportJob, Organization
 from .permissions import can
 from .policies import POLICIES, effective_policy
 from .roles import Level
-from .ui import ScopedDetailView, ScopedFormMixin, ScopedListView, ScopedQuerysetMixin, form_errors_from
+from .ui import (
+    ScopedDetailView,
+    ScopedFormMixin,
+    ScopedListView,
+    ScopedQuerysetMixin,
+    form_errors_from,
+    scoped_to,
+)
 
 
 @require_GET
@@ -83,6 +90,9 @@ class OrganizationDetailView(ScopedDetailView):
         context["assignments"] = organization.assignments.select_related("user").filter(
             organization__in=Organization.objects.visible_to(self.request.user))
         context["ancestors"] = organization.division.ancestors()
+        context["visible_division_ids"] = _visible_ids(self.request.user, context["ancestors"])
+        context["parent_visible"] = bool(organization.parent_id) and Organization.objects.visible_to(
+            self.request.user).filter(pk=organization.parent_id).exists()
         return context
 
 
@@ -163,11 +173,19 @@ class DivisionDetailView(ScopedDetailView):
         context["children"] = [(child, counts.get(child.pk, 0)) for child in children[:500]]
         context["organizations"] = Organization.objects.visible_to(user).filter(division=division)
         context["ancestors"] = division.ancestors()
+        context["visible_division_ids"] = _visible_ids(user, context["ancestors"])
         context["history"] = history_entries(division)
         context["can_edit_policy"] = can(user, "policy", "change", division)
         return context
 
 
+def _visible_ids(user, divisions) -> set[int]:
+    """Which of these divisions (a breadcrumb) the user may open: one query."""
+    return set(Division.objects.visible_to(user).filter(pk__in=[d.pk for d in divisions])
+               .values_list("pk", flat=True))
+
+
+@scoped_to(Division)
 @login_required
 def policy_view(request, pk):
     division = get_object_or_404(Division.objects.visible_to(request.user), pk=pk)
@@ -190,8 +208,10 @@ def policy_view(request, pk):
         pk__in=[v.source_division_id for _d, v in policy.items() if v.source_division_id])}
     rows = [(definition, value, sources.get(value.source_division_id), form[definition.key])
             for definition, value in policy.items()]
+    ancestors = division.ancestors()
     return render(request, "organizations/policy.html", {
         "division": division, "rows": rows, "form": form, "editable": editable,
+        "ancestors": ancestors, "visible_division_ids": _visible_ids(request.user, ancestors),
     })
 
 

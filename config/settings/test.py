@@ -11,3 +11,6 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = True
 ALLOWED_HOSTS = ["*"]
+# Tasks run in-process in the suite even when REDIS_URL is set (the CI PostgreSQL run);
+# tests/test_celery_worker.py turns this off and runs a real worker on the broker.
+CELERY_TASK_ALWAYS_EAGER = True

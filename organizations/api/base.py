@@ -1,5 +1,6 @@
 """Base API classes: the scoped queryset and scoped related fields, defined once."""
 
+from django.http import Http404
 from rest_framework import serializers, viewsets
 
 
@@ -14,6 +15,14 @@ class ScopedViewSetMixin:
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset.order_by(*(self.queryset.query.order_by or self.queryset.model._meta.ordering or ["pk"]))
+
+    def check_permissions(self, request):
+        """An id outside the caller's scope is a 404 whatever the method: checked before the role table."""
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if lookup is not None and request.user.is_authenticated:
+            if not self.get_queryset().filter(**{self.lookup_field: lookup}).exists():
+                raise Http404
+        super().check_permissions(request)
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,289 @@
+"""The tenancy matrix: every URL and API endpoint x every demo persona (plus anonymous).
+
+Routes are discovered from the URL resolver, so a new endpoint joins automatically; one
+that cannot be classified fails ``test_every_route_is_classified``. Expected scopes are
+computed independently of ``visible_to``: from the national division codes (a code's
+prefix is its ancestry) and the object-assignment rows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.db.models import Q
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
+from organizations.testing import PERSONAS
+
+# Routes anyone may open (no scoped data behind them).
+PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language"}
+# Namespaces tested elsewhere (the Django admin is for platform operators only: test_admin_is_closed).
+SKIPPED_NAMESPACES = {"admin"}
+# Pages a persona may open only when its role may do the thing; otherwise 404.
+ROLE_GATED = {"organizations:import-create": ("organization", "import"),
+              "organizations:create": ("organization", "create")}
+
+_SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    model: type | None
+    has_pk: bool
+    is_api: bool
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _walk(entry.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def _model_of(callback):
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view_class is not None:
+        if getattr(view_class, "model", None) is not None:
+            return view_class.model
+        queryset = getattr(view_class, "queryset", None)
+        if queryset is not None:
+            return queryset.model
+    return getattr(callback, "scoped_model", None)
+
+
+def discover_routes() -> list[Route]:
+    routes: dict[str, Route] = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name.split(":")[0] in SKIPPED_NAMESPACES or name in routes:
+            continue
+        keys = set(pattern.pattern.regex.groupindex) - {"format"}
+        routes[name] = Route(
+            name=name,
+            model=_model_of(pattern.callback),
+            has_pk="pk" in keys,
+            is_api=hasattr(pattern.callback, "cls"),  # DRF views
+        )
+        if keys - {"pk"}:
+            routes[name] = Route(name=name, model=None, has_pk=False, is_api=False)  # unclassifiable
+    return sorted(routes.values(), key=lambda r: r.name)
+
+
+ROUTES = discover_routes()
+
+
+def expected_organizations(username: str):
+    """The organizations a persona should see, from code prefixes and assignment rows only."""
+    q = Q(pk__in=ObjectAssignment.objects.filter(user__username=username).values("organization_id"))
+    for code, level in RoleAssignment.objects.filter(user__username=username).values_list(
+            "division__code", "division__level"):
+        q |= Q(division__code__startswith=code[: _SIGNIFICANT[level]])
+    return Organization.objects.filter(q)
+
+
+def expected_divisions(username: str):
+    q = Q(pk__in=ObjectAssignment.objects.filter(user__username=username).values("organization__division_id"))
+    for code, level in RoleAssignment.objects.filter(user__username=username).values_list(
+            "division__code", "division__level"):
+        q |= Q(code__startswith=code[: _SIGNIFICANT[level]])
+    return Division.objects.filter(q)
+
+
+def expected_queryset(model, username):
+    if model is Organization:
+        return expected_organizations(username)
+    divisions = expected_divisions(username)
+    if model is Division:
+        return divisions
+    if model is ImportJob:
+        return ImportJob.objects.filter(division__in=divisions)
+    raise AssertionError(f"No scope oracle for {model}")
+
+
+def candidates(model):
+    """Objects spread over the tree: both counties, several townships and villages."""
+    if model is Organization:
+        return list(Organization.objects.order_by("division__code")[::7])
+    if model is Division:
+        return list(Division.objects.order_by("code")[::5])
+    if model is ImportJob:
+        return list(ImportJob.objects.all())
+    raise AssertionError(model)
+
+
+@pytest.fixture
+def import_jobs(demo):
+    from django.core.files.base import ContentFile
+
+    for county in (demo.county1, demo.county2):
+        job = ImportJob(division=county, original_name=f"{county.name}.csv", status="failed")
+        job.file.save(f"{county.code}.csv", ContentFile(b"x"), save=False)
+        job.save()
+
+
+def test_every_route_is_classified():
+    unknown = [r.name for r in ROUTES if r.name not in PUBLIC_ROUTES and (r.has_pk and r.model is None)]
+    unparsable = [r.name for r in ROUTES if r.model is None and not r.has_pk and r.name not in PUBLIC_ROUTES
+                  and r.name not in LIST_ROUTES_WITHOUT_MODEL]
+    assert not unknown and not unparsable, (
+        f"Routes the tenancy matrix cannot classify: {unknown + unparsable}. Give the view a scoped `model` "
+        "(or `queryset`), decorate function views with organizations.ui.scoped_to, or list it here.")
+
+
+# Collection pages without a single model: checked for leaks of organization and division links.
+LIST_ROUTES_WITHOUT_MODEL = {"home", "organizations:import-create", "api-root"}
+
+
+def _url(route: Route, obj=None) -> str:
+    return reverse(route.name, kwargs={"pk": obj.pk} if obj is not None else {})
+
+
+def _anonymous_ok(route: Route, response) -> bool:
+    if route.is_api:
+        return response.status_code in (401, 403)
+    return response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_ROUTES], ids=lambda r: r.name)
+def test_anonymous_is_kept_out(client, demo, import_jobs, route):
+    objects = candidates(route.model)[:1] if route.has_pk else [None]
+    for obj in objects:
+        url = _url(route, obj)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert _anonymous_ok(route, response), f"{method.upper()} {url} as anonymous: {response.status_code}"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.has_pk], ids=lambda r: r.name)
+def test_objects_outside_scope_are_404(client, demo, import_jobs, route):
+    failures = []
+    checked = 0
+    for username in PERSONAS:
+        client.force_login(demo.users[username])
+        visible_ids = set(expected_queryset(route.model, username).values_list("pk", flat=True))
+        inside = [o for o in candidates(route.model) if o.pk in visible_ids][:2]
+        outside = [o for o in candidates(route.model) if o.pk not in visible_ids][:6]
+        for obj in outside:
+            url = _url(route, obj)
+            before = _snapshot(obj)
+            for method in (("get", "post", "patch", "put", "delete") if route.is_api else ("get", "post")):
+                response = getattr(client, method)(url, data=json.dumps({"name": "hijacked"}),
+                                                   content_type="application/json") if method in (
+                    "patch", "put") else getattr(client, method)(url)
+                checked += 1
+                if response.status_code != 404:
+                    failures.append(f"{username} {method.upper()} {url} -> {response.status_code} (want 404)")
+            if _snapshot(obj) != before:
+                failures.append(f"{username} changed {obj!r} outside its scope via {url}")
+        for obj in inside:
+            url = _url(route, obj)
+            response = client.get(url)
+            checked += 1
+            if response.status_code not in (200, 403):
+                failures.append(f"{username} GET {url} (in scope) -> {response.status_code} (want 200 or 403)")
+    assert checked, "the matrix checked nothing"
+    assert not failures, "\n".join(failures)
+
+
+def _snapshot(obj):
+    type(obj).objects.filter(pk=obj.pk)
+    fresh = type(obj).objects.filter(pk=obj.pk).values().first()
+    return fresh
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.has_pk and r.name not in PUBLIC_ROUTES],
+                         ids=lambda r: r.name)
+def test_lists_show_nothing_outside_scope(client, demo, import_jobs, route):
+    from organizations.permissions import can
+
+    failures = []
+    for username in PERSONAS:
+        user = demo.users[username]
+        client.force_login(user)
+        visible_orgs = set(expected_organizations(username).values_list("pk", flat=True))
+        outsiders = [o for o in Organization.objects.order_by("division__code")[::11] if o.pk not in visible_orgs]
+        insiders = [o for o in Organization.objects.order_by("division__code") if o.pk in visible_orgs][:1]
+        assert outsiders, f"no out-of-scope organization for {username}"
+        url = _url(route)
+        response = client.get(url)
+        gate = ROLE_GATED.get(route.name)
+        if gate and not can(user, *gate):
+            if response.status_code != 404:
+                failures.append(f"{username} GET {url} -> {response.status_code} (role may not; want 404)")
+            continue
+        if response.status_code != 200:
+            failures.append(f"{username} GET {url} -> {response.status_code} (want 200)")
+            continue
+        # Ask for each outsider by name: its link (or id, or row) must not come back.
+        for org in outsiders[:4] + insiders:
+            found = _mentions(client, url, org)
+            should = org.pk in visible_orgs
+            if found and not should:
+                failures.append(f"{username} GET {url}?q={org.name} shows {org.name} (outside its scope)")
+            if should and not found and route.model is Organization:
+                failures.append(f"{username} GET {url}?q={org.name} misses {org.name} (inside its scope)")
+        if route.is_api and route.model is not None:
+            payload = client.get(url, {"page_size": 500}).json()
+            rows = payload.get("results", payload) if isinstance(payload, dict) else payload
+            allowed = set(expected_queryset(route.model, username).values_list("pk", flat=True))
+            leaked = [row["id"] for row in rows if row["id"] not in allowed]
+            if leaked:
+                failures.append(f"{username} GET {url} lists ids outside its scope: {leaked[:5]}")
+    assert not failures, "\n".join(failures)
+
+
+def _mentions(client, url, org) -> bool:
+    response = client.get(url, {"q": org.name, "search": org.name})
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        workbook = load_workbook(io.BytesIO(body), read_only=True)
+        return any(org.name in str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+                   for cell in row if cell is not None)
+    if "json" in content_type:
+        return f'"id":{org.pk},' in response.content.decode().replace(" ", "") or \
+            any(r.get("id") == org.pk for r in (response.json().get("results") or []) if isinstance(r, dict))
+    html = response.content.decode()
+    return reverse("organizations:detail", args=[org.pk]) + '"' in html
+
+
+def test_foreign_ids_on_write_are_rejected(client, demo):
+    """A related id from outside the scope is a 400 on the API and a form error on the page."""
+    client.force_login(demo.users["county_admin"])
+    foreign_division = Division.objects.filter(county=demo.county2, level="village").first()
+    count = Organization.objects.count()
+    response = client.post("/api/v1/organizations/", data={
+        "name": "越权党支部", "org_type": "branch", "category": "village", "division": foreign_division.pk,
+        "member_count": 3}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "division" in response.json()
+    response = client.post(reverse("organizations:create"), data={
+        "name": "越权党支部", "org_type": "branch", "category": "village", "division": foreign_division.pk,
+        "member_count": 3, "is_active": "on"})
+    assert response.status_code == 200 and response.context["form"].errors.get("division")
+    assert Organization.objects.count() == count
+
+
+def test_foreign_ids_in_filters_return_nothing(client, demo):
+    client.force_login(demo.users["town_organizer"])
+    response = client.get("/api/v1/organizations/", {"township": demo.township_b.pk})
+    assert response.status_code == 400 or response.json()["count"] == 0
+    response = client.get(reverse("organizations:list"), {"township": demo.township_b.pk})
+    assert response.status_code == 200
+    other = Organization.objects.filter(township=demo.township_b).first()
+    assert reverse("organizations:detail", args=[other.pk]) not in response.content.decode()
+
+
+def test_admin_is_closed_to_portal_roles(client, demo):
+    for username in PERSONAS:
+        client.force_login(demo.users[username])
+        response = client.get("/admin/organizations/organization/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], username
