@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Division, ObjectAssignment, Organization, PolicySetting, RoleAssignment, SecurityEvent, User
+from .models import (
+    Division,
+    ObjectAssignment,
+    Organization,
+    PolicySetting,
+    RoleAssignment,
+    SecurityEvent,
+    User,
+)
 
 
 class ScopedAdmin(SimpleHistoryAdmin):

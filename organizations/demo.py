@@ -197,6 +197,10 @@ def seed_demo() -> dict[str, int]:
         org = next(o for o in orgs1[t_name] if o.division.name == v_name)
         ObjectAssignment.objects.get_or_create(user=accounts["contact_leader"], role=Role.CONTACT_LEADER,
                                                organization=org)
+    from rectification.demo import seed_round
+
+    rectified, not_yet = weak_organizations(county1)
+    seed_round(county1, rectified, not_yet, admin=accounts["county_admin"], organizer=accounts["town_organizer"])
     return {
         "divisions": Division.objects.filter(city=city).count() + 1,
         "organizations": Organization.objects.filter(city=city).count(),

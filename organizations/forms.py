@@ -43,6 +43,11 @@ class PolicyForm(forms.Form):
                 initial = "" if initial is None else ("true" if initial else "false")
             else:
                 field = forms.CharField(required=False)
+            if definition.kind in ("bands", "grade_stars"):
+                field.widget.attrs["placeholder"] = json.dumps(definition.default, ensure_ascii=False)
+            elif definition.kind != "bool":
+                field.widget.attrs["placeholder"] = _("Empty: inherit")
+                field.widget.attrs["inputmode"] = "decimal" if definition.kind == "percent" else "numeric"
             field.label = definition.label
             field.help_text = definition.help_text
             field.initial = initial

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 
 from .models import Division, ObjectAssignment, Organization, RoleAssignment, User
@@ -214,7 +214,7 @@ def generate_province(shape: ProvinceShape, *, log: Callable[[str], None] = lamb
         general = members > 100
         community = village.kind == DivisionKind.COMMUNITY
         name = f"中共{township_names[village.township_id]}{village.name}{'总支部委员会' if general else '支部委员会'}"
-        orgs.append(_org(names, name, village, village_ids[village.code], _ancestry_of(village), 
+        orgs.append(_org(names, name, village, village_ids[village.code], _ancestry_of(village),
                          OrganizationType.GENERAL_BRANCH if general else OrganizationType.BRANCH,
                          OrganizationCategory.COMMUNITY if community else OrganizationCategory.VILLAGE,
                          members=members, parent_id=committee_ids[village.township_id]))
@@ -265,6 +265,23 @@ def _bench_account(username: str, full_name: str, role: str, division: Division)
     RoleAssignment.objects.filter(user=user).delete()
     RoleAssignment.objects.create(user=user, role=role, division=division)
     return user
+
+
+def analyze_tables() -> float:
+    """Refresh the planner's statistics after a bulk load (run it after the commit).
+
+    Without it PostgreSQL still believes the tables are small (autovacuum analyses later)
+    and sorts the whole province for the first list page: 290 ms instead of 19 ms.
+    """
+    started = time.perf_counter()
+    tables = [Division._meta.db_table, Organization._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        elif connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+    return time.perf_counter() - started
 
 
 def province_division(code: str) -> Division | None:

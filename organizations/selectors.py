@@ -37,6 +37,7 @@ class ScopeBlock:
     child_level: str | None
     rows: list[ScopeRow] = field(default_factory=list)
     organization_count: int = 0
+    member_count: int = 0
 
 
 def home_blocks(user) -> list[ScopeBlock]:
@@ -80,7 +81,9 @@ def home_blocks(user) -> list[ScopeBlock]:
                     organization_count=org_counts.get(child.pk, {}).get("n", 0),
                     member_count=org_counts.get(child.pk, {}).get("members") or 0,
                 ))
-        block.organization_count = subtree.count()
+        totals = subtree.order_by().aggregate(n=Count("id"), members=Sum("member_count"))
+        block.organization_count = totals["n"]
+        block.member_count = totals["members"] or 0
         blocks.append(block)
     return blocks
 

@@ -10,7 +10,7 @@ def import_job_run(job_id: int) -> str:
     return run(job_id=job_id)
 
 
-@shared_task(acks_late=True, time_limit=10 * 60)
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def purge_finished_import_files(days: int = 30) -> int:
     from .imports.services import import_files_purge
 

@@ -14,3 +14,7 @@ ALLOWED_HOSTS = ["*"]
 # Tasks run in-process in the suite even when REDIS_URL is set (the CI PostgreSQL run);
 # tests/test_celery_worker.py turns this off and runs a real worker on the broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Static files come from the finders (as in local development): no collectstatic before tests,
+# and no "No directory at staticfiles/" warning.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
 from ..models.divisions import DivisionKind
 from ..models.orgs import OrganizationCategory, OrganizationType
 from ..roles import Level
@@ -16,29 +14,28 @@ from ..roles import Level
 class Column:
     key: str
     header: str  # the Chinese header of the template
-    label: object  # translatable label used in error messages
     required: bool
     aliases: tuple[str, ...] = ()
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "区划代码", _("Division code"), True, ("division code", "code", "division_code")),
-    Column("name", "区划名称", _("Division name"), True, ("division name", "name", "division_name")),
-    Column("kind", "区划类型", _("Division kind"), True,
+    Column("code", "区划代码", True, ("division code", "code", "division_code")),
+    Column("name", "区划名称", True, ("division name", "name", "division_name")),
+    Column("kind", "区划类型", True,
            ("division kind", "division type", "kind", "division_kind")),
-    Column("parent_code", "上级区划代码", _("Parent division code"), False,
+    Column("parent_code", "上级区划代码", False,
            ("parent division code", "parent code", "parent_code")),
-    Column("org_name", "党组织名称", _("Organization name"), False,
+    Column("org_name", "党组织名称", False,
            ("organization name", "organization", "org_name", "party organization")),
-    Column("org_type", "组织类型", _("Organization type"), False, ("organization type", "org_type", "type")),
-    Column("category", "党组织类别", _("Organization category"), False,
+    Column("org_type", "组织类型", False, ("organization type", "org_type", "type")),
+    Column("category", "党组织类别", False,
            ("organization category", "category")),
-    Column("parent_org", "上级党组织", _("Parent organization"), False,
+    Column("parent_org", "上级党组织", False,
            ("parent organization", "parent_org", "parent organization name")),
-    Column("secretary", "书记", _("Secretary"), False, ("secretary", "secretary name", "secretary_name")),
-    Column("members", "党员数", _("Party members"), False,
+    Column("secretary", "书记", False, ("secretary", "secretary name", "secretary_name")),
+    Column("members", "党员数", False,
            ("party members", "members", "member_count", "member count", "党员人数")),
-    Column("population", "人口", _("Population"), False, ("population", "人口数")),
+    Column("population", "人口", False, ("population", "人口数")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -47,7 +44,7 @@ IGNORED_HEADERS = frozenset({"序号", "备注", "no", "no.", "remarks", "notes"
 
 
 def normalize_header(text) -> str:
-    """Compare headers without case, spaces, a trailing required-mark or full-width brackets' spacing."""
+    """Compare headers ignoring case, BOM, runs of spaces or underscores and a trailing required mark (*)."""
     value = "" if text is None else str(text)
     value = value.replace("\ufeff", "").strip().lower()
     value = re.sub(r"[\s_]+", " ", value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -185,7 +186,7 @@ def _read_csv(fileobj, encoding: str, limit: int) -> Iterator[tuple[int, list[st
     try:
         first = text.readline()
         delimiter = "\t" if "\t" in first and "," not in first else ","
-        reader = csv.reader(_chain(first, text), delimiter=delimiter)
+        reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
         try:
             for number, values in enumerate(reader, start=1):
                 if number > limit:
@@ -195,8 +196,3 @@ def _read_csv(fileobj, encoding: str, limit: int) -> Iterator[tuple[int, list[st
             raise ValidationError(_("The text table could not be read: %(error)s") % {"error": exc}) from exc
     finally:
         text.detach()
-
-
-def _chain(first: str, rest) -> Iterator[str]:
-    yield first
-    yield from rest

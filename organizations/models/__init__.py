@@ -1,9 +1,9 @@
-from .divisions import Division
-from .orgs import Organization, OrganizationCategory, OrganizationType
-from .users import ObjectAssignment, RoleAssignment, User
-from .policies import PolicySetting
 from .audit import SecurityEvent
+from .divisions import Division
 from .imports import ImportJob
+from .orgs import Organization, OrganizationCategory, OrganizationType
+from .policies import PolicySetting
+from .users import ObjectAssignment, RoleAssignment, User
 
 __all__ = [
     "Division",

@@ -29,6 +29,9 @@ class SecurityEvent(models.Model):
         verbose_name = _("security event")
         verbose_name_plural = _("security events")
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied("Security events are append-only.")

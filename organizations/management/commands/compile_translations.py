@@ -40,6 +40,17 @@ def compile_catalogs(*, only_stale: bool = False) -> list[Path]:
     return written
 
 
+def ensure_compiled() -> list[Path]:
+    """Compile missing or stale catalogs and make the running process reload them (tests, start-up)."""
+    written = compile_catalogs(only_stale=True)
+    if written:
+        from django.utils.translation.reloader import translation_file_changed
+
+        # What Django's autoreloader does when a .mo changes: drop the cached catalogs.
+        translation_file_changed(sender=None, file_path=written[0])
+    return written
+
+
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/*.po to .mo files with polib (no GNU gettext needed)."
 

@@ -1,0 +1,29 @@
+# The portal's image: web (gunicorn), worker and beat all run it with different commands.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production \
+    MEDIA_ROOT=/data/media
+
+WORKDIR /app
+
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; d = tomllib.load(open('pyproject.toml', 'rb')); print('\n'.join(d['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+COPY . .
+RUN useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin portal \
+    && mkdir -p /data/media /app/staticfiles \
+    && chown -R portal:portal /app /data
+
+USER portal
+EXPOSE 8000
+
+# The healthcheck (GET /healthz) is declared on the web service in docker-compose.yml: worker and
+# beat run this same image and serve no HTTP.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
