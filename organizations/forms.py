@@ -14,8 +14,16 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = Division.objects.filter(
-            level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).order_by("code")
+            level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).select_related("parent").order_by("code")
+        # Village names repeat across townships: show "township · village (code)".
+        self.fields["division"].label_from_instance = _division_choice_label
         self.fields["parent"].queryset = Organization.objects.order_by("name")
+
+
+def _division_choice_label(division: Division) -> str:
+    if division.level == Level.VILLAGE and division.parent_id:
+        return f"{division.parent.name} · {division.name}（{division.code}）"
+    return f"{division.name}（{division.code}）"
 
 
 class ImportUploadForm(forms.Form):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, RestrictedError
 
 from .models import Division, ObjectAssignment, Organization, RoleAssignment, User
 from .models.divisions import DivisionKind
@@ -307,6 +307,7 @@ def delete_province(province: Division) -> dict[str, int]:
     organizations = Organization.objects.filter(province_id=province.pk)
     deleted: dict[str, int] = {}
     own = {Division, Organization, RoleAssignment, ObjectAssignment}
+    pending = []
     for target, subset in ((Organization, organizations), (Division, divisions)):
         for relation in target._meta.get_fields(include_hidden=True):
             if not (relation.auto_created and not relation.concrete and relation.is_relation):
@@ -314,9 +315,24 @@ def delete_province(province: Division) -> dict[str, int]:
             model = relation.related_model
             if model in own or not getattr(relation.field, "db_constraint", True):
                 continue
-            count, _ = model._base_manager.filter(**{f"{relation.field.name}__in": subset.values("pk")}).delete()
+            pending.append(model._base_manager.filter(**{f"{relation.field.name}__in": subset.values("pk")}))
+    # Attached rows may protect one another (a round protects its designations' categories...):
+    # delete what can be deleted, then retry the rest, until nothing is left or nothing moves.
+    while pending:
+        left, error = [], None
+        for queryset in pending:
+            try:
+                with transaction.atomic():
+                    count, _ = queryset.delete()
+            except (ProtectedError, RestrictedError) as exc:
+                left.append(queryset)
+                error = exc
+                continue
             if count:
-                deleted[model._meta.label] = deleted.get(model._meta.label, 0) + count
+                deleted[queryset.model._meta.label] = deleted.get(queryset.model._meta.label, 0) + count
+        if len(left) == len(pending):
+            raise error
+        pending = left
     deleted["ObjectAssignment"] = ObjectAssignment.objects.filter(organization__province_id=province.pk).delete()[0]
     deleted["RoleAssignment"] = RoleAssignment.objects.filter(division__in=divisions.values("pk")).delete()[0]
     history_org = Organization.history.model

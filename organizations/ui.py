@@ -77,9 +77,9 @@ class ScopedFormMixin:
 
     def check_write(self, obj=None) -> None:
         if not can(self.request.user, self.resource, self.action, obj):
-            if obj is not None and not type(obj).objects.visible_to(self.request.user).filter(pk=obj.pk).exists():
-                raise Http404
-            raise PermissionDenied
+            if obj is None or not type(obj).objects.visible_to(self.request.user).filter(pk=obj.pk).exists():
+                raise Http404  # a page the role cannot use, or an object outside the scope
+            raise PermissionDenied  # visible, but the role may not change it
 
     def writable_queryset(self, queryset):
         return writable(queryset, self.request.user, self.resource, self.action)

@@ -1,6 +1,11 @@
 """Test settings: the suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
+
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "rectification-test-media"
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

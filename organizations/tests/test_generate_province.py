@@ -135,6 +135,32 @@ def test_reset_replaces_the_province_and_leaves_the_demo_alone():
 
 
 @pytest.mark.django_db
+def test_reset_deletes_rows_attached_to_the_generated_province():
+    from organizations.models import ObjectAssignment, PolicySetting
+    from rectification.models import Category, Designation, Round
+
+    generate()
+    county = province_divisions().filter(level=Level.COUNTY).first()
+    organization = province_organizations().filter(county=county, village__isnull=False).first()
+    leader = User.objects.create(username="bench_contact_leader")
+    ObjectAssignment.objects.create(user=leader, role=Role.CONTACT_LEADER, organization=organization)
+    PolicySetting.objects.create(division=county, key="report_every_months", value=2)
+    category = Category.objects.create(code="X1", name="县自定类型", county=county)
+    round_ = Round.objects.create(county=county, year=2026, name="2026年整顿")
+    designation = Designation.objects.create(round=round_, organization=organization, problems="班子不团结",
+                                             county=county, township_id=organization.township_id)
+    designation.categories.add(category)
+
+    generate("--reset")
+    assert not Round.objects.filter(pk=round_.pk).exists()
+    assert not Designation.objects.filter(pk=designation.pk).exists()
+    assert not Category.objects.filter(pk=category.pk).exists()
+    assert not ObjectAssignment.objects.filter(user=leader).exists()
+    assert not PolicySetting.objects.filter(division__code__startswith=CODE).exists()
+    assert province_divisions().filter(level=Level.VILLAGE).count() == 2 * 3 * 4
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("args", [
     ["--province-code", "9"],
     ["--province-code", "00"],

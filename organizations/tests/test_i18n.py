@@ -130,3 +130,4 @@ def test_compile_translations_writes_mo_files_without_gettext(tmp_path, settings
     by_id = {e.msgid: e.msgstr for e in compiled}
     assert by_id["Rectification ledger"] == "整顿台账"
     assert "A fuzzy test string" not in by_id  # fuzzy entries are left out, as msgfmt does
+

@@ -303,3 +303,12 @@ def test_edit_form_shows_errors_and_saves_nothing(login, demo):
 def test_township_organizer_cannot_open_another_townships_edit_form(login, demo):
     other = demo.org_in(demo.township_b)
     assert login("town_organizer").get(reverse("organizations:edit", args=[other.pk])).status_code == 404
+
+
+def test_out_of_scope_pages_are_a_friendly_404(login, demo, zh):
+    other = demo.org_in(demo.county2)
+    response = login("county_admin").get(reverse("organizations:detail", args=[other.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert zh("Page not found") in page
+    assert other.name not in page

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import ProtectedError, RestrictedError
 
 from organizations.generate import (
     BENCH_PASSWORD,
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 deleted = delete_province(existing)
+            except (ProtectedError, RestrictedError) as exc:
+                raise CommandError(f"Rows attached to province {existing.code} cannot be deleted: {exc}") from exc
             except NotGenerated as exc:
                 raise CommandError(f"Province {existing.code} ({existing.name}) was not made by generate_province; "
                                    "refusing to delete it.") from exc
