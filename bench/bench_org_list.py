@@ -159,7 +159,9 @@ def report(rows: list[Row], repeat: int, warmup: int) -> str:
         f"Database holds {divisions:,} divisions and {organizations:,} organizations (demo city + generated "
         f"province). Django {django.get_version()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"DEBUG off, test Client in-process (no network, no gunicorn). Each request: {warmup} warm-up, "
-        f"then {repeat} timed; queries counted on one request (session + user loads included).",
+        f"then {repeat} timed; queries counted on one request (session + user loads included). "
+        f"Load average during the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(other work on the machine makes the p95 noisy; the query counts are exact).",
         "",
         "| dataset | persona | orgs in scope | request | median ms | p95 ms | queries | slowest query ms |",
         "|---|---|---:|---|---:|---:|---:|---:|",

@@ -31,11 +31,13 @@ def _sees_many_townships(request) -> bool:
 class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
-                                              queryset=_visible_divisions(Level.COUNTY))
+                                              queryset=_visible_divisions(Level.COUNTY), empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_divisions(Level.TOWNSHIP))
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=OrganizationCategory.choices)
-    org_type = django_filters.ChoiceFilter(label=_("Organization type"), choices=OrganizationType.choices)
+                                                queryset=_visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=OrganizationCategory.choices,
+                                          empty_label=_("All"))
+    org_type = django_filters.ChoiceFilter(label=_("Organization type"), choices=OrganizationType.choices,
+                                          empty_label=_("All"))
     division_code = django_filters.CharFilter(label=_("Division code starts with"), field_name="division__code",
                                               lookup_expr="startswith")
 
@@ -77,7 +79,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
 class DivisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
     parent = django_filters.NumberFilter(label=_("Parent division"), field_name="parent_id")
     code = django_filters.CharFilter(label=_("Code starts with"), field_name="code", lookup_expr="startswith")
 

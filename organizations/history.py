@@ -18,6 +18,13 @@ class HistoryEntry:
     reason: str
 
 
+def _readable(field, value):
+    """Show a choice by its label (党支部, not branch); other values as stored."""
+    if field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
 def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
     """The newest ``limit`` records, each with its field-by-field changes (two queries)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
@@ -29,7 +36,8 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
             delta = record.diff_against(previous, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), change.old, change.new))
+                changes.append((str(field.verbose_name), _readable(field, change.old),
+                                _readable(field, change.new)))
         user = record.history_user
         entries.append(HistoryEntry(
             when=record.history_date,

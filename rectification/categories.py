@@ -12,3 +12,11 @@ NATIONAL_CATEGORIES = [
     ("RSHS09", "无固定办公活动场所及便民服务设施的"),
     ("RSHS10", "党组织服务意识差、服务能力弱、群众意见大的"),
 ]
+
+
+def ensure_national_categories():
+    """The national categories exist (migrations add them; a flushed test database needs them again)."""
+    from .models import Category
+
+    for index, (code, name) in enumerate(NATIONAL_CATEGORIES, start=1):
+        Category.objects.get_or_create(code=code, county=None, defaults={"name": name, "sort_order": index})

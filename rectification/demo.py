@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from organizations.models import Division, User
 
+from .categories import ensure_national_categories
 from .models import Category, Designation, DesignationStatus, Round
 
 #: Problems for the five organizations seed 001 names as not yet rectified.
@@ -37,6 +38,7 @@ def seed_round(county: Division, rectified, not_yet, *, admin: User | None, orga
                                             defaults={"name": f"{county.name}{year}年度软弱涣散基层党组织整顿"})
     if round_.designations.exists():
         return round_
+    ensure_national_categories()
     categories = {c.code: c for c in Category.objects.filter(county__isnull=True)}
     rng = random.Random(2026)
     confirmed_at = timezone.make_aware(dt.datetime(year, 3, 15, 10, 0))

@@ -49,6 +49,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def playwright(migration_rows, playwright):
+    """Playwright, started only after the database is set up (see migration_rows in conftest)."""
+    return playwright
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """A browser set up like the users': Chinese first, China's time zone."""
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}

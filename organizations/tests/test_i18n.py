@@ -55,7 +55,8 @@ def test_translations_keep_their_placeholders(zh_catalog):
 def test_translations_are_chinese(zh_catalog):
     """A msgstr copied from the msgid is not a translation (only symbols or names like API may stay)."""
     han = re.compile(r"[\u4e00-\u9fff]")
-    copied = [e.msgid for e in zh_catalog if e.msgstr and not han.search(e.msgstr) and re.search(r"[a-z]{4}", e.msgid)]
+    copied = [e.msgid for e in zh_catalog
+              if e.msgstr and not han.search(e.msgstr) and re.search(r"[a-z]{4}", PLACEHOLDER.sub("", e.msgid))]
     assert copied == []
 
 

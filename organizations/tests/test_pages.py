@@ -312,3 +312,17 @@ def test_out_of_scope_pages_are_a_friendly_404(login, demo, zh):
     page = response.content.decode()
     assert zh("Page not found") in page
     assert other.name not in page
+
+
+def test_history_shows_zero_and_booleans_readably(login, demo, zh):
+    client = login("county_admin")
+    organization = Organization.objects.filter(township=demo.township_b, village__isnull=False).order_by("pk")[2]
+    response = client.post(reverse("organizations:edit", args=[organization.pk]),
+                           _form_data(organization, member_count=0, is_active=""))
+    assert response.status_code == 302
+    history = client.get(response["Location"]).context["history"]
+    changes = {label: (old, new) for label, old, new in history[0].changes}
+    assert changes[str(Organization._meta.get_field("member_count").verbose_name)][1] == 0
+    page = client.get(response["Location"]).content.decode()
+    assert '<span class="new">0</span>' in page
+    assert f'<span class="new">{zh("No")}</span>' in page
