@@ -39,7 +39,9 @@ class ScopedListView(ScopedQuerysetMixin, ListView):
         if self.filterset_class is not None:
             self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset,
                                                   request=self.request)
-            queryset = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else queryset
+            if self.filterset.is_bound:
+                # An invalid filter (e.g. a township outside the scope) shows nothing, with the form's error.
+                queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         return queryset
 
     def get_context_data(self, **kwargs):
