@@ -33,7 +33,10 @@ def test_schema_and_docs(client):
     assert "/api/v1/organizations/" in paths and "/api/v1/divisions/{id}/" in paths
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
-    assert b"cdn" not in docs.content.lower()
+    import re
+
+    sources = re.findall(rb'(?:src|href)="([^"]+)"', docs.content)
+    assert sources and all(src.startswith(b"/static/") for src in sources), sources  # no CDN
 
 
 def test_filters_and_pagination(login, demo):
