@@ -18,7 +18,7 @@ from .exports import organizations_export_response
 from .filters import OrganizationFilter
 from .forms import ImportUploadForm, OrganizationForm, PolicyForm
 from .history import history_entries
-from .imports.services import import_job_create
+from .imports.services import import_job_create, importable_counties
 from .models import Division, ImportJob, Organization
 from .permissions import can
 from .policies import POLICIES, effective_policy
@@ -257,13 +257,9 @@ class ImportDetailView(ScopedDetailView):
 
 @login_required
 def import_create(request):
-    from .permissions import roles_allowed
-
     if not can(request.user, "organization", "import"):
         raise Http404
-    counties = Division.objects.visible_to(request.user, roles=roles_allowed("organization", "import")).filter(
-        level=Level.COUNTY) if not request.user.is_superuser else Division.objects.visible_to(request.user).filter(
-        level=Level.COUNTY)
+    counties = importable_counties(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     form.fields["county"].queryset = counties
     if counties.count() == 1:
