@@ -37,6 +37,34 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     "export": {
         "run": frozenset(Role.values),
     },
+    # The rectification ledger (rectification app). Status changes follow rectification/lifecycle.py.
+    "round": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+    },
+    "designation": {
+        "propose": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "import": frozenset({R.COUNTY_ADMIN}),
+    },
+    "plan": {
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    "task": {
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.VILLAGE_SECRETARY,
+                             R.FIRST_SECRETARY}),
+    },
+    "progress": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.VILLAGE_SECRETARY,
+                             R.FIRST_SECRETARY}),
+    },
+    "report": {
+        "submit": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    "visit": {
+        "create": frozenset({R.CONTACT_LEADER}),
+    },
+    "board": {
+        "publish": frozenset({R.COUNTY_ADMIN}),
+    },
 }
 
 

@@ -48,7 +48,7 @@ def seed_round(county: Division, rectified, not_yet, *, admin: User | None, orga
         is_rectified = organization not in not_yet
         designation = Designation(
             round=round_, organization=organization, problems=problems,
-            status=DesignationStatus.CLOSED_OUT if is_rectified else DesignationStatus.RECTIFYING,
+            status=DesignationStatus.CONSOLIDATING if is_rectified else DesignationStatus.RECTIFYING,
             proposed_by=organizer, proposed_at=confirmed_at - dt.timedelta(days=20),
             confirmed_by=admin, confirmed_at=confirmed_at,
             closed_out_on=dt.date(year, rng.randint(9, 11), rng.randint(1, 20)) if is_rectified else None,

@@ -119,6 +119,9 @@ def expected_queryset(model, username):
         return divisions
     if model is ImportJob:
         return ImportJob.objects.filter(division__in=divisions)
+    if any(f.name == "organization" for f in model._meta.get_fields()):
+        # Every ledger table hangs on an organization: in scope when its organization is.
+        return model.objects.filter(organization__in=expected_organizations(username))
     raise AssertionError(f"No scope oracle for {model}")
 
 
@@ -130,7 +133,8 @@ def candidates(model):
         return list(Division.objects.order_by("code")[::5])
     if model is ImportJob:
         return list(ImportJob.objects.all())
-    raise AssertionError(model)
+    rows = list(model.objects.order_by("pk"))
+    return rows[:: max(1, len(rows) // 40)]
 
 
 @pytest.fixture
@@ -270,7 +274,7 @@ def _mentions(client, url, org) -> bool:
         return f'"id":{org.pk},' in response.content.decode().replace(" ", "") or \
             any(r.get("id") == org.pk for r in (response.json().get("results") or []) if isinstance(r, dict))
     html = response.content.decode()
-    return reverse("organizations:detail", args=[org.pk]) + '"' in html
+    return reverse("organizations:detail", args=[org.pk]) + '"' in html or f">{org.name}<" in html
 
 
 def test_foreign_ids_on_write_are_rejected(client, demo):

@@ -1,8 +1,4 @@
-"""The ledger entry of a weak and lax organization in a round: rounds, categories and designations.
-
-Plans, tasks, progress and reports arrive with the rectification-ledger issue and hang on
-``Designation``. The statuses are those of DOMAIN.md §4.
-"""
+"""The ledger entry of a weak and lax organization in a round (DOMAIN.md §2, §4)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,53 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from organizations.scoping import ScopedManager, ScopeSpec
 
-
-class Category(models.Model):
-    """A weak-and-lax type (软弱涣散类型): the ten national ones (no county) or a county's own."""
-
-    code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=200)
-    county = models.ForeignKey("organizations.Division", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("county"),
-                               help_text=_("Empty for the national categories."))
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("weak-and-lax category")
-        verbose_name_plural = _("weak-and-lax categories")
-        constraints = [
-            models.UniqueConstraint(fields=["code"], condition=models.Q(county__isnull=True),
-                                    name="category_national_code_unique"),
-            models.UniqueConstraint(fields=["county", "code"], name="category_county_code_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-
-class Round(models.Model):
-    """A county's rectification round (整顿批次), one per year."""
-
-    county = models.ForeignKey("organizations.Division", on_delete=models.PROTECT, related_name="rounds",
-                               verbose_name=_("county"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    name = models.CharField(_("name"), max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = ScopedManager()
-    scope = ScopeSpec.on_division("county__")
-
-    class Meta:
-        ordering = ["-year"]
-        verbose_name = _("rectification round")
-        verbose_name_plural = _("rectification rounds")
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="round_unique_per_county_year")]
-
-    def __str__(self) -> str:
-        return self.name
+from .base import LedgerScoped
+from .rounds import Category, Round  # noqa: F401  (Category: the M2M target)
 
 
 class DesignationStatus(models.TextChoices):
@@ -67,15 +18,13 @@ class DesignationStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("In rectification")
     ACCEPTANCE_REQUESTED = "acceptance_requested", _("Acceptance requested")
     EVALUATING = "evaluating", _("Under evaluation")
-    CLOSED_OUT = "closed_out", _("Closed out")
-    CONSOLIDATING = "consolidating", _("Consolidation period")
+    CONSOLIDATING = "consolidating", _("Closed out, consolidating")
     CONSOLIDATED = "consolidated", _("Consolidation completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 #: Statuses in which an organization counts as rectified (struck off the list).
-RECTIFIED_STATUSES = (DesignationStatus.CLOSED_OUT, DesignationStatus.CONSOLIDATING,
-                      DesignationStatus.CONSOLIDATED)
+RECTIFIED_STATUSES = (DesignationStatus.CONSOLIDATING, DesignationStatus.CONSOLIDATED)
 
 
 class Designation(models.Model):
@@ -96,6 +45,8 @@ class Designation(models.Model):
                                      related_name="+", verbose_name=_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     closed_out_on = models.DateField(_("closed out on"), null=True, blank=True)
+    consolidation_until = models.DateField(_("consolidation until"), null=True, blank=True)
+    follow_up_result = models.TextField(_("follow-up review result"), blank=True)
     # Denormalised from the organization (set by services) for one-column scoping and rollups.
     county = models.ForeignKey("organizations.Division", on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey("organizations.Division", null=True, blank=True, on_delete=models.PROTECT,
@@ -125,3 +76,24 @@ class Designation(models.Model):
     @property
     def is_rectified(self) -> bool:
         return self.status in RECTIFIED_STATUSES
+
+
+class StatusChange(LedgerScoped):
+    """One transition of the lifecycle: who, when, from what to what, and why. Never edited."""
+
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="status_changes",
+                                    verbose_name=_("designation"))
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=24, choices=DesignationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=24, choices=DesignationStatus.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("by"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.designation} {self.from_status} → {self.to_status}"

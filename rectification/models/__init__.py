@@ -1,0 +1,11 @@
+from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
+from .disclosure import DisclosureBoard
+from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanStatus, Task, TaskStatus
+from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
+from .rounds import Category, Round
+
+__all__ = [
+    "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",
+    "EvidenceFile", "Measure", "MeasureFamily", "PeriodReport", "Plan", "PlanCycle", "PlanStatus",
+    "ProgressEntry", "ReportStatus", "Round", "StatusChange", "Task", "TaskStatus",
+]

@@ -1,0 +1,20 @@
+"""Writes of the ledger. Import from the sub-modules' public names here."""
+
+from .designations import (  # noqa: F401
+    LifecycleError,
+    designation_confirm,
+    designation_propose,
+    designation_transition,
+    evaluation_accept,
+    evaluation_open,
+    evaluation_re_rectify,
+    round_create,
+)
+from .plans import (  # noqa: F401
+    ConflictError,
+    measure_add,
+    plan_ensure,
+    plan_update,
+    task_add,
+    task_update,
+)

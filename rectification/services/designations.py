@@ -1,0 +1,140 @@
+"""Rounds, designation (township proposes, county confirms) and the lifecycle transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Division, Organization
+from organizations.policies import effective_policy
+
+from ..lifecycle import NEW_CYCLE_ACTIONS, transition_for
+from ..models import Category, Designation, DesignationStatus, Round, StatusChange
+from .common import by, require
+
+
+class LifecycleError(ValidationError):
+    """An action that the lifecycle table does not allow from the current state."""
+
+
+@transaction.atomic
+def round_create(*, user, county: Division, year: int, name: str = "") -> Round:
+    require(user, "round", "create", county)
+    if Round.objects.filter(county=county, year=year).exists():
+        raise ValidationError(_("%(county)s already has a round for %(year)s.") % {"county": county.name, "year": year})
+    round_ = Round(county=county, year=year, name=name or _("%(county)s %(year)s rectification round") % {
+        "county": county.name, "year": year})
+    round_.full_clean()
+    by(round_, user).save()
+    return round_
+
+
+@transaction.atomic
+def designation_propose(*, user, round: Round, organization: Organization, categories: list[Category],
+                        problems: str) -> Designation:
+    """A township (or the county) proposes an organization as weak and lax in a round."""
+    require(user, "designation", "propose", organization)
+    if organization.county_id != round.county_id:
+        raise ValidationError({"organization": _("The organization is not in this round's county.")})
+    if not categories:
+        raise ValidationError({"categories": _("Choose at least one category.")})
+    foreign = [c for c in categories if c.county_id not in (None, round.county_id)]
+    if foreign:
+        raise ValidationError({"categories": _("Unknown category.")})
+    if not problems.strip():
+        raise ValidationError({"problems": _("Describe the problems found.")})
+    if Designation.objects.filter(round=round, organization=organization).exists():
+        raise ValidationError({"organization": _("This organization is already on this round's list.")})
+    designation = Designation(round=round, organization=organization, problems=problems.strip(),
+                              status=DesignationStatus.PROPOSED, proposed_by=user, proposed_at=timezone.now())
+    designation.copy_scope()
+    designation.full_clean()
+    by(designation, user).save()
+    designation.categories.set(categories)
+    return designation
+
+
+def designation_confirm(*, user, designation: Designation, comment: str = "") -> Designation:
+    return designation_transition(user=user, designation=designation, action="confirm", comment=comment)
+
+
+@transaction.atomic
+def designation_transition(*, user, designation: Designation, action: str, comment: str = "",
+                           today: dt.date | None = None, new_deadline: dt.date | None = None) -> Designation:
+    """Take ``action`` on ``designation`` if the lifecycle table allows it for this user; record it."""
+    designation = Designation.objects.select_for_update().select_related("organization").get(pk=designation.pk)
+    transition = transition_for(designation.status, action)
+    if transition is None:
+        raise LifecycleError(_("“%(action)s” is not possible while the organization is “%(status)s”.") % {
+            "action": action, "status": designation.get_status_display()})
+    if not user.is_superuser and not Designation.objects.visible_to(user, roles=transition.roles).filter(
+            pk=designation.pk).exists():
+        if not Designation.objects.visible_to(user).filter(pk=designation.pk).exists():
+            raise Designation.DoesNotExist
+        raise PermissionDenied(_("Your role may not do this."))
+    if transition.needs_comment and not comment.strip():
+        raise ValidationError({"comment": _("Give a reason.")})
+    today = today or timezone.localdate()
+    previous = designation.status
+    designation.status = transition.next_state
+    if action == "confirm":
+        designation.confirmed_by, designation.confirmed_at = user, timezone.now()
+    if action == "accept":
+        months = effective_policy(designation.organization.division)["consolidation_months"]
+        designation.closed_out_on = today
+        designation.consolidation_until = today + relativedelta(months=int(months))
+    if action == "relapse":
+        designation.consolidation_until = None
+    by(designation, user).save()
+    _sync_plan_status(designation, action, user)
+    if action in NEW_CYCLE_ACTIONS:
+        from .plans import cycle_open
+
+        cycle_open(user=user, plan=designation.plan, started_on=today, deadline=new_deadline, reason=comment)
+    change = StatusChange(designation=designation, action=action, from_status=previous,
+                          to_status=designation.status, user=user, comment=comment.strip())
+    change.copy_scope_from(designation)
+    change.save()
+    return designation
+
+
+def _sync_plan_status(designation: Designation, action: str, user) -> None:
+    """Plan approval state follows the plan-review actions."""
+    from ..models import PlanStatus
+
+    plan = getattr(designation, "plan", None)
+    if plan is None:
+        if action in ("submit_plan",):
+            raise ValidationError(_("Write the plan before submitting it."))
+        return
+    status = {"submit_plan": PlanStatus.SUBMITTED, "approve_plan": PlanStatus.APPROVED,
+              "return_plan": PlanStatus.RETURNED}.get(action)
+    if status is None:
+        return
+    if action == "submit_plan" and not plan.tasks.exists():
+        raise ValidationError(_("Decompose the measures into tasks before submitting the plan."))
+    plan.status = status
+    if action in ("approve_plan", "return_plan"):
+        plan.reviewed_by, plan.reviewed_at = user, timezone.now()
+    plan.version += 1
+    by(plan, user).save()
+
+
+# Entry points for the evaluation capability (satisfaction evaluation decides).
+def evaluation_open(*, user, designation: Designation) -> Designation:
+    return designation_transition(user=user, designation=designation, action="open_evaluation")
+
+
+def evaluation_accept(*, user, designation: Designation, comment: str = "", today=None) -> Designation:
+    return designation_transition(user=user, designation=designation, action="accept", comment=comment, today=today)
+
+
+def evaluation_re_rectify(*, user, designation: Designation, comment: str, new_deadline=None,
+                          today=None) -> Designation:
+    return designation_transition(user=user, designation=designation, action="re_rectify", comment=comment,
+                                  new_deadline=new_deadline, today=today)

@@ -1,0 +1,159 @@
+"""The plan, its cycles, measures and tasks. Saves carry the version the user loaded: no lost updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Designation, DesignationStatus, Measure, Plan, PlanCycle, PlanStatus, Task, TaskStatus
+from .common import by, require
+
+PLAN_FIELDS = ("objectives", "cause_analysis", "deadline", "responsible_unit", "responsible_person",
+               "contact_leader", "contact_leader_name", "township_leader", "first_secretary",
+               "first_secretary_unit", "helping_unit", "secretary_adjusted", "secretary_trained")
+TASK_FIELDS = ("title", "owner_name", "owner", "deadline", "status", "progress")
+EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the object since the user loaded it; ``changes`` says what they changed."""
+
+    def __init__(self, message, *, changes: list[tuple[str, Any, Any]], current_version: int):
+        super().__init__(message)
+        self.changes = changes
+        self.current_version = current_version
+
+
+def _check_version(obj, expected_version: int | None) -> None:
+    if expected_version is None or int(expected_version) == obj.version:
+        return
+    changes = []
+    seen = obj.history.filter(version=int(expected_version)).order_by("-history_date").first()
+    if seen is not None:
+        for change in obj.history.filter(version=obj.version).order_by("-history_date").first().diff_against(
+                seen, foreign_keys_are_objs=False).changes:
+            if change.field in ("version",):
+                continue
+            field = obj._meta.get_field(change.field)
+            changes.append((str(field.verbose_name), change.old, change.new))
+    who = obj.history.order_by("-history_date").first()
+    author = who.history_user.display_name if who and who.history_user else _("someone")
+    raise ConflictError(
+        _("%(who)s saved this in the meantime; your changes were not saved. Reload, check their changes and "
+          "enter yours again.") % {"who": author},
+        changes=changes, current_version=obj.version)
+
+
+@transaction.atomic
+def plan_ensure(*, user, designation: Designation) -> Plan:
+    """The designation's plan, created (as a draft with its first cycle) when it has none."""
+    existing = Plan.objects.filter(designation=designation).first()
+    if existing is not None:
+        return existing
+    require(user, "plan", "change", designation)
+    if designation.status not in (DesignationStatus.DESIGNATED, DesignationStatus.RECTIFYING):
+        raise ValidationError(_("A plan is written once the designation is confirmed."))
+    plan = Plan(designation=designation)
+    plan.copy_scope_from(designation)
+    by(plan, user).save()
+    cycle_open(user=user, plan=plan, started_on=timezone.localdate(), deadline=None, reason="")
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, user, plan: Plan, expected_version: int | None, **fields: Any) -> Plan:
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown plan fields: {sorted(unknown)}")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(user, "plan", "change", plan)
+    if plan.status not in EDITABLE_PLAN_STATUSES:
+        raise ValidationError(_("An approved or submitted plan cannot be edited; the county may return it."))
+    _check_version(plan, expected_version)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.version += 1
+    by(plan, user).save()
+    return plan
+
+
+@transaction.atomic
+def cycle_open(*, user, plan: Plan, started_on: dt.date, deadline: dt.date | None, reason: str) -> PlanCycle:
+    """A new rectification cycle; the previous one is closed and stays readable."""
+    previous = plan.cycles.order_by("-number").first()
+    if previous is not None and previous.closed_on is None:
+        previous.closed_on = started_on
+        by(previous, user).save()
+    cycle = PlanCycle(plan=plan, number=(previous.number + 1) if previous else 1, started_on=started_on,
+                      deadline=deadline, reason=reason)
+    cycle.copy_scope_from(plan)
+    by(cycle, user).save()
+    return cycle
+
+
+def _open_cycle(plan: Plan) -> PlanCycle:
+    cycle = plan.cycles.order_by("-number").first()
+    if cycle is None or cycle.closed_on is not None:
+        raise ValidationError(_("The plan has no open cycle."))
+    return cycle
+
+
+def _may_add_work(plan: Plan) -> None:
+    if plan.status not in EDITABLE_PLAN_STATUSES and plan.designation.status != DesignationStatus.RECTIFYING:
+        raise ValidationError(_("Measures and tasks are added while the plan is a draft or during rectification."))
+
+
+@transaction.atomic
+def measure_add(*, user, plan: Plan, title: str, family: str = "other") -> Measure:
+    require(user, "plan", "change", plan)
+    _may_add_work(plan)
+    measure = Measure(plan=plan, cycle=_open_cycle(plan), title=title.strip(), family=family,
+                      sort_order=plan.measures.count() + 1)
+    measure.copy_scope_from(plan)
+    measure.full_clean()
+    by(measure, user).save()
+    return measure
+
+
+@transaction.atomic
+def task_add(*, user, measure: Measure, title: str, owner_name: str, deadline: dt.date, owner=None) -> Task:
+    plan = measure.plan
+    require(user, "plan", "change", plan)
+    _may_add_work(plan)
+    task = Task(measure=measure, plan=plan, cycle=measure.cycle, title=title.strip(), owner_name=owner_name.strip(),
+                owner=owner, deadline=deadline)
+    task.copy_scope_from(plan)
+    task.full_clean()
+    by(task, user).save()
+    return task
+
+
+@transaction.atomic
+def task_update(*, user, task: Task, expected_version: int | None, **fields: Any) -> Task:
+    unknown = set(fields) - set(TASK_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown task fields: {sorted(unknown)}")
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    require(user, "task", "change", task)
+    _check_version(task, expected_version)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    if task.status == TaskStatus.DONE:
+        task.progress = 100
+        task.completed_on = task.completed_on or timezone.localdate()
+    elif task.progress == 100:
+        task.status, task.completed_on = TaskStatus.DONE, task.completed_on or timezone.localdate()
+    else:
+        task.completed_on = None
+        if task.progress > 0 and task.status == TaskStatus.PENDING:
+            task.status = TaskStatus.IN_PROGRESS
+    task.full_clean()
+    task.version += 1
+    by(task, user).save()
+    return task

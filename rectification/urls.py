@@ -1,0 +1,11 @@
+"""Pages of the rectification ledger; each area owns its own URL module."""
+
+from django.urls import include, path
+
+app_name = "rectification"
+
+urlpatterns = [
+    path("", include("rectification.web.ledger_urls")),
+    path("", include("rectification.web.progress_urls")),
+    path("", include("rectification.web.publishing_urls")),
+]
