@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .models import RECTIFIED_STATUSES, Designation
+from ..models import RECTIFIED_STATUSES, Designation
 
 
 def designations_of_organization(user, organization) -> QuerySet[Designation]:
