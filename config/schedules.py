@@ -7,4 +7,8 @@ BEAT_SCHEDULE = {
         "task": "organizations.tasks.purge_finished_import_files",
         "schedule": crontab(hour=3, minute=15),
     },
+    "prepare-period-reports": {
+        "task": "rectification.tasks.prepare_period_reports",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -200,7 +200,7 @@ def seed_demo() -> dict[str, int]:
     from rectification.demo import seed_round
 
     rectified, not_yet = weak_organizations(county1)
-    seed_round(county1, rectified, not_yet, admin=accounts["county_admin"], organizer=accounts["town_organizer"])
+    seed_round(county1, rectified, not_yet, accounts=accounts)
     return {
         "divisions": Division.objects.filter(city=city).count() + 1,
         "organizations": Organization.objects.filter(city=city).count(),

@@ -29,6 +29,7 @@ GENERATED_MARK = "（模拟）"
 BENCH_PASSWORD = "rectify-demo"
 BENCH_REVIEWER = "bench_province_reviewer"
 BENCH_TOWN_ORGANIZER = "bench_town_organizer"
+BENCH_COUNTY_ADMIN = "bench_county_admin"
 BATCH_SIZE = 2000
 
 _SYLLABLES = ("东西南北上下前后新大小高龙凤石溪山林枫柳梅桃竹松云霞金玉清安福兴平和永宁长乐"
@@ -267,6 +268,12 @@ def _bench_account(username: str, full_name: str, role: str, division: Division)
     return user
 
 
+def bench_county_admin(province: Division) -> User:
+    """The county admin of the province's first county (the ledger benchmarks' overdue list)."""
+    county = Division.objects.filter(province=province, level=Level.COUNTY).order_by("code").first()
+    return _bench_account(BENCH_COUNTY_ADMIN, f"{county.name}委组织部（模拟）", Role.COUNTY_ADMIN, county)
+
+
 def analyze_tables() -> float:
     """Refresh the planner's statistics after a bulk load (run it after the commit).
 
@@ -305,7 +312,9 @@ def delete_province(province: Division) -> dict[str, int]:
         raise NotGenerated(province.code)
     divisions = Division.objects.filter(Q(pk=province.pk) | Q(province_id=province.pk))
     organizations = Organization.objects.filter(province_id=province.pk)
-    deleted: dict[str, int] = {}
+    from rectification.generate import delete_ledger
+
+    deleted: dict[str, int] = delete_ledger(province)  # set-based: a million progress entries
     own = {Division, Organization, RoleAssignment, ObjectAssignment}
     pending = []
     for target, subset in ((Organization, organizations), (Division, divisions)):

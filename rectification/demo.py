@@ -1,16 +1,63 @@
-"""County 1's 2026 round: 37 designations, 32 closed out, the five of seed 001 still in rectification."""
+"""County 1's ledger: 37 designations (32 closed out, the five of seed 001 still in rectification).
+
+Each designation walks its lifecycle through the services (proposal, confirmation, plan with the four
+essentials and the "four ones", measures decomposed into tasks, submission, approval, task updates,
+acceptance and close-out), so the audit trail and the ``StatusChange`` rows are real. Every step runs
+under ``_clock(day)``, which pins ``django.utils.timezone.now`` to that day: the timestamps the services
+and the audit trail write (proposed_at, StatusChange.created_at, history dates, completed_on) tell a
+believable year. All dates are relative to the real ``timezone.localdate()``: confirmation eight months
+ago, close-outs between five months after approval and three weeks ago, some open tasks overdue today.
+
+Deterministic (one ``random.Random`` per organization, seeded with its division code) and idempotent:
+an organization whose designation already has a plan is left alone; a bare designation left by an
+older version of this seed (no plan, no status change) is replaced.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from contextlib import contextmanager
+from unittest import mock
 
+from dateutil.relativedelta import relativedelta
+from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
-from organizations.models import Division, User
+from organizations.models import Division, ObjectAssignment, Organization, RoleAssignment, User
+from organizations.policies import effective_policy
+from organizations.roles import Role
 
+from . import periods, services
 from .categories import ensure_national_categories
-from .models import Category, Designation, DesignationStatus, Round
+from .demo_texts import (
+    CAUSES,
+    DISPATCH_UNITS,
+    HELPING_UNITS,
+    LEADER_POSTS,
+    MEASURES,
+    NAMED_MEASURES,
+    OBJECTIVES,
+    PROGRESS_PHRASES,
+    VISIT_TOPICS,
+)
+from .models import (
+    Category,
+    Designation,
+    Measure,
+    PeriodReport,
+    Plan,
+    ProgressEntry,
+    ReportStatus,
+    Round,
+    Task,
+    TaskStatus,
+)
+from .services import boards as services_boards
+from .services import progress as services_progress
+from .services import reports as services_reports
+from .services import visits as services_visits
+from .services.common import by
 
 #: Problems for the five organizations seed 001 names as not yet rectified.
 NAMED_PROBLEMS = {
@@ -30,31 +77,364 @@ _GENERIC = [
     (["RSHS09"], "村级组织活动场所破旧，无便民服务设施。"),
     (["RSHS10"], "服务意识差，群众满意度低。"),
 ]
+#: The open organization that was also on the previous year's list (closed out then, relapsed).
+REPEAT_VILLAGE = "瑞头村"
+#: The open organization whose board the county has published; one with a late and one with a missing report.
+BOARD_VILLAGE, LATE_REPORT_VILLAGE, MISSING_REPORT_VILLAGE = "东山村", "柳湖村", "瑞头村"
+#: The plan the county returned once before approving it.
+RETURNED_VILLAGE = "濂前社区"
+_SURNAMES = "陈林黄郑吴王李张刘蔡许杨周徐朱何肖谢罗苏余卢"
+_GIVEN = ["建国", "志强", "秀英", "国华", "明辉", "丽娟", "海燕", "文斌", "春生", "金水", "玉兰", "德明"]
 
 
-def seed_round(county: Division, rectified, not_yet, *, admin: User | None, organizer: User | None) -> Round:
-    year = timezone.localdate().year
-    round_, _ = Round.objects.get_or_create(county=county, year=year,
-                                            defaults={"name": f"{county.name}{year}年度软弱涣散基层党组织整顿"})
-    if round_.designations.exists():
-        return round_
+@contextmanager
+def _clock(day: dt.date, hour: int = 10):
+    """Pin ``timezone.now()`` (and so ``localdate()``, auto_now and the audit trail's dates) to ``day``."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    with mock.patch.object(timezone, "now", lambda: moment):
+        yield
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + rng.choice(_GIVEN)
+
+
+def _periods(first_day: dt.date, last_day: dt.date, months: int):
+    """Reporting periods of ``months`` months aligned on January 1 that overlap [first_day, last_day]."""
+    start = dt.date(first_day.year, 1 + ((first_day.month - 1) // months) * months, 1)
+    while start <= last_day:
+        end = start + relativedelta(months=months) - dt.timedelta(days=1)
+        yield start, end
+        start = end + dt.timedelta(days=1)
+
+
+class _Cast:
+    def __init__(self, accounts: dict[str, User]):
+        self.admin = accounts["county_admin"]
+        self.organizer = accounts["town_organizer"]
+        self.secretary = accounts["village_secretary"]
+        self.contact_leader = accounts["contact_leader"]
+        self.organizer_township_id = RoleAssignment.objects.filter(
+            user=self.organizer, role=Role.TOWNSHIP_ORGANIZER).values_list("division_id", flat=True).first()
+        self.contact_orgs = set(ObjectAssignment.objects.filter(
+            user=self.contact_leader, role=Role.CONTACT_LEADER).values_list("organization_id", flat=True))
+
+    def township_user(self, organization: Organization) -> User:
+        """Who writes for the township: the demo organizer in 林安镇, the county elsewhere."""
+        return self.organizer if organization.township_id == self.organizer_township_id else self.admin
+
+
+def seed_round(county: Division, rectified, not_yet, *, accounts: dict[str, User]) -> Round:
+    """County 1's ledger (see the module docstring); returns the current round."""
     ensure_national_categories()
+    cast = _Cast(accounts)
+    today = timezone.localdate()
+    confirmed_on = today - relativedelta(months=8)
+    existing = Round.objects.filter(county=county, designations__plan__isnull=False).order_by("-year").first()
+    if existing is not None and existing.year not in (confirmed_on.year, confirmed_on.year - 1):
+        return existing  # seeded in another year: nothing to add
+    with _clock(confirmed_on - dt.timedelta(days=40)):
+        round_ = _round(county, confirmed_on.year, cast.admin)
     categories = {c.code: c for c in Category.objects.filter(county__isnull=True)}
-    rng = random.Random(2026)
-    confirmed_at = timezone.make_aware(dt.datetime(year, 3, 15, 10, 0))
-    for organization in list(rectified) + list(not_yet):
-        named = NAMED_PROBLEMS.get(organization.division.name)
-        codes, problems = named if named and organization in not_yet else rng.choice(_GENERIC)
-        is_rectified = organization not in not_yet
-        designation = Designation(
-            round=round_, organization=organization, problems=problems,
-            status=DesignationStatus.CONSOLIDATING if is_rectified else DesignationStatus.RECTIFYING,
-            proposed_by=organizer, proposed_at=confirmed_at - dt.timedelta(days=20),
-            confirmed_by=admin, confirmed_at=confirmed_at,
-            closed_out_on=dt.date(year, rng.randint(9, 11), rng.randint(1, 20)) if is_rectified else None,
-        )
-        designation.copy_scope()
-        designation._history_user = admin
-        designation.save()
-        designation.categories.set([categories[c] for c in codes])
+    stories = [(o, False) for o in rectified] + [(o, True) for o in not_yet]
+    for organization, is_open in stories:
+        rng = random.Random(f"demo-{organization.division.code}")
+        name = organization.division.name
+        codes, problems = NAMED_PROBLEMS[name] if is_open and name in NAMED_PROBLEMS else rng.choice(_GENERIC)
+        if is_open and name == REPEAT_VILLAGE:
+            problems += f"该村曾列入{confirmed_on.year - 1}年度整顿对象，销号后回头看发现问题反弹。"
+            _previous_round(county, organization, categories, cast, confirmed_on - relativedelta(years=1), today)
+        _story(round_, organization, [categories[c] for c in codes], problems, cast, rng, confirmed_on, today,
+               is_open=is_open)
     return round_
+
+
+def _round(county: Division, year: int, admin: User) -> Round:
+    existing = Round.objects.filter(county=county, year=year).first()
+    return existing or services.round_create(user=admin, county=county, year=year,
+                                             name=f"{county.name}{year}年度软弱涣散基层党组织整顿")
+
+
+def _fresh_designation(round_: Round, organization: Organization) -> bool:
+    """Is there still work to do for ``organization`` in ``round_``? Replaces a bare legacy row."""
+    designation = Designation.objects.filter(round=round_, organization=organization).first()
+    if designation is None:
+        return True
+    if Plan.objects.filter(designation=designation).exists() or designation.status_changes.exists():
+        return False
+    designation.delete()
+    return True
+
+
+def _previous_round(county, organization, categories, cast, confirmed_on, today) -> None:
+    """Last year's designation of the repeat listing: rectified and closed out, relapsed since."""
+    with _clock(confirmed_on - dt.timedelta(days=40)):
+        round_ = _round(county, confirmed_on.year, cast.admin)
+    rng = random.Random(f"demo-previous-{organization.division.code}")
+    closed = _story(round_, organization, [categories["RSHS04"]], "组织生活不正常，党员大会长期未召开。", cast, rng,
+                    confirmed_on, today, is_open=False, close_by=confirmed_on + relativedelta(months=8))
+    if closed is None:
+        return
+    with _clock(confirmed_on + relativedelta(months=11)):
+        designation = Designation.objects.get(pk=closed.pk)
+        designation.follow_up_result = "回头看发现：组织生活再次不正常，活动场所问题未根本解决，问题反弹，列入下一年度整顿对象。"
+        by(designation, cast.admin).save(update_fields=["follow_up_result", "updated_at"])
+
+
+def _story(round_, organization, categories, problems, cast, rng, confirmed_on, today, *, is_open, close_by=None):
+    if not _fresh_designation(round_, organization):
+        return None
+    township_user = cast.township_user(organization)
+    with _clock(confirmed_on - dt.timedelta(days=14 + rng.randint(0, 6))):
+        designation = services.designation_propose(user=township_user, round=round_, organization=organization,
+                                                   categories=categories, problems=problems)
+    with _clock(confirmed_on, hour=15):
+        designation = services.designation_confirm(user=cast.admin, designation=designation,
+                                                   comment="县委常委会研究确定。")
+    written_on = confirmed_on + dt.timedelta(days=rng.randint(3, 7))
+    approved_on = written_on + dt.timedelta(days=rng.randint(12, 18))
+    with _clock(written_on):
+        plan = _write_plan(designation, organization, township_user, cast, rng, approved_on)
+        tasks = _decompose(plan, organization, township_user, cast, rng, approved_on, today, is_open)
+    with _clock(written_on + dt.timedelta(days=4)):
+        designation = services.designation_transition(user=township_user, designation=designation,
+                                                      action="submit_plan")
+    if organization.division.name == RETURNED_VILLAGE:
+        with _clock(written_on + dt.timedelta(days=7), hour=16):
+            designation = services.designation_transition(
+                user=cast.admin, designation=designation, action="return_plan",
+                comment="措施不够具体，请把居务财务公开的时间节点和责任人逐项写清。")
+        with _clock(written_on + dt.timedelta(days=9)):
+            plan = services.plan_update(user=township_user, plan=Plan.objects.get(pk=plan.pk),
+                                        expected_version=Plan.objects.get(pk=plan.pk).version,
+                                        cause_analysis=plan.cause_analysis + "居务监督委员会作用发挥不够。")
+            designation = services.designation_transition(user=township_user, designation=designation,
+                                                          action="submit_plan")
+    with _clock(approved_on, hour=16):
+        designation = services.designation_transition(user=cast.admin, designation=designation,
+                                                      action="approve_plan", comment="同意。")
+    close_by = close_by or today - dt.timedelta(days=21)
+    closed_on = None if is_open else approved_on + dt.timedelta(
+        days=rng.randint(150, max(151, (close_by - approved_on).days)))
+    last_day = closed_on or today
+    if is_open:
+        _work(plan, tasks, organization, township_user, cast, rng, approved_on, last_day, today)
+    else:
+        _closed_work(plan, tasks, township_user, rng, approved_on, closed_on)
+    if plan.contact_leader_id:
+        _visits(plan, cast.contact_leader, rng, approved_on, last_day)
+    if is_open and organization.division.name == BOARD_VILLAGE:
+        _publish_board(designation, cast.admin, approved_on + dt.timedelta(days=10))
+    if closed_on is not None:
+        for day, user, action in ((closed_on - dt.timedelta(days=14), township_user, "request_acceptance"),
+                                  (closed_on - dt.timedelta(days=6), cast.admin, "open_evaluation"),
+                                  (closed_on, cast.admin, "accept")):
+            with _clock(day, hour=15):
+                designation = services.designation_transition(
+                    user=user, designation=designation, action=action, today=day,
+                    comment="满意度测评达到80%以上，同意销号。" if action == "accept" else "")
+    _reports(plan, designation, township_user, rng, today, is_open)
+    return designation
+
+
+def _write_plan(designation, organization, author, cast, rng, approved_on) -> Plan:
+    plan = services.plan_ensure(user=author, designation=designation)
+    township = organization.township.name if organization.township_id else ""
+    county = organization.county.name
+    if organization.pk in cast.contact_orgs:
+        leader, leader_name = cast.contact_leader, f"{cast.contact_leader.full_name}（县委常委、常务副县长）"
+    else:
+        leader, leader_name = None, f"{_person(rng)}（{rng.choice(LEADER_POSTS)}）"
+    first_secretary = _person(rng)
+    return services.plan_update(
+        user=author, plan=plan, expected_version=plan.version,
+        objectives=rng.choice(OBJECTIVES), cause_analysis=rng.choice(CAUSES),
+        deadline=approved_on + relativedelta(months=9), responsible_unit=f"{township}党委",
+        responsible_person=f"{_person(rng)}（{township}党委书记）",
+        contact_leader=leader, contact_leader_name=leader_name,
+        township_leader=f"{_person(rng)}（{township}党委副书记）",
+        first_secretary=first_secretary, first_secretary_unit=county + rng.choice(DISPATCH_UNITS),
+        helping_unit=county + rng.choice(HELPING_UNITS),
+        secretary_adjusted=rng.random() < 0.3, secretary_trained=rng.random() < 0.8)
+
+
+def _measures_for(organization, rng) -> list[tuple[str, str, list[str]]]:
+    named = NAMED_MEASURES.get(organization.division.name, [])
+    chosen = list(named)
+    for family, options in MEASURES.items():
+        if len(chosen) >= 4 or any(f == family for f, _t, _k in chosen):
+            continue
+        title, tasks = rng.choice(options)
+        chosen.append((family, title, tasks))
+    return chosen[:4]
+
+
+def _decompose(plan, organization, author, cast, rng, approved_on, today, is_open):
+    """Measures of the four families, 2-4 tasks each, with owners and deadlines.
+
+    The five open plans go through ``measure_add`` / ``task_add``; the 32 closed-out ones are written in
+    bulk (with their audit-trail rows) to keep ``seed_demo`` quick: transactional tests reseed it per test.
+    """
+    owners = [organization.secretary_name or _person(rng), plan.first_secretary, plan.township_leader.split("（")[0],
+              plan.helping_unit]
+    horizon = (today - approved_on).days
+    cycle = plan.cycles.get()
+    measures, tasks = [], []
+    for index, (family, title, task_titles) in enumerate(_measures_for(organization, rng), start=1):
+        if is_open:
+            measure = services.measure_add(user=author, plan=plan, title=title, family=family)
+        else:
+            measure = Measure(plan=plan, cycle=cycle, title=title, family=family, sort_order=index)
+            measure.copy_scope_from(plan)
+            measures.append(by(measure, author))
+        for task_title in task_titles[:rng.randint(2, min(4, len(task_titles)))]:
+            if is_open:
+                deadline = approved_on + dt.timedelta(days=rng.randint(40, horizon + 90))
+            else:
+                deadline = approved_on + dt.timedelta(days=rng.randint(30, 150))
+            is_secretary = organization.division.name == BOARD_VILLAGE and not tasks
+            fields = {"title": task_title, "deadline": deadline, "owner": cast.secretary if is_secretary else None,
+                      "owner_name": cast.secretary.full_name if is_secretary else rng.choice(owners)}
+            if is_open:
+                tasks.append(services.task_add(user=author, measure=measure, **fields))
+            else:
+                task = Task(measure=measure, plan=plan, cycle=cycle, **fields)
+                task.copy_scope_from(plan)
+                tasks.append(by(task, author))
+    if not is_open:
+        _bulk(Measure, measures)
+        _bulk(Task, tasks)
+    return tasks
+
+
+def _bulk(model, objects, *, update_fields=None):
+    """bulk_create (or bulk_update) plus the audit-trail rows, dated by the pinned clock or ``_history_date``."""
+    if not objects:
+        return
+    if update_fields:
+        model.objects.bulk_update(objects, update_fields)
+    else:
+        model.objects.bulk_create(objects)
+    model.history.bulk_history_create(objects, update=bool(update_fields), default_date=timezone.now())
+
+
+def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _closed_work(plan, tasks, writer, rng, approved_on, closed_on):
+    """A closed-out plan: every task done before the acceptance request, one progress entry each (bulk)."""
+    entries = []
+    for task in tasks:
+        start = approved_on + dt.timedelta(days=rng.randint(5, 25))
+        done_on = min(task.deadline - dt.timedelta(days=rng.randint(0, 12)), closed_on - dt.timedelta(days=16))
+        done_on = max(done_on, start + dt.timedelta(days=3))
+        task.status, task.progress, task.completed_on, task.version = TaskStatus.DONE, 100, done_on, task.version + 1
+        task._history_date, task._history_user = _moment(done_on, rng.randint(9, 17)), writer
+        entry = ProgressEntry(plan=plan, task=task, happened_on=done_on, author=writer,
+                              content=f"{task.title}：{rng.choice(PROGRESS_PHRASES)}")
+        entry.copy_scope_from(plan)
+        entry._history_date, entry._history_user = task._history_date, writer
+        entries.append(entry)
+    _bulk(Task, tasks, update_fields=["status", "progress", "completed_on", "version"])
+    _bulk(ProgressEntry, entries)
+    ProgressEntry.objects.filter(pk__in=[e.pk for e in entries]).update(created_at=Case(
+        *[When(pk=e.pk, then=Value(e._history_date)) for e in entries], output_field=DateTimeField()))
+
+
+def _work(plan, tasks, organization, author, cast, rng, approved_on, last_day, today):
+    """An open plan's task updates and progress entries (services), in date order; some tasks overdue."""
+    writer = cast.secretary if organization.division.name == BOARD_VILLAGE else author
+    events = []  # (day, task, status, progress)
+    overdue_left = rng.randint(1, 2)  # past-deadline tasks left undone (more if the deadline is recent)
+    future = [t for t in tasks if t.deadline >= today]
+    if len(future) == len(tasks) and future:  # nothing due yet: move one deadline into the past
+        task = future[-1]
+        with _clock(approved_on + dt.timedelta(days=1)):
+            tasks[tasks.index(task)] = services.task_update(
+                user=author, task=task, expected_version=task.version,
+                deadline=today - dt.timedelta(days=rng.randint(6, 40)))
+    for task in tasks:
+        start = approved_on + dt.timedelta(days=rng.randint(5, 25))
+        recent = task.deadline >= today - dt.timedelta(days=20)
+        if task.deadline < today and ((overdue_left and rng.random() < 0.5) or (recent and rng.random() < 0.5)):
+            overdue_left = max(0, overdue_left - 1)
+            if rng.random() < 0.75:
+                events.append((start, task, TaskStatus.IN_PROGRESS, rng.choice([20, 40, 60, 70])))
+        elif task.deadline < today:
+            done_on = max(min(task.deadline - dt.timedelta(days=rng.randint(0, 12)), today - dt.timedelta(days=2)),
+                          start + dt.timedelta(days=3))
+            events += [(start, task, TaskStatus.IN_PROGRESS, rng.choice([30, 40, 50])),
+                       (done_on, task, TaskStatus.DONE, 100)]
+        elif rng.random() < 0.6:
+            events.append((start, task, TaskStatus.IN_PROGRESS, rng.choice([10, 30, 50])))
+    versions = {}
+    for day, task, status, progress in sorted(events, key=lambda e: (e[0], e[1].pk)):
+        with _clock(day, hour=rng.randint(9, 17)):
+            current = services.task_update(user=writer, task=task, status=status, progress=progress,
+                                           expected_version=versions.get(task.pk, task.version))
+            versions[task.pk] = current.version
+            _progress(plan, current, writer, day, f"{task.title}：{rng.choice(PROGRESS_PHRASES)}")
+
+
+def _progress(plan, task, user, day, content):
+    return services_progress.progress_entry_add(user=user, plan=plan, task=task, happened_on=day, content=content,
+                                                today=day)
+
+
+def _reports(plan, designation, author, rng, today, is_open):
+    """Reports of every period past due: submitted on time, one late, one missing (services for open plans)."""
+    values = effective_policy(plan.organization.division).snapshot(periods.REPORT_POLICY_KEYS)
+    name = plan.organization.division.name
+    due = [p for p in periods.expected_periods(
+        status=designation.status, confirmed_on=periods.confirmed_on(designation),
+        closed_out_on=designation.closed_out_on, today=today, interval_months=int(values["report_interval_months"]),
+        grace_days=int(values["report_grace_days"])) if p.due_on < today]
+    grace = int(values["report_grace_days"])
+    bulk = []
+    for index, period in enumerate(due):
+        if is_open and name == MISSING_REPORT_VILLAGE and index == len(due) - 1:
+            continue  # missing: never submitted
+        if is_open and name == LATE_REPORT_VILLAGE and index == len(due) - 2:
+            submitted = period.due_on + dt.timedelta(days=rng.randint(3, 9))
+        else:
+            submitted = period.end + dt.timedelta(days=rng.randint(1, grace))
+        if is_open:
+            report = services_reports.report_prepare(plan=plan, period_start=period.start, policy_values=values)
+            with _clock(submitted, hour=11):
+                count = ProgressEntry.objects.filter(plan=plan, happened_on__range=(period.start, period.end)).count()
+                services_reports.report_submit(user=author, report=report, today=submitted, summary=(
+                    f"本期共记录整顿进展{count}条，按计划推进。" if count else "本期无新进展，下期加快推进。"))
+            continue
+        report = PeriodReport(plan=plan, period_start=period.start, period_end=period.end, due_on=period.due_on,
+                              status=ReportStatus.SUBMITTED, submitted_by=author, submitted_at=_moment(submitted, 11),
+                              policy=values)
+        report.copy_scope_from(plan)
+        report.snapshot = services_reports.report_content(report)
+        count = len(report.snapshot["entries"])
+        report.summary = f"本期共记录整顿进展{count}条，按计划推进。" if count else "本期无新进展。"
+        report._history_date, report._history_user = report.submitted_at, author
+        bulk.append(report)
+    _bulk(PeriodReport, bulk)
+
+
+def _visits(plan, leader, rng, approved_on, last_day):
+    month = approved_on.replace(day=1)
+    while month <= last_day:
+        count = rng.choice([3, 3, 4, 2, 3, 1])
+        days = sorted(rng.sample(range(1, 28), count))
+        for day_of_month in days:
+            day = month.replace(day=day_of_month)
+            if day < approved_on or day > last_day:
+                continue
+            solved = rng.randint(0, 2)
+            with _clock(day, hour=14):
+                services_visits.visit_log(user=leader, plan=plan, visited_on=day, discussed=rng.choice(VISIT_TOPICS),
+                                          problems_solved="协调解决群众反映的具体问题。" if solved else "",
+                                          problems_solved_count=solved, today=day)
+        month += relativedelta(months=1)
+
+
+def _publish_board(designation, admin, day):
+    with _clock(day, hour=9):
+        services_boards.board_publish(user=admin, designation=designation)

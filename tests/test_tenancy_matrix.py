@@ -18,14 +18,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
 from organizations.testing import PERSONAS
+from rectification.models import Round
 
 # Routes anyone may open (no scoped data behind them).
-PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language"}
+PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language",
+                 "rectification:board-public"}
 # Namespaces tested elsewhere (the Django admin is for platform operators only: test_admin_is_closed).
 SKIPPED_NAMESPACES = {"admin"}
 # Pages a persona may open only when its role may do the thing; otherwise 404.
 ROLE_GATED = {"organizations:import-create": ("organization", "import"),
-              "organizations:create": ("organization", "create")}
+              "organizations:create": ("organization", "create"),
+              "rectification:designation-propose": ("designation", "propose"),
+              "rectification:designation-import": ("designation", "import")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 
@@ -119,6 +123,10 @@ def expected_queryset(model, username):
         return divisions
     if model is ImportJob:
         return ImportJob.objects.filter(division__in=divisions)
+    if model is Round:
+        # A county's rounds: seen by its users and by those working on organizations inside it.
+        return Round.objects.filter(Q(county__in=divisions) | Q(county__in=expected_organizations(username)
+                                                                 .values("county")))
     if any(f.name == "organization" for f in model._meta.get_fields()):
         # Every ledger table hangs on an organization: in scope when its organization is.
         return model.objects.filter(organization__in=expected_organizations(username))
@@ -147,6 +155,21 @@ def import_jobs(demo):
         job.save()
 
 
+@pytest.fixture
+def evidence_files(demo):
+    """A few evidence photos on progress entries spread over the demo ledger (with their files)."""
+    from django.core.files.base import ContentFile
+
+    from rectification.models import EvidenceFile, ProgressEntry
+
+    entries = list(ProgressEntry.objects.order_by("township_id", "pk"))
+    for entry in entries[:: max(1, len(entries) // 6)]:
+        record = EvidenceFile(entry=entry, original_name="现场.jpg", content_type="image/jpeg", size=4)
+        record.copy_scope_from(entry)
+        record.file.save("matrix.jpg", ContentFile(b"\xff\xd8\xff\xd9"), save=False)
+        record.save()
+
+
 def test_every_route_is_classified():
     unknown = [r.name for r in ROUTES if r.name not in PUBLIC_ROUTES and (r.has_pk and r.model is None)]
     unparsable = [r.name for r in ROUTES if r.model is None and not r.has_pk and r.name not in PUBLIC_ROUTES
@@ -171,7 +194,7 @@ def _anonymous_ok(route: Route, response) -> bool:
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_ROUTES], ids=lambda r: r.name)
-def test_anonymous_is_kept_out(client, demo, import_jobs, route):
+def test_anonymous_is_kept_out(client, demo, import_jobs, evidence_files, route):
     objects = candidates(route.model)[:1] if route.has_pk else [None]
     for obj in objects:
         url = _url(route, obj)
@@ -181,7 +204,7 @@ def test_anonymous_is_kept_out(client, demo, import_jobs, route):
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.has_pk], ids=lambda r: r.name)
-def test_objects_outside_scope_are_404(client, demo, import_jobs, route):
+def test_objects_outside_scope_are_404(client, demo, import_jobs, evidence_files, route):
     failures = []
     checked = 0
     for username in PERSONAS:
@@ -221,7 +244,7 @@ def _snapshot(obj):
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if not r.has_pk and r.name not in PUBLIC_ROUTES],
                          ids=lambda r: r.name)
-def test_lists_show_nothing_outside_scope(client, demo, import_jobs, route):
+def test_lists_show_nothing_outside_scope(client, demo, import_jobs, evidence_files, route):
     from organizations.permissions import can
 
     failures = []

@@ -159,6 +159,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several ledger models have a "status" field with its own choices: name each enum after its class.
+    "ENUM_NAME_OVERRIDES": {
+        "DesignationStatusEnum": "rectification.models.designations.DesignationStatus",
+        "PlanStatusEnum": "rectification.models.plans.PlanStatus",
+        "TaskStatusEnum": "rectification.models.plans.TaskStatus",
+        "ReportStatusEnum": "rectification.models.progress.ReportStatus",
+    },
 }
 
 # Celery: broker from REDIS_URL. Without it (embedded default) tasks run in-process.

@@ -1,5 +1,160 @@
-"""API viewsets of the publishing area, registered on the shared router by `register`."""
+"""API of the publishing area: the ledger export (JSON rows, or ``?format=xlsx`` for the workbook) and the
+leader dashboard's numbers. Registered on the shared router by ``register``."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from organizations.api.base import ScopedViewSetMixin
+from organizations.excel import XLSX_CONTENT_TYPE
+from organizations.models import Division
+from organizations.permissions import can
+from organizations.services import security_event_record
+
+from ..exports import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
+from ..filters import DesignationFilter
+from ..models import Designation, DesignationStatus
+from ..selectors.dashboard import dashboard_for_request, dashboard_payload
+from ..selectors.exports import export_rows
+
+#: JSON keys of the consolidated ledger row, in the order of the workbook's columns.
+ROW_KEYS = ("number", "county", "township", "village", "organization_name", "organization_type", "party_members",
+            "village_secretary", "year", "times_designated", "categories", "problems", "cause_analysis",
+            "objectives", "measures", "responsible", "deadline", "contact_leader", "township_leader",
+            "first_secretary", "helping_unit", "secretary_adjusted_trained", "progress", "report_submitted_on",
+            "closed_out_on", "consolidation_until", "status", "remarks")
+assert len(ROW_KEYS) == len(LEDGER_HEADERS)
+
+
+class XlsxRenderer(BaseRenderer):
+    """Chosen with ``?format=xlsx`` or ``Accept: application/vnd.openxmlformats-...sheet``."""
+
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+
+
+class LedgerRowSerializer(serializers.Serializer):
+    """One designation in the consolidated ledger layout (the workbook's columns; multi-line text as is)."""
+
+    id = serializers.IntegerField(help_text="The designation's id.")
+    number = serializers.IntegerField()
+    county = serializers.CharField()
+    township = serializers.CharField()
+    village = serializers.CharField()
+    organization_name = serializers.CharField()
+    organization_type = serializers.CharField()
+    party_members = serializers.IntegerField()
+    village_secretary = serializers.CharField()
+    year = serializers.IntegerField()
+    times_designated = serializers.IntegerField()
+    categories = serializers.CharField()
+    problems = serializers.CharField()
+    cause_analysis = serializers.CharField()
+    objectives = serializers.CharField()
+    measures = serializers.CharField()
+    responsible = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    contact_leader = serializers.CharField()
+    township_leader = serializers.CharField()
+    first_secretary = serializers.CharField()
+    helping_unit = serializers.CharField()
+    secretary_adjusted_trained = serializers.CharField()
+    progress = serializers.CharField()
+    report_submitted_on = serializers.DateField(allow_null=True)
+    closed_out_on = serializers.DateField(allow_null=True)
+    consolidation_until = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=DesignationStatus.choices)
+    status_label = serializers.CharField()
+    remarks = serializers.CharField()
+
+
+class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
+    """The ledger in the consolidated layout: the caller's scope and the ledger's filters.
+
+    JSON rows, paginated; ``?format=xlsx`` answers the whole filtered ledger as a workbook (streamed).
+    """
+
+    queryset = Designation.objects.all()
+    serializer_class = LedgerRowSerializer
+    filterset_class = DesignationFilter
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, XlsxRenderer]
+
+    def get_queryset(self):
+        from ..web.ledger_views import LEDGER_ORDER
+
+        return Designation.objects.visible_to(self.request.user).order_by(*LEDGER_ORDER)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors (a bad filter, a refusal) are JSON even when the workbook was asked for.
+        if isinstance(response, Response) and getattr(request, "accepted_renderer", None) is not None and \
+                request.accepted_renderer.format == "xlsx":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"],
+                                                description="xlsx: the whole filtered ledger as a workbook")])
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "xlsx":
+            if not can(request.user, "export", "run"):
+                from rest_framework.exceptions import PermissionDenied
+
+                raise PermissionDenied
+            security_event_record(kind="export", user=request.user, request=request, what="ledger",
+                                  filters=request.query_params.dict(), via="api")
+            return ledger_export_response(queryset)
+        page = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        offset = self.paginator.page.start_index() - 1 if page else 0
+        labels = row_labels()
+        rows = []
+        ids = list(page)
+        by_id = {row.designation.pk: row for row in _rows_for(ids)}
+        for index, pk in enumerate(ids, start=offset + 1):
+            row = by_id.get(pk)
+            if row is None:
+                continue
+            values = dict(zip(ROW_KEYS, ledger_row(index, row, labels), strict=True))
+            values.update(id=pk, status=row.designation.status, status_label=values["status"])
+            rows.append(values)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+def _rows_for(ids):
+    return export_rows(Designation.objects.filter(pk__in=ids).order_by("pk"), chunk_size=max(len(ids), 1))
+
+
+class DashboardViewSet(viewsets.GenericViewSet):
+    """The leader dashboard's numbers (the same as the page): totals, one row per county, township or
+    organization (``id`` is the row's division), and the bimonthly progress series."""
+
+    queryset = Division.objects.all()  # the rows are divisions; the numbers come from the scoped ledger
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("round", int), OpenApiParameter("category", str), OpenApiParameter("q", str),
+                    OpenApiParameter("county", int, description="A county of the caller's scope: its townships")],
+        responses={200: OpenApiTypes.OBJECT})
+    def list(self, request, *args, **kwargs):
+        context = dashboard_for_request(request, today=timezone.localdate())
+        return Response(dashboard_payload(context))
 
 
 def register(router) -> None:
-    pass
+    router.register("export", LedgerExportViewSet, basename="ledger-export")
+    router.register("dashboard", DashboardViewSet, basename="ledger-dashboard")

@@ -1,5 +1,6 @@
 """Writes of the ledger. Import from the sub-modules' public names here."""
 
+from .boards import board_publish, board_unpublish  # noqa: F401
 from .designations import (  # noqa: F401
     LifecycleError,
     designation_confirm,
@@ -18,3 +19,6 @@ from .plans import (  # noqa: F401
     task_add,
     task_update,
 )
+from .progress import progress_entry_add  # noqa: F401
+from .reports import report_prepare, report_submit, reports_ensure  # noqa: F401
+from .visits import visit_log  # noqa: F401

@@ -91,7 +91,7 @@ def designation_transition(*, user, designation: Designation, action: str, comme
     if action == "relapse":
         designation.consolidation_until = None
     by(designation, user).save()
-    _sync_plan_status(designation, action, user)
+    _sync_plan_status(designation, action, user, comment.strip())
     if action in NEW_CYCLE_ACTIONS:
         from .plans import cycle_open
 
@@ -103,7 +103,7 @@ def designation_transition(*, user, designation: Designation, action: str, comme
     return designation
 
 
-def _sync_plan_status(designation: Designation, action: str, user) -> None:
+def _sync_plan_status(designation: Designation, action: str, user, comment: str) -> None:
     """Plan approval state follows the plan-review actions."""
     from ..models import PlanStatus
 
@@ -121,6 +121,7 @@ def _sync_plan_status(designation: Designation, action: str, user) -> None:
     plan.status = status
     if action in ("approve_plan", "return_plan"):
         plan.reviewed_by, plan.reviewed_at = user, timezone.now()
+        plan.review_comment = comment
     plan.version += 1
     by(plan, user).save()
 

@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import ledger_designation_views as designations
+from . import ledger_plan_views as plans
+from . import ledger_views as ledger
+
+urlpatterns = [
+    path("", ledger.LedgerView.as_view(), name="ledger"),
+    path("mine/", ledger.MyLedgerView.as_view(), name="my-ledger"),
+    path("rounds/", ledger.rounds_view, name="rounds"),
+    path("designations/new/", designations.designation_propose, name="designation-propose"),
+    path("designations/import/", designations.designation_import_view, name="designation-import"),
+    path("designations/<int:pk>/", designations.designation_detail, name="designation"),
+    path("designations/<int:pk>/transition/", designations.designation_transition, name="designation-transition"),
+    path("plans/<int:pk>/", plans.plan_view, name="plan"),
+    path("tasks/<int:pk>/", plans.task_view, name="task"),
+]

@@ -1,0 +1,239 @@
+"""The ledger export: one row per designation in the consolidated layout (domain practice §3d).
+
+Written with XlsxWriter in ``constant_memory`` mode to a temporary file that the response then
+streams; values pass through ``organizations.excel.safe_cell`` so user text is never a formula.
+Multi-line cells (measures, progress) are wrapped.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import xlsxwriter
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.excel import DATE_FORMAT, XLSX_CONTENT_TYPE, LiteralText, safe_cell, sheet_title_of
+from organizations.models import OrganizationType
+
+from .models import DesignationStatus, TaskStatus
+from .selectors.exports import ExportRow, export_rows, plan_of
+
+#: (header, column width in Excel character units)
+LEDGER_COLUMNS = (
+    (gettext_lazy("No."), 6),
+    (gettext_lazy("County (city, district)"), 10),
+    (gettext_lazy("Township (subdistrict)"), 10),
+    (gettext_lazy("Village (community)"), 12),
+    (gettext_lazy("Organization name"), 28),
+    (gettext_lazy("Organization type"), 10),
+    (gettext_lazy("Party members"), 8),
+    (gettext_lazy("Village Party secretary"), 10),
+    (gettext_lazy("Year designated"), 8),
+    (gettext_lazy("Times designated"), 8),
+    (gettext_lazy("Weak-and-lax categories"), 30),
+    (gettext_lazy("Main problems"), 40),
+    (gettext_lazy("Cause analysis"), 30),
+    (gettext_lazy("Rectification objectives"), 30),
+    (gettext_lazy("Rectification measures (item by item)"), 60),
+    (gettext_lazy("Responsible unit / person"), 18),
+    (gettext_lazy("Completion deadline"), 14),
+    (gettext_lazy("County contact leader"), 16),
+    (gettext_lazy("Township leader assigned"), 14),
+    (gettext_lazy("First secretary (dispatching unit)"), 20),
+    (gettext_lazy("Paired helping unit"), 18),
+    (gettext_lazy("Secretary adjusted / trained"), 14),
+    (gettext_lazy("Progress this period"), 50),
+    (gettext_lazy("Report submitted on"), 14),
+    (gettext_lazy("Closed out on"), 14),
+    (gettext_lazy("Consolidation until"), 14),
+    (gettext_lazy("Status"), 14),
+    (gettext_lazy("Remarks"), 24),
+)
+LEDGER_HEADERS = tuple(header for header, _width in LEDGER_COLUMNS)
+
+
+class SheetWriter:
+    """One worksheet, row by row: bold header, fixed widths, wrapped text, dates as dates, no formulas."""
+
+    def __init__(self, workbook, title: str, columns: Sequence[tuple[object, int]]):
+        self.sheet = workbook.add_worksheet(sheet_title_of(title))
+        self.header_format = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1,
+                                                  "text_wrap": True, "valign": "vcenter", "align": "center"})
+        self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.literal = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        self.date = workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})
+        self.number = workbook.add_format({"valign": "top"})
+        for col, (_header, width) in enumerate(columns):
+            self.sheet.set_column(col, col, width)
+        self.sheet.freeze_panes(1, 0)
+        for col, (header, _width) in enumerate(columns):
+            self.sheet.write_string(0, col, str(header), self.header_format)
+        self.row_index = 0
+
+    def write(self, values: Sequence) -> None:
+        self.row_index += 1
+        sheet, row = self.sheet, self.row_index
+        for col, raw in enumerate(values):
+            value = safe_cell(raw)
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(row, col, value, self.number)
+            elif isinstance(value, int | float):
+                sheet.write_number(row, col, value, self.number)
+            elif isinstance(value, date):
+                if isinstance(value, datetime):
+                    value = value.date()
+                sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
+            elif isinstance(value, LiteralText):
+                sheet.write_string(row, col, value, self.literal)
+            else:
+                sheet.write_string(row, col, value, self.text)
+
+
+def new_workbook(target):
+    return xlsxwriter.Workbook(target, {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "remove_timezone": True,
+    })
+
+
+def file_response(filename: str, write) -> FileResponse:
+    """Run ``write(handle)`` into a temporary file and stream it; the file is removed when the response closes."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    try:
+        write(handle)
+        handle.flush()
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the ledger rows -------------------------------------------------------------------------------------------
+
+def _person(user) -> str:
+    """A user as the board and the ledger show them: name and post, never the username or e-mail."""
+    if user is None:
+        return ""
+    return "，".join(part for part in (user.full_name, user.post) if part)
+
+
+def contact_leader_label(plan) -> str:
+    return plan.contact_leader_name or _person(plan.contact_leader)
+
+
+def first_secretary_label(plan) -> str:
+    if not plan.first_secretary:
+        return ""
+    return f"{plan.first_secretary}（{plan.first_secretary_unit}）" if plan.first_secretary_unit else \
+        plan.first_secretary
+
+
+def measures_text(measures, task_line: str | None = None, task_statuses: dict | None = None) -> str:
+    """"1. measure\n   · task — owner, deadline (status)" for every measure, its tasks below it."""
+    task_line = task_line or _("   · %(task)s — %(owner)s, by %(deadline)s (%(status)s)")
+    task_statuses = task_statuses or {value: str(label) for value, label in TaskStatus.choices}
+    lines = []
+    for number, measure in enumerate(measures, start=1):
+        lines.append(f"{number}. {measure.title}")
+        for task in measure.tasks:
+            lines.append(task_line % {"task": task.title, "owner": task.owner_name, "deadline": _date(task.deadline),
+                                      "status": task_statuses.get(task.status, task.status)})
+    return "\n".join(lines)
+
+
+def progress_text(entries) -> str:
+    return "\n".join(f"{_date(entry.happened_on)} {entry.content}" for entry in entries)
+
+
+def _date(value) -> str:
+    return f"{value.year}-{value.month:02d}-{value.day:02d}" if value else ""
+
+
+def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
+    d = row.designation
+    organization = d.organization
+    plan = plan_of(d)
+    deadline = (row.cycle.deadline if row.cycle is not None and row.cycle.deadline else None) or \
+        (plan.deadline if plan is not None else None)
+    last_report = timezone.localtime(row.last_report_on).date() if row.last_report_on else None
+    responsible = ""
+    adjusted_trained = ""
+    if plan is not None:
+        responsible = " / ".join(p for p in (plan.responsible_unit, plan.responsible_person) if p)
+        adjusted_trained = "；".join((labels["adjusted"][plan.secretary_adjusted],
+                                     labels["trained"][plan.secretary_trained]))
+    return (
+        number,
+        d.county.name if d.county_id else "",
+        d.township.name if d.township_id else "",
+        organization.village.name if organization.village_id else "",
+        organization.name,
+        labels["types"].get(organization.org_type, organization.org_type),
+        organization.member_count,
+        organization.secretary_name,
+        d.round.year,
+        row.times_designated,
+        "\n".join(f"{c.code} {c.name}" for c in sorted(d.categories.all(), key=lambda c: (c.sort_order, c.code))),
+        d.problems,
+        plan.cause_analysis if plan else "",
+        plan.objectives if plan else "",
+        measures_text(row.measures, labels["task_line"], labels["task_statuses"]),
+        responsible,
+        deadline,
+        contact_leader_label(plan) if plan else "",
+        plan.township_leader if plan else "",
+        first_secretary_label(plan) if plan else "",
+        plan.helping_unit if plan else "",
+        adjusted_trained,
+        progress_text(row.entries),
+        last_report,
+        d.closed_out_on,
+        d.consolidation_until,
+        labels["statuses"].get(d.status, d.status),
+        d.follow_up_result,
+    )
+
+
+def row_labels() -> dict:
+    """Translated labels, resolved once per export rather than once per cell."""
+    return {
+        "types": {value: str(label) for value, label in OrganizationType.choices},
+        "statuses": {value: str(label) for value, label in DesignationStatus.choices},
+        "task_statuses": {value: str(label) for value, label in TaskStatus.choices},
+        "task_line": _("   · %(task)s — %(owner)s, by %(deadline)s (%(status)s)"),
+        "adjusted": {True: _("Adjusted"), False: _("Not adjusted")},
+        "trained": {True: _("Trained"), False: _("Not trained")},
+    }
+
+
+def ledger_rows(queryset, chunk_size: int | None = None) -> Iterable[tuple]:
+    labels = row_labels()
+    rows = export_rows(queryset, chunk_size) if chunk_size else export_rows(queryset)
+    for number, row in enumerate(rows, start=1):
+        yield ledger_row(number, row, labels)
+
+
+def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
+    workbook = new_workbook(target)
+    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS)
+    count = 0
+    for values in ledger_rows(queryset, chunk_size):
+        writer.write(values)
+        count += 1
+    workbook.close()
+    return count
+
+
+def ledger_export_response(queryset):
+    filename = "{}-{}.xlsx".format(_("Rectification ledger"), timezone.localdate().strftime("%Y%m%d"))
+    return file_response(filename, lambda handle: write_ledger(handle, queryset))

@@ -1,0 +1,153 @@
+"""Filters of the progress area: the report-flags page (over plans) and the reports API (over report rows)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Division
+from organizations.roles import Level
+
+from .models import (
+    ContactVisit,
+    Designation,
+    EvidenceFile,
+    PeriodReport,
+    Plan,
+    ProgressEntry,
+    ReportStatus,
+    Round,
+)
+
+FLAG_CHOICES = [("missing", _("Missing")), ("late", _("Submitted late")), ("on_time", _("Submitted on time")),
+                ("open", _("Not yet due"))]
+
+
+def _visible_townships(request):
+    if request is None:
+        return Division.objects.none()
+    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+def _visible_counties(request):
+    if request is None:
+        return Division.objects.none()
+    return Division.objects.visible_to(request.user).filter(level=Level.COUNTY).order_by("code")
+
+
+def _visible_rounds(request):
+    """Rounds of the designations the user sees (a township's users see no Round row by themselves)."""
+    if request is None:
+        return Round.objects.none()
+    return Round.objects.filter(pk__in=Designation.objects.visible_to(request.user).values("round_id")).order_by(
+        "-year", "county__code")
+
+
+def _search(prefix: str):
+    def method(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(**{f"{prefix}organization__name__icontains": value})
+                               | Q(**{f"{prefix}organization__division__name__icontains": value}))
+
+    return method
+
+
+class ReportPlanFilter(django_filters.FilterSet):
+    """The report-flags page: narrows the plans; ``flag`` is applied by the selector."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=_visible_counties,
+                                              empty_label=_("All"))
+    township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
+                                                queryset=_visible_townships, empty_label=_("All"))
+    round = django_filters.ModelChoiceFilter(label=_("Rectification round"), field_name="designation__round",
+                                             queryset=_visible_rounds, empty_label=_("All"))
+    flag = django_filters.ChoiceFilter(label=_("Report"), choices=FLAG_CHOICES, empty_label=_("Late or missing"),
+                                       method="filter_noop")
+
+    class Meta:
+        model = Plan
+        fields = ["q", "county", "township", "round", "flag"]
+
+    filter_q = _search("")
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+
+class PeriodReportFilter(django_filters.FilterSet):
+    """The reports API. ``missing``: a draft past its due date (the daily job drafts every expected period)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    county = django_filters.ModelChoiceFilter(field_name="county", queryset=_visible_counties)
+    round = django_filters.ModelChoiceFilter(field_name="plan__designation__round", queryset=_visible_rounds)
+    late = django_filters.BooleanFilter(method="filter_late", label=_("Submitted after the due date"))
+    missing = django_filters.BooleanFilter(method="filter_missing", label=_("Past due and not submitted"))
+    period_start = django_filters.DateFilter()
+
+    class Meta:
+        model = PeriodReport
+        fields = ["q", "plan", "status", "township", "county", "round", "late", "missing", "period_start"]
+
+    filter_q = _search("")
+
+    def filter_late(self, queryset, name, value):
+        from django.db.models import F
+        from django.db.models.functions import TruncDate
+
+        late = Q(status=ReportStatus.SUBMITTED) & Q(submitted_date__gt=F("due_on"))
+        queryset = queryset.annotate(submitted_date=TruncDate("submitted_at"))
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_missing(self, queryset, name, value):
+        missing = Q(status=ReportStatus.DRAFT, due_on__lt=timezone.localdate())
+        return queryset.filter(missing) if value else queryset.exclude(missing)
+
+
+class ProgressEntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    task = django_filters.NumberFilter(field_name="task_id")
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    happened_after = django_filters.DateFilter(field_name="happened_on", lookup_expr="gte")
+    happened_before = django_filters.DateFilter(field_name="happened_on", lookup_expr="lte")
+
+    class Meta:
+        model = ProgressEntry
+        fields = ["q", "plan", "task", "township", "happened_after", "happened_before"]
+
+    filter_q = _search("")
+
+
+class EvidenceFileFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    entry = django_filters.NumberFilter(field_name="entry_id")
+    plan = django_filters.NumberFilter(field_name="entry__plan_id")
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["q", "entry", "plan"]
+
+    filter_q = _search("")
+
+
+class ContactVisitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    plan = django_filters.NumberFilter(field_name="plan_id")
+    leader = django_filters.NumberFilter(field_name="leader_id")
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
+    visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
+
+    class Meta:
+        model = ContactVisit
+        fields = ["q", "plan", "leader", "township", "visited_after", "visited_before"]
+
+    filter_q = _search("")

@@ -1,0 +1,278 @@
+"""The leader dashboard: the ledger of the user's scope in numbers, per county, township or organization.
+
+Every number is a GROUP BY over the same designations the ledger list shows (the user's scope and the
+DesignationFilter), so each drills into a ledger list of exactly that many rows. Late and missing
+reports and contact-leader visits come from the progress selectors (their rules are defined there).
+A fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from organizations.models import Division
+from organizations.roles import Level
+from organizations.scoping import grants_for
+
+from ..models import Designation, DesignationStatus, Plan, Task, TaskStatus
+from .ledger import has_overdue_task, overdue_tasks_q
+from .progress import late_and_missing_reports, visits_against_policy
+
+COUNTY, TOWNSHIP, ORGANIZATION = "county", "township", "organization"
+GROUP_COLUMN = {COUNTY: "county_id", TOWNSHIP: "township_id", ORGANIZATION: "organization_id"}
+STATUSES = [value for value, _label in DesignationStatus.choices]
+
+
+@dataclass
+class DashboardRow:
+    key: int | None
+    name: str
+    level: str
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    overdue_organizations: int = 0
+    overdue_tasks: int = 0
+    reports_late: int = 0
+    reports_missing: int = 0
+    visits_done: int = 0
+    visits_required: int = 0
+    plans_short_of_visits: int = 0
+    designation_id: int | None = None  # organization rows: the designation (one per round)
+    plan_id: int | None = None
+    division_id: int | None = None  # the row's division (an organization row: the organization's division)
+    links: dict[str, str] = field(default_factory=dict)
+    status_cells: list[tuple] = field(default_factory=list)  # (status, label, count, link) for the page
+
+    def add(self, other: DashboardRow) -> None:
+        self.total += other.total
+        for status, n in other.by_status.items():
+            self.by_status[status] = self.by_status.get(status, 0) + n
+        for name in ("overdue_organizations", "overdue_tasks", "reports_late", "reports_missing", "visits_done",
+                     "visits_required", "plans_short_of_visits"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "level": self.level, "total": self.total,
+            "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            "overdue_organizations": self.overdue_organizations, "overdue_tasks": self.overdue_tasks,
+            "reports_late": self.reports_late, "reports_missing": self.reports_missing,
+            "visits_done": self.visits_done, "visits_required": self.visits_required,
+            "plans_short_of_visits": self.plans_short_of_visits,
+        }
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    level: str
+    totals: DashboardRow
+    rows: list[DashboardRow]
+    chart: dict
+
+
+def row_level(user, county: Division | None) -> str:
+    """Counties for province and city grants, townships for county grants, organizations below."""
+    if county is not None:
+        return TOWNSHIP
+    if user.is_superuser:
+        return COUNTY
+    levels = {level for _role, _division, level in grants_for(user).divisions}
+    if levels & {Level.PROVINCE, Level.CITY}:
+        return COUNTY
+    if Level.COUNTY in levels:
+        return TOWNSHIP
+    return ORGANIZATION
+
+
+def dashboard(user, designations, *, today: dt.date, county: Division | None = None) -> Dashboard:
+    """The numbers of ``designations`` (already scoped and filtered) grouped at the user's level."""
+    level = row_level(user, county)
+    column = GROUP_COLUMN[level]
+    rows: dict[int | None, DashboardRow] = {}
+
+    def row(key) -> DashboardRow:
+        if key not in rows:
+            rows[key] = DashboardRow(key=key, name="", level=level)
+        return rows[key]
+
+    designations = designations.order_by()
+    for values in designations.values(column, "status").annotate(n=Count("pk")):
+        target = row(values[column])
+        target.by_status[values["status"]] = values["n"]
+        target.total += values["n"]
+    for values in designations.filter(has_overdue_task(today)).values(column).annotate(n=Count("pk")):
+        row(values[column]).overdue_organizations = values["n"]
+    tasks = Task.objects.filter(overdue_tasks_q(today), plan__designation__in=designations.values("pk"))
+    for values in tasks.order_by().values(column).annotate(n=Count("pk")):
+        row(values[column]).overdue_tasks = values["n"]
+    plans = Plan.objects.filter(designation__in=designations.values("pk"))
+    flags = late_and_missing_reports(user, today=today, plans=plans)
+    for item in flags.items:
+        key = {COUNTY: item.county_id, TOWNSHIP: item.township_id, ORGANIZATION: item.organization_id}[level]
+        if item.flag == "late":
+            row(key).reports_late += 1
+        elif item.flag == "missing":
+            row(key).reports_missing += 1
+    for visit in visits_against_policy(user, today=today, plans=plans):
+        target = row(getattr(visit.plan, column))
+        target.visits_done += visit.done
+        target.visits_required += visit.required
+        target.plans_short_of_visits += 1 if visit.short else 0
+    _name_rows(rows, level, designations)
+    totals = DashboardRow(key=None, name="", level="total")
+    for value in rows.values():
+        totals.add(value)
+    ordered = sorted(rows.values(), key=lambda r: (r.name == "", r.name))
+    return Dashboard(today=today, level=level, totals=totals, rows=ordered,
+                     chart=progress_chart(designations, today=today))
+
+
+def _name_rows(rows: dict, level: str, designations) -> None:
+    if level == ORGANIZATION:
+        for pk, org_id, name, plan_id, division_id in designations.values_list(
+                "pk", "organization_id", "organization__name", "plan__pk", "organization__division_id"):
+            if org_id in rows:
+                target = rows[org_id]
+                target.name, target.designation_id, target.plan_id = name, pk, plan_id
+                target.division_id = division_id
+        return
+    names = dict(Division.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
+    for key, target in rows.items():
+        target.name = names.get(key, "")
+        target.division_id = key
+
+
+def _period_of(year: int, month: int, months: int) -> tuple[int, int]:
+    return year, (month - 1) // months * months + 1
+
+
+def progress_chart(designations, *, today: dt.date, months: int = 2, periods: int = 6) -> dict:
+    """Per calendar period of ``months`` (the bimonthly reports), up to today: tasks due, tasks done,
+    organizations closed out. Three GROUP BY queries."""
+    year, start_month = _period_of(today.year, today.month, months)
+    starts = []
+    for _ in range(periods):
+        starts.append((year, start_month))
+        start_month -= months
+        if start_month < 1:
+            start_month += 12
+            year -= 1
+    starts.reverse()
+    first = dt.date(*starts[0], 1)
+    ids = designations.values("pk")
+    series = {"due": defaultdict(int), "done": defaultdict(int), "closed": defaultdict(int)}
+    tasks = Task.objects.filter(plan__designation__in=ids).order_by()
+    for kind, queryset, date_field in (
+            ("due", tasks.filter(deadline__gte=first, deadline__lte=today), "deadline"),
+            ("done", tasks.filter(status=TaskStatus.DONE, completed_on__gte=first, completed_on__lte=today),
+             "completed_on"),
+            ("closed", Designation.objects.filter(pk__in=ids, closed_out_on__gte=first, closed_out_on__lte=today)
+             .order_by(), "closed_out_on")):
+        for values in queryset.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field)).values(
+                "y", "m").annotate(n=Count("pk")):
+            series[kind][_period_of(values["y"], values["m"], months)] += values["n"]
+    return {
+        "labels": [f"{y}.{m}–{m + months - 1}" if months > 1 else f"{y}.{m}" for y, m in starts],
+        "due": [series["due"][s] for s in starts],
+        "done": [series["done"][s] for s in starts],
+        "closed": [series["closed"][s] for s in starts],
+    }
+
+
+def dashboard_counties(user) -> list[Division]:
+    return list(Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code"))
+
+
+
+# --- the page and the API: filters from the request, drill-down links --------------------------------------------
+
+#: Query parameters the dashboard passes on to the ledger list (the DesignationFilter's own).
+PASSED_ON = ("round", "category", "q")
+
+
+def _ledger_url(params: dict) -> str:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("rectification:ledger") + (f"?{query}" if query else "")
+
+
+def _links(base: dict, extra: dict) -> dict[str, str]:
+    links = {"total": _ledger_url({**base, **extra})}
+    for status in STATUSES:
+        links[f"status:{status}"] = _ledger_url({**base, **extra, "status": status})
+    links["overdue"] = _ledger_url({**base, **extra, "overdue": "true"})
+    return links
+
+
+def dashboard_for_request(request, *, today: dt.date) -> dict:
+    """Everything the page and the API show: the filter form, the chosen county, the dashboard with links."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from ..filters import DesignationFilter
+
+    user = request.user
+    params = getattr(request, "query_params", request.GET)
+    data = {key: params.get(key) for key in PASSED_ON if params.get(key)}
+    queryset = Designation.objects.visible_to(user)
+    filterset = DesignationFilter(data or None, queryset=queryset, request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    designations = (filterset.qs if filterset.is_bound else queryset) if valid else queryset.none()
+    county = None
+    if params.get("county"):
+        county = Division.objects.visible_to(user).filter(level=Level.COUNTY, pk=_int(params.get("county"))).first()
+        designations = designations.filter(county=county) if county is not None else designations.none()
+        valid = valid and county is not None
+    result = dashboard(user, designations, today=today, county=county)
+    base = data if valid else {}
+    if county is None and valid:
+        result.totals.links = _links(base, {})
+    for row in result.rows:
+        if row.key is None or not valid:
+            continue
+        if row.level == COUNTY:
+            row.links = {"dashboard": reverse("rectification:dashboard") + "?" + urlencode({**base, "county": row.key})}
+        elif row.level == TOWNSHIP:
+            row.links = _links(base, {"township": row.key})
+        elif row.designation_id:
+            row.links = {"designation": reverse("rectification:designation", args=[row.designation_id])}
+            if row.plan_id:
+                row.links["plan"] = reverse("rectification:plan", args=[row.plan_id])
+    shown = [(value, label) for value, label in DesignationStatus.choices if result.totals.by_status.get(value)]
+    for target in [result.totals, *result.rows]:
+        target.status_cells = [(value, label, target.by_status.get(value, 0), target.links.get(f"status:{value}"))
+                               for value, label in shown]
+    held = {division for _role, division, _level in grants_for(user).divisions}
+    summary_divisions = [county] if county is not None else list(
+        Division.objects.visible_to(user).filter(pk__in=held).order_by("code"))
+    return {"dashboard": result, "filter": filterset, "county": county, "filters_valid": valid,
+            "shown_statuses": shown, "summary_divisions": summary_divisions}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def dashboard_payload(context: dict) -> dict:
+    """The API's JSON: the same numbers as the page, rows with their division's id."""
+    result: Dashboard = context["dashboard"]
+    return {
+        "today": result.today.isoformat(),
+        "level": result.level,
+        "county": context["county"].pk if context["county"] else None,
+        "totals": {**result.totals.as_dict(), "links": result.totals.links},
+        "results": [{"id": row.division_id, **row.as_dict(), "links": row.links}
+                    for row in result.rows if row.division_id is not None],
+        "chart": result.chart,
+    }

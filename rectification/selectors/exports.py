@@ -1,0 +1,153 @@
+"""Reads behind the ledger export: the ledger page's scoped, filtered designations, loaded chunk by chunk.
+
+Each chunk of designations costs a fixed number of queries (the rows with their organization, plan and
+divisions; categories; cycles; measures with their tasks; the latest progress entries; the latest
+submitted report; how often each organization was designated), whatever the chunk's size, so an
+export's query count grows with the number of chunks, never with the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from ..models import Designation, Measure, PeriodReport, PlanCycle, ProgressEntry, ReportStatus, Task
+
+CHUNK_SIZE = 2000
+#: Progress entries shown per organization in the "progress this period" cell.
+LATEST_ENTRIES = 3
+
+
+def filtered_designations(request) -> QuerySet[Designation]:
+    """The ledger page's queryset: the user's scope, then the same DesignationFilter (invalid filter: nothing)."""
+    from ..filters import DesignationFilter
+
+    queryset = Designation.objects.visible_to(request.user)
+    params = getattr(request, "query_params", request.GET)
+    data = {key: value for key, value in params.items() if key not in ("format", "page", "page_size")}
+    filterset = DesignationFilter(data or None, queryset=queryset, request=request)
+    if filterset.is_bound:
+        return filterset.qs if filterset.is_valid() else queryset.none()
+    return queryset
+
+
+@dataclass
+class TaskItem:
+    title: str
+    owner_name: str
+    deadline: object
+    status: str
+
+
+@dataclass
+class MeasureItem:
+    title: str
+    tasks: list[TaskItem] = field(default_factory=list)
+
+
+@dataclass
+class EntryItem:
+    happened_on: object
+    content: str
+
+
+@dataclass
+class ExportRow:
+    """A designation with everything its ledger row needs (attached per chunk, not per row)."""
+
+    designation: Designation
+    times_designated: int = 1
+    cycle: PlanCycle | None = None
+    measures: list[MeasureItem] = field(default_factory=list)
+    entries: list[EntryItem] = field(default_factory=list)
+    last_report_on: object = None
+
+
+def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def export_rows(queryset: QuerySet[Designation], chunk_size: int = CHUNK_SIZE) -> Iterator[ExportRow]:
+    """The designations of ``queryset`` in its order, ``chunk_size`` at a time, each with its row data."""
+    ordering = queryset.query.order_by or Designation._meta.ordering
+    ids = queryset.order_by(*ordering, "pk").values_list("pk", flat=True)
+    # Materialise the id list once: one integer per row, and the chunk queries below can run freely.
+    for chunk in _chunks(iter(list(ids)), chunk_size):
+        yield from _load_chunk(chunk)
+
+
+def _load_chunk(ids: list[int]) -> list[ExportRow]:
+    designations = {
+        d.pk: d for d in Designation.objects.filter(pk__in=ids)
+        .select_related("round", "organization", "organization__village", "county", "township", "plan",
+                        "plan__contact_leader")
+        .prefetch_related("categories")
+    }
+    plan_ids = [d.plan.pk for d in designations.values() if plan_of(d) is not None]
+    cycles: dict[int, PlanCycle] = {}
+    for cycle in PlanCycle.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "number"):
+        cycles[cycle.plan_id] = cycle  # the last one wins: the current cycle
+    # Measures, tasks and entries as plain tuples: thousands per chunk, model instances would dominate the cost.
+    measures: dict[int, list[MeasureItem]] = defaultdict(list)
+    by_measure: dict[int, MeasureItem] = {}
+    for pk, plan_id, cycle_id, title in (Measure.objects.filter(plan_id__in=plan_ids)
+                                         .order_by("plan_id", "cycle__number", "sort_order", "pk")
+                                         .values_list("pk", "plan_id", "cycle_id", "title")):
+        current = cycles.get(plan_id)
+        if current is None or cycle_id == current.pk:
+            by_measure[pk] = MeasureItem(title)
+            measures[plan_id].append(by_measure[pk])
+    for measure_id, title, owner, deadline, status in (
+            Task.objects.filter(measure_id__in=list(by_measure)).order_by("deadline", "pk")
+            .values_list("measure_id", "title", "owner_name", "deadline", "status")):
+        by_measure[measure_id].tasks.append(TaskItem(title, owner, deadline, status))
+    entries: dict[int, list[EntryItem]] = defaultdict(list)
+    latest = (ProgressEntry.objects.filter(plan_id__in=plan_ids)
+              .annotate(rank=Window(RowNumber(), partition_by=[F("plan_id")],
+                                    order_by=[F("happened_on").desc(), F("pk").desc()]))
+              .filter(rank__lte=LATEST_ENTRIES).order_by("plan_id", "-happened_on", "-pk")
+              .values_list("plan_id", "happened_on", "content"))
+    for plan_id, happened_on, content in latest:
+        entries[plan_id].append(EntryItem(happened_on, content))
+    reports = dict(PeriodReport.objects.filter(plan_id__in=plan_ids, status=ReportStatus.SUBMITTED)
+                   .order_by().values("plan_id").annotate(last=Max("submitted_at")).values_list("plan_id", "last"))
+    org_ids = {d.organization_id for d in designations.values()}
+    years = defaultdict(list)
+    for org_id, year in (Designation.objects.filter(organization_id__in=org_ids).order_by()
+                         .values_list("organization_id", "round__year")):
+        years[org_id].append(year)
+    rows = []
+    for pk in ids:
+        designation = designations.get(pk)
+        if designation is None:
+            continue  # deleted since the id list was read
+        plan = plan_of(designation)
+        plan_id = plan.pk if plan is not None else None
+        rows.append(ExportRow(
+            designation=designation,
+            times_designated=sum(1 for y in years[designation.organization_id] if y <= designation.round.year),
+            cycle=cycles.get(plan_id),
+            measures=measures.get(plan_id, []),
+            entries=entries.get(plan_id, []),
+            last_report_on=reports.get(plan_id),
+        ))
+    return rows
+
+
+def plan_of(designation: Designation):
+    """The designation's plan, or None (a proposed designation has none yet)."""
+    try:
+        return designation.plan
+    except Designation.plan.RelatedObjectDoesNotExist:
+        return None

@@ -1,0 +1,192 @@
+"""The upward statistical summary (domain practice §3a): counts by row (total, villages, communities and
+each child division), computed with GROUP BY aggregates: a fixed number of queries whatever the data size.
+
+Counted: the designations of the year in the division's subtree that the county confirmed (proposals
+not yet confirmed and withdrawn ones are left out). Distinct counts (helping units, contact leaders,
+first secretaries) are counted per row, so a unit helping two villages of a township counts once there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import Division, OrganizationCategory
+from organizations.roles import LEVEL_ORDER
+
+from .exports import SheetWriter, file_response, new_workbook
+from .models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DesignationStatus, Plan
+
+NOT_COUNTED = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)
+NATIONAL_CODES = tuple(f"RSHS{n:02d}" for n in range(1, 11))
+#: Designation lookup of the child division column, by the parent's level.
+CHILD_LOOKUP = {"province": "organization__city_id", "city": "county_id", "county": "township_id",
+                "township": "organization__village_id"}
+
+PLAN_COLUMNS = (
+    ("secretaries_adjusted", gettext_lazy("Secretaries adjusted")),
+    ("secretaries_trained", gettext_lazy("Secretaries trained")),
+    ("helping_units", gettext_lazy("Paired helping units")),
+    ("contact_leaders", gettext_lazy("Contact leaders")),
+    ("first_secretaries", gettext_lazy("First secretaries sent")),
+    ("problems_solved", gettext_lazy("Problems solved")),
+)
+
+
+@dataclass
+class SummaryRow:
+    label: str
+    division: Division | None = None
+    screened: int = 0
+    rectified: int = 0
+    categories: dict[str, int] = field(default_factory=dict)
+    secretaries_adjusted: int = 0
+    secretaries_trained: int = 0
+    helping_units: int = 0
+    contact_leaders: int = 0
+    first_secretaries: int = 0
+    problems_solved: int = 0
+
+
+@dataclass
+class Summary:
+    division: Division
+    year: int
+    codes: list[tuple[str, str]]  # (code, name): the ten national types, then the county's extras in use
+    rows: list[SummaryRow]
+
+
+def summary_designations(user, division: Division, year: int):
+    lookup = Designation.scope.levels[division.level]
+    return (Designation.objects.visible_to(user).filter(**{lookup: division.pk}, round__year=year)
+            .exclude(status__in=NOT_COUNTED))
+
+
+def default_year(user, division: Division) -> int:
+    lookup = Designation.scope.levels[division.level]
+    years = (Designation.objects.visible_to(user).filter(**{lookup: division.pk}).order_by("-round__year")
+             .values_list("round__year", flat=True)[:1])
+    return years[0] if years else timezone.localdate().year
+
+
+def _plan_aggregates(plans) -> dict:
+    return dict(
+        secretaries_adjusted=Count("pk", filter=Q(secretary_adjusted=True)),
+        secretaries_trained=Count("pk", filter=Q(secretary_trained=True)),
+        helping_units=Count("helping_unit", distinct=True, filter=~Q(helping_unit="")),
+        contact_leaders_named=Count("contact_leader_name", distinct=True, filter=~Q(contact_leader_name="")),
+        contact_leaders_linked=Count("contact_leader", distinct=True, filter=Q(contact_leader_name="")),
+        first_secretaries=Count(Concat("first_secretary", Value("|"), "first_secretary_unit"), distinct=True,
+                                filter=~Q(first_secretary="")),
+    )
+
+
+def _apply_plan_values(row: SummaryRow, values: dict) -> None:
+    row.secretaries_adjusted = values["secretaries_adjusted"]
+    row.secretaries_trained = values["secretaries_trained"]
+    row.helping_units = values["helping_units"]
+    row.contact_leaders = values["contact_leaders_named"] + values["contact_leaders_linked"]
+    row.first_secretaries = values["first_secretaries"]
+
+
+def summary_of(user, division: Division, year: int) -> Summary:
+    designations = summary_designations(user, division, year)
+    child_lookup = CHILD_LOOKUP.get(division.level)
+    org_category = "organization__category"
+    total = SummaryRow(label=_("Total"), division=division)
+    villages = SummaryRow(label=_("Villages"))
+    communities = SummaryRow(label=_("Communities"))
+    by_category = {OrganizationCategory.VILLAGE: villages, OrganizationCategory.COMMUNITY: communities}
+    children: dict[int, SummaryRow] = {}
+    if child_lookup:
+        child_level = LEVEL_ORDER[LEVEL_ORDER.index(division.level) + 1]
+        for child in Division.objects.filter(parent=division, level=child_level).order_by("code"):
+            children[child.pk] = SummaryRow(label=child.name, division=child)
+
+    def rows_for(child_id, category):
+        rows = [total]
+        if category in by_category:
+            rows.append(by_category[category])
+        if child_id in children:
+            rows.append(children[child_id])
+        return rows
+
+    group = [child_lookup, org_category] if child_lookup else [org_category]
+    # 1. screened and rectified (summable)
+    for values in designations.order_by().values(*group).annotate(
+            n=Count("pk"), rectified=Count("pk", filter=Q(status__in=RECTIFIED_STATUSES))):
+        for row in rows_for(values.get(child_lookup), values[org_category]):
+            row.screened += values["n"]
+            row.rectified += values["rectified"]
+    # 2. categories (each designation-category pair once: summable)
+    through = Designation.categories.through.objects.filter(designation__in=designations.values("pk"))
+    codes_in_use = set()
+    prefix = "designation__"
+    for values in through.order_by().values(*[prefix + g for g in group], "category__code").annotate(n=Count("pk")):
+        code = values["category__code"]
+        codes_in_use.add(code)
+        for row in rows_for(values.get(prefix + child_lookup) if child_lookup else None,
+                            values[prefix + org_category]):
+            row.categories[code] = row.categories.get(code, 0) + values["n"]
+    # 3. plan counts: distinct counts cannot be summed, so one aggregate per kind of row
+    plans = Plan.objects.filter(designation__in=designations.values("pk"))
+    _apply_plan_values(total, plans.aggregate(**_plan_aggregates(plans)))
+    for values in plans.order_by().values("organization__category").annotate(**_plan_aggregates(plans)):
+        if values["organization__category"] in by_category:
+            _apply_plan_values(by_category[values["organization__category"]], values)
+    if child_lookup:
+        # Plans carry the same scope columns as designations (county, township, organization).
+        for values in plans.order_by().values(child_lookup).annotate(**_plan_aggregates(plans)):
+            if values[child_lookup] in children:
+                _apply_plan_values(children[values[child_lookup]], values)
+    # 4. problems solved by the contact leaders' visits (summable)
+    visits = ContactVisit.objects.filter(plan__designation__in=designations.values("pk"))
+    visit_group = ([child_lookup] if child_lookup else []) + [org_category]
+    for values in visits.order_by().values(*visit_group).annotate(solved=Sum("problems_solved_count")):
+        for row in rows_for(values.get(child_lookup), values[org_category]):
+            row.problems_solved += values["solved"] or 0
+    names = dict(Category.objects.filter(county__isnull=True).values_list("code", "name"))
+    extras = sorted(codes_in_use - set(NATIONAL_CODES))
+    if extras:
+        county_categories = Category.objects.filter(code__in=extras, county__isnull=False)
+        county_id = division.pk if division.level == "county" else division.county_id
+        if county_id:
+            county_categories = county_categories.filter(county_id=county_id)
+        for code, name in county_categories.values_list("code", "name"):
+            names.setdefault(code, name)
+    codes = [(code, names.get(code, code)) for code in (*NATIONAL_CODES, *extras)]
+    return Summary(division=division, year=year, codes=codes,
+                   rows=[total, villages, communities, *children.values()])
+
+
+def summary_columns(summary: Summary) -> list[tuple[object, int]]:
+    columns = [(_("Unit"), 16), (_("Weak and lax organizations screened"), 12),
+               (_("Organizations rectified and upgraded"), 12)]
+    columns += [(f"{code} {name}", 14) for code, name in summary.codes]
+    columns += [(label, 10) for _key, label in PLAN_COLUMNS]
+    return columns
+
+
+def summary_values(summary: Summary, row: SummaryRow) -> list:
+    return [row.label, row.screened, row.rectified,
+            *[row.categories.get(code, 0) for code, _name in summary.codes],
+            *[getattr(row, key) for key, _label in PLAN_COLUMNS]]
+
+
+def write_summary(target, summary: Summary) -> None:
+    workbook = new_workbook(target)
+    title = _("%(division)s %(year)s summary") % {"division": summary.division.name, "year": summary.year}
+    writer = SheetWriter(workbook, title, summary_columns(summary))
+    for row in summary.rows:
+        writer.write(summary_values(summary, row))
+    workbook.close()
+
+
+def summary_export_response(summary: Summary):
+    filename = "{}-{}-{}.xlsx".format(summary.division.name, summary.year, _("rectification summary"))
+    return file_response(filename, lambda handle: write_summary(handle, summary))

@@ -1,0 +1,131 @@
+"""seed_demo's ledger for county 1: the states of seed 001, believable dates, idempotent."""
+
+import datetime as dt
+import io
+from collections import Counter
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from organizations.demo import NOT_YET_RECTIFIED
+from organizations.policies import effective_policy
+from rectification.demo import BOARD_VILLAGE, LATE_REPORT_VILLAGE, MISSING_REPORT_VILLAGE, REPEAT_VILLAGE
+from rectification.models import (
+    ContactVisit,
+    Designation,
+    DesignationStatus,
+    PeriodReport,
+    PlanStatus,
+    ProgressEntry,
+    StatusChange,
+    Task,
+    TaskStatus,
+)
+
+pytestmark = pytest.mark.django_db
+OPEN_NAMES = {village for _township, village, _community in NOT_YET_RECTIFIED}
+
+
+@pytest.fixture
+def current(demo):
+    """County 1's designations of the newest round."""
+    year = Designation.objects.filter(county=demo.county1).order_by("-round__year").values_list(
+        "round__year", flat=True).first()
+    return (Designation.objects.filter(county=demo.county1, round__year=year)
+            .select_related("organization__division", "plan"))
+
+
+def test_thirty_seven_designations_thirty_two_closed_out_five_still_rectifying(current):
+    statuses = Counter(d.status for d in current)
+    assert statuses == {DesignationStatus.CONSOLIDATING: 32, DesignationStatus.RECTIFYING: 5}
+    open_names = {d.organization.division.name for d in current if d.status == DesignationStatus.RECTIFYING}
+    assert open_names == OPEN_NAMES
+    today = timezone.localdate()
+    for designation in current:
+        assert designation.confirmed_at.date() < today
+        if designation.status == DesignationStatus.CONSOLIDATING:
+            assert designation.closed_out_on < today and designation.consolidation_until > designation.closed_out_on
+
+
+def test_every_plan_is_approved_with_the_four_essentials_and_four_ones(current, demo):
+    contact_leader = demo.users["contact_leader"]
+    for designation in current:
+        plan = designation.plan
+        assert plan.status == PlanStatus.APPROVED
+        assert plan.objectives and plan.deadline and plan.responsible_person and plan.responsible_unit
+        assert plan.contact_leader_name and plan.township_leader and plan.first_secretary
+        assert plan.first_secretary_unit and plan.helping_unit
+        assert plan.measures.count() >= 2
+        assert all(2 <= m.tasks.count() <= 4 for m in plan.measures.all())
+    led = {d.organization.division.name for d in current if d.plan.contact_leader_id == contact_leader.pk}
+    assigned = set(contact_leader.object_assignments.values_list("organization__division__name", flat=True))
+    assert led == assigned and len(led) == 3
+
+
+def test_closed_out_plans_are_done_and_open_ones_have_overdue_tasks(current):
+    today = timezone.localdate()
+    for designation in current:
+        tasks = list(Task.objects.filter(plan=designation.plan))
+        if designation.status == DesignationStatus.CONSOLIDATING:
+            assert {t.status for t in tasks} == {TaskStatus.DONE}
+            assert all(t.completed_on <= designation.closed_out_on for t in tasks)
+        else:
+            assert any(t.is_overdue(today) for t in tasks), designation.organization.division.name
+            assert any(t.status == TaskStatus.DONE for t in tasks) or any(t.deadline >= today for t in tasks)
+            assert not all(t.is_overdue(today) for t in tasks)
+
+
+def test_lifecycle_is_recorded_in_status_changes(current):
+    for designation in current:
+        actions = list(StatusChange.objects.filter(designation=designation).order_by("created_at", "pk")
+                       .values_list("action", flat=True))
+        expected = ["confirm", "submit_plan", "approve_plan"]
+        if designation.organization.division.name == "濂前社区":
+            expected = ["confirm", "submit_plan", "return_plan", "submit_plan", "approve_plan"]
+        if designation.status == DesignationStatus.CONSOLIDATING:
+            expected += ["request_acceptance", "open_evaluation", "accept"]
+        assert actions == expected
+        stamps = list(StatusChange.objects.filter(designation=designation).order_by("pk")
+                      .values_list("created_at", flat=True))
+        assert stamps == sorted(stamps) and stamps[-1].date() < timezone.localdate()
+
+
+def test_progress_reports_and_visits_look_like_a_year_of_work(current):
+    today = timezone.localdate()
+    open_plans = {d.organization.division.name: d.plan for d in current if d.status == DesignationStatus.RECTIFYING}
+    for plan in open_plans.values():
+        entries = ProgressEntry.objects.filter(plan=plan)
+        assert entries.count() >= 3
+        assert all(plan.reviewed_at.date() <= e.happened_on <= today for e in entries)
+    reports = PeriodReport.objects.filter(plan__in=open_plans.values())
+    late = {r.plan.designation.organization.division.name for r in reports if r.is_late}
+    assert late == {LATE_REPORT_VILLAGE}
+    grace = effective_policy(current[0].organization.division)["report_grace_days"]
+    due_periods = {name: {r.period_start for r in reports if r.plan_id == plan.pk} for name, plan in open_plans.items()}
+    counts = {name: len(periods) for name, periods in due_periods.items()}
+    assert counts[MISSING_REPORT_VILLAGE] == max(counts.values()) - 1, counts
+    assert all(r.due_on == r.period_end + dt.timedelta(days=int(grace)) for r in reports)
+    visits = ContactVisit.objects.filter(plan__in=open_plans.values())
+    by_month = Counter((v.plan_id, v.visited_on.replace(day=1)) for v in visits)
+    assert any(n < 3 for n in by_month.values()) and any(n >= 3 for n in by_month.values())
+
+
+def test_board_published_and_repeat_listing(current, demo):
+    board_designation = next(d for d in current if d.organization.division.name == BOARD_VILLAGE)
+    assert board_designation.board.is_published
+    assert sum(1 for d in current if hasattr(d, "board")) == 1
+    repeat = next(d for d in current if d.organization.division.name == REPEAT_VILLAGE)
+    earlier = Designation.objects.filter(organization=repeat.organization, round__year__lt=repeat.round.year)
+    assert earlier.count() == 1
+    assert earlier.get().status == DesignationStatus.CONSOLIDATING and earlier.get().follow_up_result
+
+
+def test_seed_demo_twice_adds_nothing(demo):
+    models = [m for m in apps.get_app_config("rectification").get_models()]
+    before = {m.__name__: m._base_manager.count() for m in models}
+    call_command("seed_demo", "--quiet-accounts", stdout=io.StringIO())
+    after = {m.__name__: m._base_manager.count() for m in models}
+    assert after == before
+    assert before["Designation"] == 38 and before["Task"] > 200 and before["HistoricalTask"] > before["Task"]

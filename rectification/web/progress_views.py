@@ -1,0 +1,208 @@
+"""Pages of the progress area: progress entries and evidence, period reports, contact-leader visits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from organizations.permissions import can
+from organizations.ui import ScopedListView, form_errors_from, scoped_to
+
+from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
+from ..progress_filters import ContactVisitFilter, ReportPlanFilter
+from ..selectors import progress as selectors
+from ..services.progress import progress_entry_add
+from ..services.reports import report_submit, reports_ensure
+from ..services.visits import visit_log
+from .progress_forms import ProgressEntryForm, ReportSubmitForm, VisitForm
+
+
+def _plan_for(request, pk):
+    return get_object_or_404(Plan.objects.visible_to(request.user).select_related(
+        "designation__round", "organization__division"), pk=pk)
+
+
+# ------------------------------------------------------------------------------------------ progress
+
+
+@login_required
+@scoped_to(Plan)
+def plan_progress(request, pk):
+    """Every progress entry of a plan with its evidence; POST prepares the plan's period-report drafts."""
+    plan = _plan_for(request, pk)
+    if request.method == "POST":
+        if not can(request.user, "report", "submit", plan):
+            raise PermissionDenied
+        made = reports_ensure(plan=plan)
+        messages.success(request, _("%(count)s period reports are ready.") % {"count": len(made)})
+        return redirect("rectification:plan-progress", pk=plan.pk)
+    entries = ProgressEntry.objects.visible_to(request.user).filter(plan=plan).select_related(
+        "task", "author").prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.order_by("pk")))
+    page = Paginator(entries, 30).get_page(request.GET.get("page"))
+    return render(request, "rectification/progress/plan_progress.html", {
+        "plan": plan, "page_obj": page, "entries": page.object_list,
+        "panel": selectors.plan_progress_panel(request.user, plan),
+    })
+
+
+@login_required
+@scoped_to(Plan)
+def progress_add(request, pk):
+    """Quick progress entry, usable from a phone: what was done, the date, photos from the camera."""
+    plan = _plan_for(request, pk)
+    if not can(request.user, "progress", "create", plan):
+        raise PermissionDenied
+    from ..services.progress import progress_open
+
+    form = ProgressEntryForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            progress_entry_add(user=request.user, plan=plan, task=data["task"], happened_on=data["happened_on"],
+                               content=data["content"], files=[*data["photos"], *data["files"]])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "files" in exc.error_dict:
+                exc.error_dict["photos"] = exc.error_dict.pop("files")
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The progress has been recorded."))
+            return redirect(reverse("rectification:plan", args=[plan.pk]) + "#progress")
+    return render(request, "rectification/progress/entry_form.html", {
+        "plan": plan, "form": form, "progress_open": progress_open(plan)},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@scoped_to(EvidenceFile)
+def evidence_download(request, pk):
+    """An evidence file, only to users whose scope includes its plan; images inline, the rest as attachment."""
+    record = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = record.file.open("rb")
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise Http404 from exc
+    inline = record.content_type.startswith("image/")
+    response = FileResponse(handle, as_attachment=not inline, filename=record.original_name,
+                            content_type=record.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ------------------------------------------------------------------------------------------- reports
+
+
+class ReportFlagsView(LoginRequiredMixin, TemplateView):
+    """Late and missing period reports in the user's scope, counted per county and township."""
+
+    model = PeriodReport
+    template_name = "rectification/progress/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        filterset = ReportPlanFilter(self.request.GET or None, queryset=Plan.objects.visible_to(user),
+                                     request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            plans = Plan.objects.none()
+        else:
+            plans = filterset.qs
+        flag = (filterset.form.cleaned_data.get("flag") if filterset.is_bound and filterset.is_valid() else "")
+        flags = {flag} if flag else {selectors.MISSING, selectors.LATE}
+        result = selectors.late_and_missing_reports(user, today=today, plans=plans, flags=flags)
+        page = Paginator(result.items, 50).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=filterset, flags=result, page_obj=page, items=page.object_list, today=today,
+                       querystring=query.urlencode(),
+                       totals={"missing": sum(c.missing for c in result.by_county),
+                               "late": sum(c.late for c in result.by_county),
+                               "on_time": sum(c.on_time for c in result.by_county),
+                               "due": sum(c.due for c in result.by_county)})
+        return context
+
+
+@login_required
+@scoped_to(PeriodReport)
+def report_detail(request, pk):
+    """A period report: its content (frozen once submitted), what changed since the previous one; submit."""
+    report = get_object_or_404(selectors.report_queryset(request.user), pk=pk)
+    may_submit = report.status == ReportStatus.DRAFT and can(request.user, "report", "submit", report)
+    form = ReportSubmitForm(request.POST or None, initial={"summary": report.summary})
+    if request.method == "POST":
+        if report.status != ReportStatus.DRAFT:
+            messages.error(request, _("This report has been submitted and can no longer be changed."))
+            return redirect("rectification:report", pk=report.pk)
+        if not may_submit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report_submit(user=request.user, report=report, summary=form.cleaned_data["summary"])
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                messages.success(request, _("The report has been submitted; it can no longer be changed."))
+                return redirect("rectification:report", pk=report.pk)
+    content = selectors.report_view_content(report)
+    flag = selectors.report_flag(status=report.status, due_on=report.due_on, submitted_at=report.submitted_at,
+                                 today=timezone.localdate())
+    return render(request, "rectification/progress/report_detail.html", {
+        "report": report, "plan": report.plan, "content": content, "flag": flag,
+        "changes": selectors.report_changes(report, content), "form": form if may_submit else None,
+    }, status=400 if form.errors else 200)
+
+
+# -------------------------------------------------------------------------------------------- visits
+
+
+class VisitListView(ScopedListView):
+    """Visits in the user's scope (a contact leader: their villages), with this month's count against policy."""
+
+    model = ContactVisit
+    filterset_class = ContactVisitFilter
+    template_name = "rectification/progress/visit_list.html"
+    select_related = ("plan__organization", "leader", "township")
+    paginate_by = 30
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        plans = Plan.objects.visible_to(self.request.user)
+        query = (self.request.GET.get("q") or "").strip()
+        if query:
+            plans = plans.filter(organization__name__icontains=query)
+        context["tally"] = selectors.visits_against_policy(self.request.user, today=today, plans=plans)[:200]
+        context["month"] = today
+        return context
+
+
+@login_required
+@scoped_to(Plan)
+def visit_add(request, pk):
+    plan = _plan_for(request, pk)
+    if not can(request.user, "visit", "create", plan):
+        raise PermissionDenied
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_log(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, _("The visit has been logged."))
+            return redirect("rectification:visits")
+    return render(request, "rectification/progress/visit_form.html", {
+        "plan": plan, "form": form, "tally": selectors.visits_this_month(request.user, plan)},
+        status=400 if form.errors else 200)
