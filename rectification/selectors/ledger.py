@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -41,7 +41,7 @@ def has_overdue_task(today: dt.date | None = None) -> Exists:
 
 def _scalar(queryset, aggregate, output_field=None):
     """A correlated subquery returning one aggregate over ``queryset`` (grouped by nothing)."""
-    return Subquery(queryset.order_by().values("plan__designation_id").annotate(v=aggregate).values("v")[:1],
+    return Subquery(queryset.order_by().values("plan_id").annotate(v=aggregate).values("v")[:1],
                     output_field=output_field)
 
 
@@ -49,7 +49,8 @@ def with_ledger_columns(queryset: QuerySet[Designation], today: dt.date | None =
     """Annotate the ledger's columns without per-row queries: next deadline, overdue tasks, last progress,
     earlier rounds of the same organization (a repeat listing)."""
     today = today or timezone.localdate()
-    tasks = Task.objects.filter(plan__designation_id=OuterRef("pk"))
+    # Correlate on the plan id (indexed on both tables), not through a join to plan.
+    tasks = Task.objects.filter(plan_id=OuterRef("plan__id"))
     earlier = Designation.objects.filter(organization_id=OuterRef("organization_id"),
                                          round__year__lt=OuterRef("round__year"))
     return (queryset
@@ -59,9 +60,8 @@ def with_ledger_columns(queryset: QuerySet[Designation], today: dt.date | None =
                 next_deadline=_scalar(tasks.filter(open_tasks_q()), Min("deadline")),
                 overdue_count=Coalesce(_scalar(tasks.filter(overdue_tasks_q(today)), Count("pk"),
                                                IntegerField()), Value(0)),
-                last_progress_on=Subquery(ProgressEntry.objects.filter(plan__designation_id=OuterRef("pk"))
-                                          .order_by().values("plan_id").annotate(v=Max("happened_on"))
-                                          .values("v")[:1]),
+                last_progress_on=Subquery(ProgressEntry.objects.filter(plan_id=OuterRef("plan__id"))
+                                          .order_by("-happened_on").values("happened_on")[:1]),
                 earlier_count=Coalesce(Subquery(earlier.order_by().values("organization_id")
                                                 .annotate(n=Count("pk")).values("n")[:1],
                                                 output_field=IntegerField()), Value(0)),
