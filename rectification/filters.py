@@ -5,13 +5,20 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget
+from django_filters.widgets import BooleanWidget as _BooleanWidget
 
 from organizations.filters import _visible_divisions
 from organizations.roles import Level
 
 from .models import Category, Designation, DesignationStatus, Task, TaskStatus
 
+
+class BooleanWidget(_BooleanWidget):
+    """Yes / no / all (django-filter's empty choice reads "unknown"); accepts 1/0 and true/false."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 def _rounds(request):
     from .selectors.ledger import rounds_visible
@@ -39,6 +46,7 @@ def category_choices(user) -> list[tuple[str, str]]:
 class DesignationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     round = django_filters.ModelChoiceFilter(label=_("Rectification round"), queryset=_rounds, empty_label=_("All"))
+    year = django_filters.NumberFilter(label=_("Year"), field_name="round__year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DesignationStatus.choices, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
                                                 queryset=_visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
@@ -49,7 +57,7 @@ class DesignationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Designation
-        fields = ["q", "round", "status", "township", "category", "overdue"]
+        fields = ["q", "round", "year", "status", "township", "category", "overdue"]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)

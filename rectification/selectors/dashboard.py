@@ -193,7 +193,7 @@ def dashboard_counties(user) -> list[Division]:
 # --- the page and the API: filters from the request, drill-down links --------------------------------------------
 
 #: Query parameters the dashboard passes on to the ledger list (the DesignationFilter's own).
-PASSED_ON = ("round", "category", "q")
+PASSED_ON = ("round", "year", "category", "q")
 
 
 def _ledger_url(params: dict) -> str:
@@ -223,6 +223,11 @@ def dashboard_for_request(request, *, today: dt.date) -> dict:
     params = getattr(request, "query_params", request.GET)
     data = {key: params.get(key) for key in PASSED_ON if params.get(key)}
     queryset = Designation.objects.visible_to(user)
+    if not data.get("round") and not data.get("year"):
+        # By default the current rounds: an organization listed again this year is counted once.
+        latest = queryset.order_by("-round__year").values_list("round__year", flat=True).first()
+        if latest:
+            data["year"] = str(latest)
     filterset = DesignationFilter(data or None, queryset=queryset, request=request)
     valid = not filterset.is_bound or filterset.is_valid()
     designations = (filterset.qs if filterset.is_bound else queryset) if valid else queryset.none()
