@@ -58,7 +58,7 @@ def progress_entry_add(*, user, plan: Plan, task: Task | None = None, happened_o
     try:
         detected = evidence.check_uploads(files)
     except ValidationError as exc:
-        errors.setdefault("files", []).extend(exc.messages)
+        errors.setdefault("files", []).extend(exc.error_list)  # keep the codes (file_type, macros...)
     if errors:
         raise ValidationError(errors)
     stored: list[str] = []
