@@ -41,6 +41,9 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     "round": {
         "create": frozenset({R.COUNTY_ADMIN}),
     },
+    "category": {
+        "create": frozenset({R.COUNTY_ADMIN}),
+    },
     "designation": {
         "propose": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
         "import": frozenset({R.COUNTY_ADMIN}),

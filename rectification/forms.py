@@ -117,3 +117,9 @@ class DesignationImportForm(forms.Form):
     def __init__(self, *args, rounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+
+
+class CategoryForm(forms.Form):
+    county = forms.ModelChoiceField(label=_("County"), queryset=Division.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("For example RSHS11"))
+    name = forms.CharField(label=_("Name"), max_length=200)

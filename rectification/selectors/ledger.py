@@ -17,7 +17,16 @@ from django.utils import timezone
 from organizations.models import Organization, User
 from organizations.roles import Role
 
-from ..models import Designation, DesignationStatus, ProgressEntry, Round, StatusChange, Task, TaskStatus
+from ..models import (
+    Category,
+    Designation,
+    DesignationStatus,
+    ProgressEntry,
+    Round,
+    StatusChange,
+    Task,
+    TaskStatus,
+)
 
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_ORGANIZER, Role.TOWNSHIP_SECRETARY})
 VILLAGE_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.FIRST_SECRETARY})
@@ -135,3 +144,13 @@ def contact_leader_choices(plan):
         | Q(role_assignments__role=Role.COUNTY_LEADER, role_assignments__division_id=plan.county_id)
         | Q(pk=plan.contact_leader_id)
     ).distinct().order_by("full_name")
+
+
+def categories_visible(user):
+    """The national categories and those of the counties inside the user's scope."""
+    from organizations.models import Division
+
+    counties = Division.objects.visible_to(user).filter(level="county").values("pk")
+    own = Q(county__in=counties) | Q(county__in=rounds_visible(user).values("county_id"))
+    return Category.objects.filter(Q(county__isnull=True) | own).select_related("county").order_by(
+        "county__code", "sort_order", "code")

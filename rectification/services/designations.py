@@ -7,6 +7,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,3 +140,19 @@ def evaluation_re_rectify(*, user, designation: Designation, comment: str, new_d
                           today=None) -> Designation:
     return designation_transition(user=user, designation=designation, action="re_rectify", comment=comment,
                                   new_deadline=new_deadline, today=today)
+
+
+@transaction.atomic
+def category_create(*, user, county: Division, code: str, name: str) -> Category:
+    """A county's own weak-and-lax category (e.g. 村霸, 无集体经济收入), beside the ten national ones."""
+    require(user, "category", "create", county)
+    code, name = code.strip().upper(), name.strip()
+    if not code or not name:
+        raise ValidationError(_("Give a code and a name."))
+    if Category.objects.filter(code=code).filter(Q(county__isnull=True) | Q(county=county)).exists():
+        raise ValidationError({"code": _("The code %(code)s is already used.") % {"code": code}})
+    category = Category(code=code, name=name, county=county,
+                        sort_order=100 + Category.objects.filter(county=county).count())
+    category.full_clean()
+    category.save()
+    return category

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", ledger.LedgerView.as_view(), name="ledger"),
     path("mine/", ledger.MyLedgerView.as_view(), name="my-ledger"),
     path("rounds/", ledger.rounds_view, name="rounds"),
+    path("categories/", ledger.categories_view, name="categories"),
     path("designations/new/", designations.designation_propose, name="designation-propose"),
     path("designations/import/", designations.designation_import_view, name="designation-import"),
     path("designations/<int:pk>/", designations.designation_detail, name="designation"),

@@ -120,3 +120,30 @@ def rounds_view(request):
     return render(request, "rectification/ledger/rounds.html", {
         "rounds": rounds, "form": form if may_create else None,
     })
+
+
+@login_required
+def categories_view(request):
+    """Weak-and-lax categories: the ten national ones and each county's own; a county admin adds its own."""
+    from ..forms import CategoryForm
+
+    user = request.user
+    counties = writable(Division.objects.filter(level=Level.COUNTY), user, "category", "create").order_by("code")
+    form = CategoryForm(request.POST or None)
+    form.fields["county"].queryset = counties
+    if counties.count() == 1:
+        form.fields["county"].initial = counties.first()
+    if request.method == "POST":
+        if not counties.exists():
+            raise Http404
+        if form.is_valid():
+            try:
+                category = services.category_create(user=user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Category %(code)s added.") % {"code": category.code})
+                return redirect("rectification:categories")
+    return render(request, "rectification/ledger/categories.html", {
+        "categories": selectors.categories_visible(user), "form": form if counties.exists() else None,
+    })
