@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import resource
@@ -29,15 +28,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+from common import ROOT, database_label, percentile, setup
+from common import measure as common_measure  # noqa: E402  (bench/ is on sys.path)
+
+setup()
 
 import django  # noqa: E402
-
-django.setup()
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -93,23 +89,10 @@ class Row:
     status: int
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
 
 def measure(client: Client, url: str, repeat: int, warmup: int):
-    for _ in range(warmup):
-        client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    queries = len(captured.captured_queries)
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, queries, response.status_code
+    timings, queries, response = common_measure(client, url, repeat, warmup)
+    return timings, len(queries), response.status_code
 
 
 def run_requests(repeat: int, warmup: int) -> list[Row]:
@@ -198,14 +181,6 @@ def run_exports() -> list[dict]:
     return results
 
 
-def database_label() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-    import sqlite3
-
-    return f"SQLite {sqlite3.sqlite_version}"
 
 
 def report(rows: list[Row], exports: list[dict], repeat: int, warmup: int) -> str:

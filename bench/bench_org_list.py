@@ -20,20 +20,15 @@ import math
 import os
 import platform
 import statistics
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DJANGO_DEBUG", "0")  # no query log, no debug toolbar overhead: production-like timing
+from common import ROOT, database_label, percentile, setup
+from common import measure as common_measure  # noqa: E402  (bench/ is on sys.path)
+
+setup()
 
 import django  # noqa: E402
-
-django.setup()
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -66,10 +61,6 @@ class Row:
     status: int
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
 
 def requests_for(user: User, search: str) -> list[tuple[str, str, str]]:
     """(key, label, url): the key matches a request with its counterpart on the other dataset."""
@@ -96,19 +87,10 @@ def requests_for(user: User, search: str) -> list[tuple[str, str, str]]:
 
 
 def measure(client: Client, url: str, repeat: int, warmup: int) -> tuple[list[float], int, float, int]:
-    for _ in range(warmup):
-        client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+    timings, queries, response = common_measure(client, url, repeat, warmup)
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
-    queries = list(captured.captured_queries)  # read now: the next request resets the query log
     slowest = max((float(q.get("time") or 0) for q in queries), default=0.0) * 1000
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
     return timings, len(queries), slowest, response.status_code
 
 
@@ -138,16 +120,6 @@ def run(repeat: int, warmup: int, search: str, show_sql: bool, only: list[str] |
     return rows
 
 
-def database_label() -> str:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    return connection.vendor
 
 
 def report(rows: list[Row], repeat: int, warmup: int) -> str:
