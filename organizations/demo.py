@@ -201,6 +201,11 @@ def seed_demo() -> dict[str, int]:
 
     rectified, not_yet = weak_organizations(county1)
     seed_round(county1, rectified, not_yet, accounts=accounts)
+    from cadres.demo import seed_cadres
+    from evaluations.demo import seed_evaluations
+
+    seed_evaluations(county1, accounts=accounts)
+    seed_cadres(county1, accounts=accounts)
     return {
         "divisions": Division.objects.filter(city=city).count() + 1,
         "organizations": Organization.objects.filter(city=city).count(),

@@ -68,6 +68,56 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     "board": {
         "publish": frozenset({R.COUNTY_ADMIN}),
     },
+    # Background jobs run on demand and the bimonthly progress reports they make.
+    "job": {
+        "run": frozenset({R.COUNTY_ADMIN}),
+    },
+    # Satisfaction evaluation (evaluations app): the higher level opens, counts and decides.
+    "evaluation": {
+        "open": frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+        "count": frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+        "close": frozenset({R.COUNTY_ADMIN, R.EVALUATOR}),
+        "decide": frozenset({R.COUNTY_ADMIN}),
+    },
+    # Organization star rating: the branch assesses itself, the township appraises and reviews,
+    # the township Party committee (or the county) approves after the public notice.
+    "rating": {
+        "self_assess": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER,
+                                  R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+        "review": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+        "approve": frozenset({R.TOWNSHIP_SECRETARY, R.TOWNSHIP_ORGANIZER, R.COUNTY_ADMIN}),
+    },
+    # Party member star management: the branch keeps members and rates; the township finalises.
+    "member": {
+        "change": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
+                             R.COUNTY_ADMIN}),
+        "assess": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
+                             R.COUNTY_ADMIN}),
+        "finalize": frozenset({R.TOWNSHIP_SECRETARY, R.TOWNSHIP_ORGANIZER, R.COUNTY_ADMIN}),
+    },
+    # Cadres (cadres app).
+    "cadre": {
+        "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+        "import": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
+    "reserve": {
+        "change": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
+                             R.COUNTY_ADMIN}),
+        "import": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
+    # Seeing a full ID or mobile number (each view is written to the security log).
+    "personal_data": {
+        "unmask": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
+    "first_secretary": {
+        "change": frozenset({R.COUNTY_ADMIN}),
+    },
+    "support": {
+        "change": frozenset({R.COUNTY_ADMIN}),
+    },
+    "training": {
+        "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
 }
 
 

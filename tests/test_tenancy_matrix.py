@@ -127,6 +127,9 @@ def expected_queryset(model, username):
         # A county's rounds: seen by its users and by those working on organizations inside it.
         return Round.objects.filter(Q(county__in=divisions) | Q(county__in=expected_organizations(username)
                                                                  .values("county")))
+    if any(f.name == "division" for f in model._meta.get_fields()):
+        # County-kept rows (reports, job runs, contact leaders, trainings): in scope inside the subtree.
+        return model.objects.filter(division__in=divisions)
     if any(f.name == "organization" for f in model._meta.get_fields()):
         # Every ledger table hangs on an organization: in scope when its organization is.
         return model.objects.filter(organization__in=expected_organizations(username))

@@ -1,6 +1,8 @@
 from .audit import SecurityEvent
 from .divisions import Division
 from .imports import ImportJob
+from .jobs import JobRun, JobStatus
+from .notifications import Notification, NotificationKind
 from .orgs import Organization, OrganizationCategory, OrganizationType
 from .policies import PolicySetting
 from .users import ObjectAssignment, RoleAssignment, User
@@ -8,6 +10,10 @@ from .users import ObjectAssignment, RoleAssignment, User
 __all__ = [
     "Division",
     "ImportJob",
+    "JobRun",
+    "JobStatus",
+    "Notification",
+    "NotificationKind",
     "ObjectAssignment",
     "Organization",
     "OrganizationCategory",

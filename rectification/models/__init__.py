@@ -3,9 +3,10 @@ from .disclosure import DisclosureBoard
 from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanStatus, Task, TaskStatus
 from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
 from .rounds import Category, Round
+from .summaries import SummaryReport
 
 __all__ = [
     "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",
     "EvidenceFile", "Measure", "MeasureFamily", "PeriodReport", "Plan", "PlanCycle", "PlanStatus",
-    "ProgressEntry", "ReportStatus", "Round", "StatusChange", "Task", "TaskStatus",
+    "ProgressEntry", "ReportStatus", "Round", "StatusChange", "SummaryReport", "Task", "TaskStatus",
 ]

@@ -1,1 +1,0 @@
-"""Models arrive with this capability's own issue."""
