@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .permissions import can
 from .scoping import grants_for
@@ -13,6 +14,9 @@ def navigation(request):
     return {
         "nav_roles": sorted({str(label) for label in _role_labels(grants)}),
         "nav_can_import": can(user, "organization", "import"),
+        "nav_can_run_jobs": can(user, "job", "run"),
+        # Unread notifications: one query, only when the page shows it.
+        "nav_unread": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count()),
     }
 
 

@@ -25,8 +25,13 @@ def _readable(field, value):
     return value
 
 
-def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
-    """The newest ``limit`` records, each with its field-by-field changes (two queries)."""
+def history_entries(obj, limit: int = 50, mask_fields=None) -> list[HistoryEntry]:
+    """The newest ``limit`` records, each with its field-by-field changes (two queries).
+
+    ``mask_fields`` (optional): ``{field name: function}`` applied to the old and new values of those
+    fields, e.g. personal numbers shown masked (cadres.masking.MASKERS).
+    """
+    mask_fields = mask_fields or {}
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -36,8 +41,10 @@ def history_entries(obj, limit: int = 50) -> list[HistoryEntry]:
             delta = record.diff_against(previous, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), _readable(field, change.old),
-                                _readable(field, change.new)))
+                old, new = _readable(field, change.old), _readable(field, change.new)
+                if change.field in mask_fields:
+                    old, new = (mask_fields[change.field](v) if v else v for v in (old, new))
+                changes.append((str(field.verbose_name), old, new))
         user = record.history_user
         entries.append(HistoryEntry(
             when=record.history_date,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("imports/", views.ImportListView.as_view(), name="import-list"),
     path("imports/new/", views.import_create, name="import-create"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
+    path("", include("organizations.jobs_urls")),
 ]

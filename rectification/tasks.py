@@ -53,3 +53,66 @@ def prepare_period_reports(today: str | None = None) -> list[int]:
     for county_id in county_ids:
         prepare_county_period_reports.delay(county_id, today)
     return county_ids
+
+
+# --- jobs of the jobs page (organizations/jobs.py): scheduled per county, or run now by a county admin ------------
+
+
+def counties_with_designations() -> list[int]:
+    from .models import Designation
+
+    return sorted(set(Designation.objects.order_by().values_list("county_id", flat=True).distinct()))
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def execute_job_run(run_id: int, today: str | None = None) -> dict:
+    """Run one recorded job run (JobRun): running, then done with the job's result or failed with the error."""
+    from organizations.jobs import execute
+
+    run = execute(run_id, today)
+    return {"run": run_id, "status": run.status if run else None}
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def run_scheduled_job(job: str, today: str | None = None) -> list[int]:
+    """The scheduler's entry: one JobRun per county with designations (fan-out), each run by ``execute_job_run``.
+
+    Returns the ids of the runs."""
+    from django.db import transaction
+
+    from organizations.jobs import JOBS, enqueue
+    from organizations.models import JobRun, JobStatus
+
+    if job not in JOBS:
+        raise ValueError(f"unknown job {job!r}")
+    ids = []
+    with transaction.atomic():
+        for county_id in counties_with_designations():
+            run = JobRun.objects.create(division_id=county_id, job=job, status=JobStatus.QUEUED)
+            enqueue(run, today)
+            ids.append(run.pk)
+    return ids
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def make_summary_reports(today: str | None = None) -> list[int]:
+    """Daily: the bimonthly progress reports of every county for the period that just ended (fan-out)."""
+    return run_scheduled_job("summary_reports", today)
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def send_reminders(today: str | None = None) -> list[int]:
+    """Daily: six-monthly check and year-end acceptance reminders, once per person and period (fan-out)."""
+    return run_scheduled_job("reminders", today)
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def send_digests(today: str | None = None) -> list[int]:
+    """Daily: one digest per person of their overdue tasks and missing reports (fan-out per county)."""
+    return run_scheduled_job("digests", today)
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def check_satisfaction_thresholds_everywhere(today: str | None = None) -> list[int]:
+    """Daily: the satisfaction-threshold check (evaluations.tasks.check_satisfaction_thresholds) per county."""
+    return run_scheduled_job("threshold_check", today)

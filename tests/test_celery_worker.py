@@ -190,3 +190,32 @@ def test_every_beat_schedule_names_a_registered_task():
     assert BEAT_SCHEDULE, "no periodic schedule is declared"
     unknown = {name: entry["task"] for name, entry in BEAT_SCHEDULE.items() if entry["task"] not in registered}
     assert not unknown, f"beat would send tasks no worker knows: {unknown}"
+
+
+def test_the_bimonthly_report_job_runs_in_the_worker_and_twice_leaves_one_report(worker, seeded_demo):
+    """"Run now" by a county admin, then the scheduled fan-out: the worker makes the reports once per division."""
+    from organizations.jobs import job_run_request
+    from organizations.models import JobRun
+    from rectification.models import SummaryReport
+    from rectification.tasks import execute_job_run, make_summary_reports
+
+    county1 = seeded_demo.county1
+    run = job_run_request(user=seeded_demo.users["county_admin"], name="summary_reports", county=county1)
+    worker.wait_for(execute_job_run.name, args=(run.pk, None))
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    reports = SummaryReport.objects.filter(county=county1)
+    assert run.result["reports"] == reports.count() > 1
+    county_report = reports.get(division=county1)
+    assert Path(county_report.workbook.path).exists()
+
+    seen = len(worker)
+    make_summary_reports.delay()
+    fanned = worker.wait_for(make_summary_reports.name, after=seen)
+    scheduled = JobRun.objects.filter(pk__in=fanned["retval"])
+    assert county1.pk in {r.division_id for r in scheduled}
+    for run_id in fanned["retval"]:
+        worker.wait_for(execute_job_run.name, args=(run_id, None), after=seen)
+    assert all(r.status == "done" for r in scheduled.all()), [r.error for r in scheduled.all()]
+    assert SummaryReport.objects.filter(county=county1).count() == run.result["reports"]
+    assert reports.get(division=county1).pk == county_report.pk

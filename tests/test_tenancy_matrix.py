@@ -17,19 +17,26 @@ from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
+from organizations.models.notifications import Notification
 from organizations.testing import PERSONAS
 from rectification.models import Round
 
 # Routes anyone may open (no scoped data behind them).
 PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language",
-                 "rectification:board-public"}
+                 "rectification:board-public", "evaluations:vote"}
 # Namespaces tested elsewhere (the Django admin is for platform operators only: test_admin_is_closed).
 SKIPPED_NAMESPACES = {"admin"}
 # Pages a persona may open only when its role may do the thing; otherwise 404.
 ROLE_GATED = {"organizations:import-create": ("organization", "import"),
+              "organizations:jobs": ("job", "run"),
               "organizations:create": ("organization", "create"),
               "rectification:designation-propose": ("designation", "propose"),
-              "rectification:designation-import": ("designation", "import")}
+              "rectification:designation-import": ("designation", "import"),
+              "cadres:roster-add": ("cadre", "change"),
+              "cadres:roster-import": ("cadre", "import"),
+              "cadres:reserve-add": ("reserve", "change"),
+              "cadres:reserve-import": ("reserve", "import"),
+              "cadres:training-add": ("training", "change")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 
@@ -127,6 +134,8 @@ def expected_queryset(model, username):
         # A county's rounds: seen by its users and by those working on organizations inside it.
         return Round.objects.filter(Q(county__in=divisions) | Q(county__in=expected_organizations(username)
                                                                  .values("county")))
+    if model is Notification:
+        return Notification.objects.filter(user__username=username)  # one's own only
     if any(f.name == "division" for f in model._meta.get_fields()):
         # County-kept rows (reports, job runs, contact leaders, trainings): in scope inside the subtree.
         return model.objects.filter(division__in=divisions)
@@ -156,6 +165,28 @@ def import_jobs(demo):
         job = ImportJob(division=county, original_name=f"{county.name}.csv", status="failed")
         job.file.save(f"{county.code}.csv", ContentFile(b"x"), save=False)
         job.save()
+
+
+@pytest.fixture(autouse=True)
+def summaries_and_notifications(request):
+    """Bimonthly progress reports (with a workbook file) of both counties and two townships, and a notification
+    for each persona, so the matrix has rows of both to check. Cheap inserts; only for tests on the database."""
+    if "demo" not in request.fixturenames:
+        return
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from rectification.models import SummaryReport
+
+    demo = request.getfixturevalue("demo")
+    for division in (demo.county1, demo.county2, demo.township_a, demo.township_b):
+        report = SummaryReport(division=division, county_id=division.county_id or division.pk,
+                               period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 2, 28), figures={"total": 1})
+        report.workbook.save(f"matrix-{division.code}.xlsx", ContentFile(b"x"), save=False)
+        report.save()
+    Notification.objects.bulk_create([Notification(user=demo.users[name], title=f"matrix {name}")
+                                      for name in PERSONAS if name in demo.users])
 
 
 @pytest.fixture

@@ -1,2 +1,107 @@
-def register(router):
-    pass
+"""API of the cadre roster: /api/v1/cadres/cadres/ (list, retrieve, create, update; ``unmask``).
+
+ID and mobile numbers are masked in every response. ``POST …/{id}/unmask/`` returns the full numbers of
+one cadre to a role holding personal_data/unmask there, and writes a security event (who, whom, when,
+what); ``GET …/{id}/unmask/`` only says whether the caller may. Writes go through the services.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from organizations.models import Organization
+
+from ..filters import CadreFilter
+from ..masking import PERSONAL_FIELDS, can_unmask, unmask
+from ..models import Cadre
+from ..selectors.roster import roster_list
+from ..services.roster import cadre_add, cadre_update
+from .serializers_common import (
+    PERSON_FIELDS,
+    MaskedPersonSerializerMixin,
+    UnmaskedPersonSerializer,
+    UnmaskPermissionSerializer,
+    UnmaskRequestSerializer,
+)
+
+
+class CadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedPrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    township_name = serializers.CharField(source="township.name", read_only=True, default="")
+    post_display = serializers.CharField(source="get_post_display", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "organization", "organization_name", "township", "township_name", "post", "post_display",
+                  "post_started_on", "post_ended_on", "is_current", *PERSON_FIELDS, "sex_display",
+                  "education_display", "political_status_display", "note"]
+        read_only_fields = ["township", "post_ended_on", "birth_date"]
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("id_number"):
+            raise serializers.ValidationError({"id_number": ["This field is required."]})
+        return attrs
+
+
+class ServiceChecked(IsAuthenticated):
+    """Authenticated users read their scope; every write is checked by the service it calls."""
+
+
+@extend_schema_view(
+    list=extend_schema(description="Cadres in the caller's scope (ID and mobile masked). Filters: q, township, "
+                                   "organization, post, status (current by default, former, all)."),
+    partial_update=extend_schema(description="Correct a record; omitted fields keep their values."),
+)
+class CadreViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                   viewsets.ReadOnlyModelViewSet):
+    queryset = Cadre.objects.all()
+    serializer_class = CadreSerializer
+    permission_classes = [ServiceChecked]
+    filterset_class = CadreFilter
+    ordering_fields = ["name", "post_started_on"]
+
+    def get_queryset(self):
+        return roster_list(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = cadre_add(user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        organization = data.pop("organization", None)
+        serializer.instance = cadre_update(user=self.request.user, cadre=serializer.instance,
+                                           organization=organization, **data)
+
+    @extend_schema(methods=["GET"], responses={200: UnmaskPermissionSerializer},
+                   description="Whether the caller may see this cadre's full numbers (nothing is logged).")
+    @extend_schema(methods=["POST"], request=UnmaskRequestSerializer,
+                   responses={200: UnmaskedPersonSerializer,
+                              403: OpenApiResponse(description="The caller's role may not unmask")},
+                   description="The full ID and/or mobile number, written to the security log.")
+    @action(detail=True, methods=["get", "post"])
+    def unmask(self, request, pk=None):
+        cadre = self.get_object()
+        if request.method == "GET":
+            return Response({"may_unmask": can_unmask(request.user, cadre)})
+        payload = UnmaskRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields = sorted(payload.validated_data.get("numbers") or PERSONAL_FIELDS)
+        if not can_unmask(request.user, cadre):
+            raise PermissionDenied
+        values = unmask(request.user, cadre, fields, request=request._request, via="api")
+        response = Response({"id": cadre.pk, "name": cadre.name, **values})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def register(router) -> None:
+    router.register("cadres", CadreViewSet, basename="cadre")

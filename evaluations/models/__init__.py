@@ -1,8 +1,8 @@
 from .members import (
     CAPPED_CATEGORIES,
+    Aspect,
     AssessmentKind,
     AssessmentStatus,
-    Aspect,
     ContactHousehold,
     MemberAssessment,
     MemberBulletin,

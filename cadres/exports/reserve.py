@@ -1,0 +1,69 @@
+"""Excel export of the reserve pool in the import layout (§3e), and the import template.
+
+Masked by default for every role. With ``unmasked=True`` (offered only to roles holding personal_data/unmask)
+the rows the user may unmask carry full numbers, the others stay masked, and one security event names them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from organizations.excel import xlsx_response
+from organizations.services import security_event_record
+
+from ..identity import id_check_char
+from ..imports.person_columns import person_cells
+from ..imports.reserve import (
+    STATUS_NAMES,
+    TEMPLATE_HEADERS,
+    TRACK_NAMES,
+    TYPE_NAMES,
+    date_text,
+    review_text,
+)
+from ..masking import record_unmasked_export, unmaskable_ids
+from ..models import ReserveReview, ReserveStatus, ReserveType, Track
+
+SHEET = "村级后备干部"
+
+
+def reserve_rows(queryset, unmasked_ids=frozenset()):
+    queryset = queryset.select_related("organization__division", "township").prefetch_related(
+        Prefetch("reviews", queryset=ReserveReview.objects.order_by("-year")))
+    for index, reserve in enumerate(queryset.iterator(chunk_size=500), start=1):
+        division = reserve.organization.division
+        yield [index, reserve.township.name if reserve.township else "",
+               division.name if division.level == "village" else reserve.organization.name, division.code,
+               *person_cells(reserve, unmasked=reserve.pk in unmasked_ids),
+               TYPE_NAMES.get(reserve.reserve_type, reserve.reserve_type), reserve.current_post,
+               TRACK_NAMES.get(reserve.track, reserve.track), reserve.mentor, date_text(reserve.joined_on),
+               reserve.measures, review_text(reserve.reviews.all()), STATUS_NAMES.get(reserve.status, reserve.status),
+               reserve.note]
+
+
+def export_response(request, queryset, *, unmasked: bool = False):
+    user = request.user
+    queryset = queryset.order_by("township__code", "organization__division__code", "organization__name", "name")
+    unmasked_ids: set[int] = set()
+    if unmasked:
+        unmasked_ids = unmaskable_ids(user, queryset)
+        if unmasked_ids:
+            record_unmasked_export(user, queryset.filter(pk__in=unmasked_ids).only("pk", "name"), request=request,
+                                   via="reserve export")
+    security_event_record(kind="export", user=user, request=request, what="reserve pool",
+                          filters={k: v for k, v in request.GET.items() if k != "unmasked"},
+                          unmasked=bool(unmasked_ids))
+    name = "村级后备干部（含完整号码）" if unmasked_ids else "村级后备干部"
+    return xlsx_response(name, SHEET, TEMPLATE_HEADERS, reserve_rows(queryset, unmasked_ids))
+
+
+def example_row() -> list:
+    first17 = "35032219950315002"
+    return [1, "示例镇", "示例村", "350322100200", "李四", "女", "汉族", "1995.03", first17 + id_check_char(first17),
+            "中共党员", "2018.06", "本科", "13900001234", TYPE_NAMES[ReserveType.STUDENT_OFFICIAL], "村委会委员",
+            TRACK_NAMES[Track.SECRETARY], "王五", "2025.03.01", "挂职锻炼、参加县委党校培训", "2025：优秀",
+            STATUS_NAMES[ReserveStatus.IN_POOL], "示例行，导入前请删除"]
+
+
+def template_response():
+    return xlsx_response("村级后备干部导入模板", SHEET, TEMPLATE_HEADERS, [example_row()])

@@ -1,0 +1,156 @@
+"""Writes of the reserve cadre pool: add, edit, status changes (entered two committees, left), yearly reviews.
+
+Every write checks the role table ("reserve"/"change") on the organization the entry belongs to and
+records its author in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization
+from rectification.services.common import by, require
+
+from ..models import ReserveCadre, ReserveReview, ReserveStatus
+from ..selectors.reserve import POOL_CATEGORIES
+
+#: Fields a caller may set on a reserve cadre (the organization and status have their own paths).
+EDITABLE_FIELDS = (
+    "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education", "political_status",
+    "joined_party_on", "reserve_type", "track", "current_post", "mentor", "joined_on", "measures", "note",
+    "source_member",
+)
+
+
+def place_in(reserve, organization: Organization) -> None:
+    """Set the organization of a row and copy its county and township."""
+    reserve.organization = organization
+    reserve.county_id = organization.county_id
+    reserve.township_id = organization.township_id
+
+
+def _check_organization(organization: Organization) -> None:
+    if organization.category not in POOL_CATEGORIES:
+        raise ValidationError({"organization": _("Reserve cadres are kept by village and community organizations.")})
+
+
+def _check_duplicate(reserve: ReserveCadre) -> None:
+    if reserve.id_number and reserve.status == ReserveStatus.IN_POOL and ReserveCadre.objects.filter(
+            organization_id=reserve.organization_id, id_number=reserve.id_number,
+            status=ReserveStatus.IN_POOL).exclude(pk=reserve.pk).exists():
+        raise ValidationError({"id_number": _("This person is already in this village's reserve pool.")})
+
+
+def _save(reserve: ReserveCadre, user) -> ReserveCadre:
+    reserve.full_clean(exclude=["organization", "county", "township"])
+    _check_duplicate(reserve)
+    try:
+        with transaction.atomic():
+            by(reserve, user).save()
+    except IntegrityError as exc:  # a concurrent add of the same person
+        raise ValidationError({"id_number": _("This person is already in this village's reserve pool.")}) from exc
+    return reserve
+
+
+@transaction.atomic
+def reserve_add(*, user, organization: Organization, **fields: Any) -> ReserveCadre:
+    """Add a person to a village's reserve pool."""
+    require(user, "reserve", "change", organization)
+    _check_organization(organization)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown reserve fields: {sorted(unknown)}")
+    fields.setdefault("joined_on", timezone.localdate())
+    reserve = ReserveCadre(**fields)
+    place_in(reserve, organization)
+    return _save(reserve, user)
+
+
+@transaction.atomic
+def reserve_update(*, user, reserve: ReserveCadre, organization: Organization | None = None,
+                   **fields: Any) -> ReserveCadre:
+    """Change a reserve cadre's data (or move the entry to another village the user may change)."""
+    require(user, "reserve", "change", reserve)
+    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown reserve fields: {sorted(unknown)}")
+    if organization is not None and organization.pk != reserve.organization_id:
+        require(user, "reserve", "change", organization)
+        _check_organization(organization)
+        place_in(reserve, organization)
+    for name, value in fields.items():
+        setattr(reserve, name, value)
+    return _save(reserve, user)
+
+
+@transaction.atomic
+def reserve_set_status(*, user, reserve: ReserveCadre, status: str, on: dt.date | None = None, note: str = "",
+                       roster_post: str = "") -> ReserveCadre:
+    """Record that a reserve cadre entered the two committees or left the pool (or returns to it).
+
+    With ``roster_post`` (entering the two committees), the person is also added to the village's
+    cadre roster in that post, when the roster service is available.
+    """
+    require(user, "reserve", "change", reserve)
+    reserve = ReserveCadre.objects.select_for_update().select_related("organization").get(pk=reserve.pk)
+    if status not in ReserveStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == reserve.status:
+        raise ValidationError({"status": _("The reserve cadre already has this status.")})
+    on = on or timezone.localdate()
+    if on < reserve.joined_on:
+        raise ValidationError({"on": _("The date is before the person joined the pool.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date is in the future.")})
+    reserve.status = status
+    reserve.status_changed_on = None if status == ReserveStatus.IN_POOL else on
+    if note:
+        reserve.note = note[:200]
+    _save(reserve, user)
+    if status == ReserveStatus.ENTERED_COMMITTEE and roster_post:
+        _add_to_roster(user, reserve, roster_post, on)
+    return reserve
+
+
+def _add_to_roster(user, reserve: ReserveCadre, post: str, on: dt.date) -> None:
+    try:
+        from .roster import cadre_add
+    except ImportError:  # the roster service is not there: the status change stands alone
+        return
+    person = {name: getattr(reserve, name) for name in (
+        "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education", "political_status",
+        "joined_party_on")}
+    cadre_add(user=user, organization=reserve.organization, post=post, post_started_on=on, **person)
+
+
+@transaction.atomic
+def reserve_review_save(*, user, reserve: ReserveCadre, year: int, result: str, comment: str = "") -> ReserveReview:
+    """Record (or correct) the yearly review of a reserve cadre."""
+    require(user, "reserve", "change", reserve)
+    if year > timezone.localdate().year or year < reserve.joined_on.year:
+        raise ValidationError({"year": _("The year must be between joining the pool and this year.")})
+    review = ReserveReview.objects.filter(reserve=reserve, year=year).first() or ReserveReview(
+        reserve=reserve, year=year)
+    review.copy_scope_from(reserve)
+    review.result = result
+    review.comment = comment
+    review.full_clean(exclude=["organization", "county", "township", "reserve"])
+    by(review, user).save()
+    return review
+
+
+def prefill_from_member(member) -> dict:
+    """Initial form data of a reserve cadre proposed from a Party member's star rating."""
+    from ..models import PoliticalStatus
+
+    return {"organization": member.organization_id, "name": member.name, "sex": member.sex,
+            "birth_date": member.birth_date, "joined_party_on": member.joined_party_on,
+            "political_status": PoliticalStatus.MEMBER, "source_member": member.pk,
+            "joined_on": timezone.localdate()}

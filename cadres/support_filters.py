@@ -1,0 +1,174 @@
+"""Filters of the support pages and API: first secretaries, contact leaders, helping units, pairings,
+"four ones" coverage. Choices of townships come from the user's scope (a foreign id is invalid)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Division
+from organizations.roles import Level
+from rectification.models import Designation
+
+from .models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
+from .selectors import support as selectors
+
+STATE_CHOICES = [(selectors.SERVING, _("Serving")), (selectors.UPCOMING, _("Not yet started")),
+                 (selectors.ENDED, _("Term ended")), (selectors.RECALLED, _("Recalled / ended")),
+                 ("current", _("Serving or not yet started"))]
+
+
+def _visible_townships(request):
+    if request is None:
+        return Division.objects.none()
+    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+def _today(filterset) -> dt.date:
+    return getattr(filterset, "today", None) or timezone.localdate()
+
+
+def _organization_search(prefix: str = ""):
+    def method(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(**{f"{prefix}organization__name__icontains": value})
+                               | Q(**{f"{prefix}organization__division__name__icontains": value}))
+
+    return method
+
+
+class FirstSecretaryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
+                                                queryset=_visible_townships, empty_label=_("All"))
+    dispatching_unit = django_filters.CharFilter(label=_("Dispatching unit"), field_name="dispatching_unit",
+                                                 lookup_expr="icontains")
+    state = django_filters.ChoiceFilter(label=_("Status"), choices=STATE_CHOICES, method="filter_state",
+                                        empty_label=_("All"))
+    expiring = django_filters.NumberFilter(label=_("Term ends within (days)"), method="filter_expiring",
+                                           min_value=0, max_value=3650)
+
+    class Meta:
+        model = FirstSecretary
+        fields = ["q", "township", "dispatching_unit", "state", "expiring"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(organization__name__icontains=value)
+                               | Q(organization__division__name__icontains=value)
+                               | Q(dispatching_unit__icontains=value)).distinct()
+
+    def filter_state(self, queryset, name, value):
+        today = _today(self)
+        if value == selectors.SERVING:
+            return queryset.filter(selectors.serving_q(today))
+        if value == selectors.UPCOMING:
+            return queryset.filter(recalled_on__isnull=True, term_start__gt=today)
+        if value == selectors.ENDED:
+            return queryset.filter(recalled_on__isnull=True, term_end__lt=today)
+        if value == selectors.RECALLED:
+            return queryset.filter(recalled_on__isnull=False)
+        if value == "current":
+            return queryset.filter(recalled_on__isnull=True, term_end__gte=today)
+        return queryset
+
+    def filter_expiring(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(selectors.expiring_q(_today(self), int(value)))
+
+
+class ContactLeaderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+
+    class Meta:
+        model = ContactLeader
+        fields = ["q"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(post__icontains=value))
+
+
+class HelpingUnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices, empty_label=_("All"))
+
+    class Meta:
+        model = HelpingUnit
+        fields = ["q", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(contact_name__icontains=value))
+
+
+PAIRING_KIND_CHOICES = [("contact_leader", _("Contact leaders")), ("helping_unit", _("Helping units"))]
+PAIRING_STATE_CHOICES = [("running", _("Running")), ("ended", _("Ended"))]
+
+
+class PairingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
+                                                queryset=_visible_townships, empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(label=_("Paired with"), choices=PAIRING_KIND_CHOICES, method="filter_kind",
+                                       empty_label=_("All"))
+    state = django_filters.ChoiceFilter(label=_("Status"), choices=PAIRING_STATE_CHOICES, method="filter_state",
+                                        empty_label=_("All"))
+    contact_leader = django_filters.NumberFilter(label=_("Contact leader"), field_name="contact_leader_id")
+    helping_unit = django_filters.NumberFilter(label=_("Helping unit"), field_name="helping_unit_id")
+
+    class Meta:
+        model = Pairing
+        fields = ["q", "township", "kind", "state", "contact_leader", "helping_unit"]
+
+    filter_q = _organization_search()
+
+    def filter_kind(self, queryset, name, value):
+        if value == "contact_leader":
+            return queryset.filter(contact_leader__isnull=False)
+        if value == "helping_unit":
+            return queryset.filter(helping_unit__isnull=False)
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        if value == "running":
+            return queryset.filter(ended_on__isnull=True)
+        if value == "ended":
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+class CoverageFilter(django_filters.FilterSet):
+    """Weak organizations of the current rounds; ``missing`` picks those lacking one of the "four ones"."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
+                                                queryset=_visible_townships, empty_label=_("All"))
+    missing = django_filters.ChoiceFilter(label=_("Missing"), choices=selectors.MISSING_CHOICES,
+                                          method="filter_missing", empty_label=_("All"))
+
+    class Meta:
+        model = Designation
+        fields = ["q", "township", "missing"]
+
+    filter_q = _organization_search()
+
+    def filter_missing(self, queryset, name, value):
+        return selectors.coverage_filter(queryset, value)

@@ -1,0 +1,17 @@
+"""``{% load cadres %}``: masked personal numbers in templates (see cadres/masking.py)."""
+
+from django import template
+
+from ..identity import mask_id_number, mask_mobile
+
+register = template.Library()
+
+
+@register.filter
+def masked_id(value) -> str:
+    return mask_id_number(value) if value else ""
+
+
+@register.filter
+def masked_phone(value) -> str:
+    return mask_mobile(value) if value else ""

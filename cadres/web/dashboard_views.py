@@ -1,0 +1,22 @@
+"""The county cadre dashboard page (routed from support_urls.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from organizations.ui import scoped_to
+
+from ..models import FirstSecretary
+from ..selectors.dashboard import cadre_dashboard
+
+
+@login_required
+@scoped_to(FirstSecretary)
+def dashboard(request):
+    """Reserve shortfall, untrained secretaries, expiring first-secretary terms and the "four ones" coverage
+    of the weak organizations, in the user's scope; each number links to the list it counts."""
+    today = timezone.localdate()
+    return render(request, "cadres/dashboard.html", {"sections": cadre_dashboard(request.user, today=today),
+                                                     "today": today})

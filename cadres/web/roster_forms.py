@@ -1,0 +1,77 @@
+"""Forms of the cadre roster: they parse; the services validate and write.
+
+The edit form never shows the full ID or mobile number: both inputs start empty (the masked value is
+the placeholder) and an empty input keeps the stored number.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from organizations.permissions import writable
+
+from ..masking import masked_person
+from ..models import Cadre
+
+PERSON_AND_POST = ["organization", "post", "post_started_on", "name", "sex", "ethnicity", "birth_date", "id_number",
+                   "phone", "education", "political_status", "joined_party_on", "note"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CadreForm(forms.ModelForm):
+    """Add or correct a cadre; the organization choices are the user's writable scope."""
+
+    class Meta:
+        model = Cadre
+        fields = PERSON_AND_POST
+        widgets = {"post_started_on": DateInput(), "birth_date": DateInput(), "joined_party_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = writable(
+            Organization.objects.filter(is_active=True), user, "cadre", "change").order_by("division__code", "name")
+        self.fields["birth_date"].help_text = _("Taken from the ID number when left empty.")
+        self.fields["id_number"].help_text = _("18 characters; the last may be X.")
+        if self.instance.pk:
+            masked = masked_person(self.instance)
+            for name in ("id_number", "phone"):
+                self.initial[name] = ""
+                self.fields[name].widget.attrs["placeholder"] = masked[name]
+                self.fields[name].help_text = _("Leave empty to keep the current number (shown masked).")
+            self.fields["birth_date"].help_text = _("Leave empty to keep it or take it from a new ID number.")
+        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
+
+    def _post_clean(self):
+        """Validation is the service's (it also knows the post rules)."""
+
+    def changes(self) -> dict:
+        """Cleaned values for the service; on edit, empty number inputs mean "keep"."""
+        data = {name: self.cleaned_data.get(name) for name in PERSON_AND_POST}
+        if self.instance.pk:
+            for name in ("id_number", "phone"):
+                if not data[name]:
+                    data.pop(name)
+            if not data["birth_date"]:
+                data.pop("birth_date")
+        return data
+
+
+class EndPostForm(forms.Form):
+    ended_on = forms.DateField(label=_("Left the post on"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("Remarks"), max_length=200, required=False,
+                           help_text=_("For example: transferred, retired, not re-elected."))
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("Roster workbook (.xlsx) or CSV file"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))

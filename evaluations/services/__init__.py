@@ -1,0 +1,1 @@
+"""Services of the evaluations app (writes): one module per area."""

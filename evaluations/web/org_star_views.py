@@ -1,0 +1,191 @@
+"""Pages of the organization star rating (五星管理): list, detail with the step forms, history, screening."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from organizations.history import history_entries
+from organizations.models import Organization
+from organizations.permissions import can
+from organizations.policies import effective_policy
+from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from rectification.services.plans import ConflictError
+
+from ..models import Grade, OrganizationRating, RatingStep
+from ..selectors import stars as selectors
+from ..services import org_stars as services
+from ..star_exports import ratings_export_response, screening_export_response
+from ..star_filters import RatingFilter, ScreeningFilter
+from .stars_forms import AppraiseForm, ApproveForm, NoticeForm, ReviewForm, SelfAssessForm, StartForm
+
+STEP_FORMS = {
+    "self_assess": SelfAssessForm,
+    "appraise": AppraiseForm,
+    "review": ReviewForm,
+    "notice": NoticeForm,
+    "approve": ApproveForm,
+}
+
+
+class RatingListView(ScopedListView):
+    """Organization ratings in the user's scope; filters year, step, stars, township; Excel export."""
+
+    model = OrganizationRating
+    filterset_class = RatingFilter
+    template_name = "evaluations/stars/rating_list.html"
+    select_related = ("organization", "township")
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-year", "organization__division__code")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        before = selectors.previous_stars(context["object_list"])
+        for rating in context["object_list"]:
+            previous = before.get((rating.organization_id, rating.year))
+            rating.change = (rating.stars - previous if previous is not None and rating.stars is not None
+                             and rating.step == RatingStep.APPROVED else None)
+        return context
+
+
+@login_required
+@scoped_to(OrganizationRating)
+def rating_export(request):
+    queryset = OrganizationRating.objects.visible_to(request.user)
+    filterset = RatingFilter(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound:
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    return ratings_export_response(queryset.order_by("-year", "organization__division__code"))
+
+
+def _mapping_text(policy) -> str:
+    labels = dict(Grade.choices)
+    return "; ".join(f"{labels[g]} → {' / '.join(str(s) for s in stars)}"
+                     for g, stars in policy["organization_grade_stars"].items())
+
+
+def _step_forms(request, rating, policy, bound_action=None, bound_form=None):
+    """The forms of the actions the user may take now (others read the rating)."""
+    forms = []
+    for action, form_class in STEP_FORMS.items():
+        step, permission = services.ACTIONS[action]
+        if rating.step != step or not can(request.user, "rating", permission, rating):
+            continue
+        if action == "approve" and rating.notice_start is None:
+            continue
+        if action == "notice" and rating.notice_start is not None:
+            continue
+        if action == bound_action:
+            form = bound_form
+        else:
+            kwargs = {"mapping": _mapping_text(policy)} if action == "review" else {}
+            form = form_class(initial={"version": rating.version}, prefix=action, **kwargs)
+        forms.append((action, form))
+    return forms
+
+
+@login_required
+@scoped_to(OrganizationRating)
+def rating_detail(request, pk):
+    rating = get_object_or_404(selectors.ratings_queryset(request.user), pk=pk)
+    policy = effective_policy(rating.organization.division)
+    bound_action = bound_form = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in STEP_FORMS:
+            raise PermissionDenied
+        step, permission = services.ACTIONS[action]
+        if not can(request.user, "rating", permission, rating):
+            raise PermissionDenied
+        kwargs = {"mapping": _mapping_text(policy)} if action == "review" else {}
+        form = STEP_FORMS[action](request.POST, prefix=action, **kwargs)
+        if form.is_valid():
+            try:
+                services.rating_act(user=request.user, rating=rating, action=action, data=form.cleaned_data)
+            except ConflictError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("evaluations:rating", pk=rating.pk)
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("evaluations:rating", pk=rating.pk)
+        bound_action, bound_form, status = action, form, 400
+    steps = []
+    reached = services.STEP_ORDER.index(rating.step)
+    for index, step in enumerate(services.STEP_ORDER):
+        steps.append({"label": step.label, "done": index < reached or rating.step == RatingStep.APPROVED,
+                      "current": index == reached})
+    today = timezone.localdate()
+    return render(request, "evaluations/stars/rating_detail.html", {
+        "rating": rating, "steps": steps, "policy_mapping": _mapping_text(policy),
+        "forms": _step_forms(request, rating, policy, bound_action, bound_form),
+        "notice_running": rating.notice_end is not None and today <= rating.notice_end
+        and rating.step == RatingStep.PUBLIC_NOTICE,
+        "history": history_entries(rating),
+        "organization_history": selectors.rating_history(request.user, rating.organization)[:10],
+    }, status=status)
+
+
+@login_required
+@scoped_to(Organization)
+def organization_ratings(request, pk):
+    """An organization's ratings across years; a township or county starts the rating of a year."""
+    organization = get_object_or_404(Organization.objects.visible_to(request.user).select_related("division"),
+                                     pk=pk)
+    may_start = can(request.user, "rating", "review", organization)
+    form = StartForm(request.POST or None)
+    if request.method == "POST":
+        if not may_start:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                rating = services.rating_start(user=request.user, organization=organization,
+                                               year=form.cleaned_data["year"])
+            except ValidationError as exc:
+                form_errors_from(exc, form)
+            else:
+                return redirect("evaluations:rating", pk=rating.pk)
+    return render(request, "evaluations/stars/organization_ratings.html", {
+        "organization": organization, "rows": selectors.rating_history(request.user, organization),
+        "form": form if may_start else None,
+    }, status=400 if form.errors else 200)
+
+
+class ScreeningView(LoginRequiredMixin, TemplateView):
+    """Organizations whose latest approved rating is below the policy's stars: next year's screening."""
+
+    model = OrganizationRating
+    template_name = "evaluations/stars/screening.html"
+
+    def candidates(self):
+        filterset = ScreeningFilter(self.request.GET or None, queryset=OrganizationRating.objects.none(),
+                                    request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            return filterset, []
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        return filterset, selectors.screening_candidates(self.request.user, township=data.get("township"),
+                                                         query=(data.get("q") or "").strip())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, rows = self.candidates()
+        query = self.request.GET.copy()
+        context.update(filter=filterset, rows=rows, querystring=query.urlencode())
+        return context
+
+
+@login_required
+@scoped_to(OrganizationRating)
+def screening_export(request):
+    _filterset, rows = ScreeningView(request=request).candidates()
+    return screening_export_response(rows)

@@ -1,0 +1,79 @@
+"""The Excel workbook of a bimonthly progress report: one sheet of figures per township and the county totals.
+
+Each sheet lists the figures of the period, the previous period's and the change. Written with XlsxWriter
+(formula-safe cells through ``organizations.excel.safe_cell``) into memory, then saved to the report's file.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from organizations.excel import safe_cell, sheet_title_of
+
+from .models import DesignationStatus
+from .selectors.dashboard import STATUSES
+
+
+def figure_rows(figures: dict) -> list[tuple[str, str]]:
+    """(key, label) of every figure shown, in order; status counts keyed ``status:<value>``."""
+    labels = dict(DesignationStatus.choices)
+    rows = [("total", _("Organizations listed"))]
+    rows += [(f"status:{status}", str(labels[status])) for status in STATUSES]
+    rows += [
+        ("overdue_organizations", _("Organizations with overdue tasks")),
+        ("overdue_tasks", _("Overdue tasks")),
+        ("reports_late", _("Late period reports")),
+        ("reports_missing", _("Missing period reports")),
+        ("plans_reporting", _("Plans reporting in the period")),
+        ("visits_done", _("Contact-leader visits in the period")),
+        ("visits_required", _("Contact-leader visits required by the policy")),
+        ("plans_short_of_visits", _("Plans short of visits")),
+    ]
+    return rows
+
+
+def figure_value(figures: dict | None, key: str):
+    if not figures:
+        return None
+    if key.startswith("status:"):
+        return figures.get("by_status", {}).get(key.split(":", 1)[1], 0)
+    return figures.get(key, 0)
+
+
+def build_workbook(*, title: str, period_label: str, sheets: Iterable[tuple[str, dict, dict | None]]) -> bytes:
+    """``sheets``: (sheet name, figures, previous figures or None). Returns the .xlsx bytes."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    used: set[str] = set()
+    for name, figures, previous in sheets:
+        sheet_name = sheet_title_of(name)
+        suffix = 2
+        while sheet_name in used:
+            sheet_name = sheet_title_of(f"{name[:27]} {suffix}")
+            suffix += 1
+        used.add(sheet_name)
+        sheet = workbook.add_worksheet(sheet_name)
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, 3, 14)
+        sheet.write_string(0, 0, safe_cell(f"{title} {name}"), bold)
+        sheet.write_string(1, 0, safe_cell(period_label))
+        sheet.write_string(2, 0, safe_cell(_("Figures as of %(day)s") % {"day": figures.get("as_of", "")}))
+        for col, text in enumerate([_("Figure"), _("This period"), _("Previous period"), _("Change")]):
+            sheet.write_string(4, col, text, header)
+        for index, (key, label) in enumerate(figure_rows(figures), start=5):
+            value = figure_value(figures, key)
+            before = figure_value(previous, key)
+            sheet.write_string(index, 0, safe_cell(label))
+            sheet.write_number(index, 1, value)
+            if before is not None:
+                sheet.write_number(index, 2, before)
+                sheet.write_number(index, 3, value - before)
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import summary_views as views
+
+urlpatterns = [
+    path("summaries/", views.SummaryListView.as_view(), name="summaries"),
+    path("summaries/<int:pk>/", views.SummaryDetailView.as_view(), name="summary"),
+    path("summaries/<int:pk>/workbook.xlsx", views.summary_workbook, name="summary-workbook"),
+]
