@@ -330,13 +330,13 @@ def own_workloads(user, *, today: dt.date | None = None) -> list[Workload]:
 def leaders_with_counts(user, today: dt.date) -> QuerySet[ContactLeader]:
     running = Q(pairings__ended_on__isnull=True, pairings__started_on__lte=today)
     return ContactLeader.objects.visible_to(user).select_related("division", "user").annotate(
-        villages=Count("pairings", filter=running, distinct=True))
+        villages=Count("pairings", filter=running, distinct=True)).order_by("division__code", "name", "pk")
 
 
 def units_with_counts(user, today: dt.date) -> QuerySet[HelpingUnit]:
     running = Q(pairings__ended_on__isnull=True, pairings__started_on__lte=today)
     return HelpingUnit.objects.visible_to(user).select_related("division", "user").annotate(
-        villages=Count("pairings", filter=running, distinct=True))
+        villages=Count("pairings", filter=running, distinct=True)).order_by("division__code", "name", "pk")
 
 
 def pairings(user) -> QuerySet[Pairing]:

@@ -124,6 +124,11 @@ def _add_to_roster(user, reserve: ReserveCadre, post: str, on: dt.date) -> None:
         from .roster import cadre_add
     except ImportError:  # the roster service is not there: the status change stands alone
         return
+    from organizations.permissions import can
+
+    if not can(user, "cadre", "change", reserve.organization):
+        raise ValidationError({"roster_post": _("Your role may not change the cadre roster; the township adds "
+                                                "the post there.")})
     person = {name: getattr(reserve, name) for name in (
         "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education", "political_status",
         "joined_party_on")}

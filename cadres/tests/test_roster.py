@@ -86,6 +86,8 @@ def test_organization_roster_flags(login, demo):
     vacant = Organization.objects.get(division__name="柳湖村", township__name="状元镇")
     html = client.get(reverse("cadres:roster-organization", args=[vacant.pk])).content.decode()
     assert 'id="flag-no-secretary"' in html
+    listing = client.get(reverse("cadres:roster")).content.decode()
+    assert reverse("cadres:roster-organization", args=[vacant.pk]) in listing.split('id="no-secretary"')[1]
     combined = Cadre.objects.filter(county=demo.county1, post=Post.SECRETARY_DIRECTOR).first()
     html = client.get(reverse("cadres:roster-organization", args=[combined.organization_id])).content.decode()
     assert 'id="flag-combined"' in html and 'id="flag-no-secretary"' not in html

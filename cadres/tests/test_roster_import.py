@@ -118,3 +118,33 @@ def test_import_command(demo, codes, tmp_path):
     with pytest.raises(CommandError, match="row 2"):
         call_command("import_cadres", str(path), "--user", "county_admin")
     assert not Cadre.objects.filter(name="命令坏").exists()
+
+
+def test_unmasked_export_reads_back_as_duplicates(login, demo, codes):
+    """The export has the import layout: re-importing an organization's roster finds every person already there."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    org = Organization.objects.get(division=codes["a"])
+    response = login("county_admin").get(reverse("cadres:roster-export"), {"organization": org.pk, "unmasked": "1"})
+    body = b"".join(response.streaming_content)
+    result = roster_import(user=demo.users["county_admin"], upload=SimpleUploadedFile("back.xlsx", body))
+    current = Cadre.objects.filter(organization=org, post_ended_on__isnull=True).count()
+    assert len(result.errors) == current and all("Duplicate person" in e["message"] for e in result.errors)
+
+
+def test_csv_in_gbk_with_fullwidth_post_names(demo, codes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = ",".join(TEMPLATE_HEADERS)
+    line = ",".join(str(c) for c in _row(1, codes["b"].code, "全角", make_id("19790303"), post="书记、主任(一肩挑)",
+                                         born="1979年3月"))
+    org = Organization.objects.get(division=codes["b"])
+    from cadres.services.roster import cadre_end_post
+
+    for holder in Cadre.objects.filter(organization=org, post__in=["secretary", "secretary_director", "director"],
+                                       post_ended_on__isnull=True):
+        cadre_end_post(user=demo.users["county_admin"], cadre=holder, ended_on=holder.post_started_on)
+    upload = SimpleUploadedFile("roster.csv", f"{header}\n{line}\n".encode("gb18030"), content_type="text/csv")
+    result = roster_import(user=demo.users["county_admin"], upload=upload)
+    assert result.ok, result.errors
+    assert result.created[0].post == Post.SECRETARY_DIRECTOR

@@ -40,9 +40,10 @@ def _leader(demo, name="测试领导", account=None):
                                           post="副县长", phone="13900001111", account=account)
 
 
-def _pair(demo, organization, *, leader=None, unit=None, started_on=TODAY - relativedelta(months=6)):
+def _pair(demo, organization, *, leader=None, unit=None, started_on=None):
     return services.pairing_create(user=demo.users["county_admin"], organization=organization,
-                                   contact_leader=leader, helping_unit=unit, started_on=started_on)
+                                   contact_leader=leader, helping_unit=unit,
+                                   started_on=started_on or TODAY - relativedelta(months=6))
 
 
 def _visit(user, plan, day):
@@ -251,3 +252,31 @@ def test_pairings_export(demo, login):
         "organization", "contact_leader").first()
     row = next(r for r in rows if r[1] == leader_pairing.organization.name)
     assert str(leader_pairing.contact_leader) in row[2]
+
+
+def test_pages_do_not_grow_in_queries_with_the_data(demo, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = demo.users["county_admin"]
+    leader = ContactLeader.objects.get(user=demo.users["contact_leader"])
+    client = login("county_admin")
+    urls = [reverse("cadres:first-secretaries"), reverse("cadres:contact-leaders"), reverse("cadres:helping-units"),
+            reverse("cadres:pairings"), reverse("cadres:coverage"), reverse("cadres:contact-leader", args=[leader.pk])]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(url).status_code == 200
+            result.append(len(context.captured_queries))
+        return result
+
+    before = counts()
+    villages = Organization.objects.filter(county=demo.county1, village__isnull=False).exclude(
+        pk__in=Pairing.objects.filter(contact_leader=leader).values("organization_id")).order_by("division__code")[:25]
+    for index, village in enumerate(villages):
+        _pair(demo, village, leader=leader)
+        services.first_secretary_create(user=admin, organization=village, name=f"增{index}", dispatching_unit="县委办",
+                                        term_start=TODAY - relativedelta(months=3), other_villages=[villages[0]])
+    assert counts() == before

@@ -156,11 +156,13 @@ def reserve_status(request, pk):
     reserve = _reserve_for(request, pk)
     _require_write(request, "reserve", "change", reserve)
     form = StatusForm(request.POST or None, reserve=reserve)
+    if not can(request.user, "cadre", "change", reserve.organization):
+        del form.fields["roster_post"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             reserve_set_status(user=request.user, reserve=reserve, status=data["status"], on=data["on"],
-                               note=data["note"], roster_post=data["roster_post"])
+                               note=data["note"], roster_post=data.get("roster_post", ""))
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:
@@ -231,7 +233,6 @@ def shortfall(request):
     return render(request, "cadres/reserve/shortfall.html", {
         "form": form, "total": total, "counties": counties, "townships": townships, "page_obj": page,
         "rows": page.object_list, "flag": flag, "querystring": params.urlencode(),
-        "policy_default": {"min": 2, "max": 3},
     })
 
 
@@ -277,7 +278,7 @@ def reserve_import(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = run_import(user=request.user, upload=form.cleaned_data["file"])
+            result = run_import(user=request.user, upload=form.cleaned_data["file"], request=request)
         except ValidationError as exc:
             form_errors_from(exc, form)
         else:

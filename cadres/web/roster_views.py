@@ -28,6 +28,8 @@ from ..selectors import roster as selectors
 from ..services.roster import cadre_add, cadre_end_post, cadre_update
 from .roster_forms import CadreForm, EndPostForm
 
+NO_SECRETARY_SHOWN = 30
+
 
 class RosterListView(ScopedListView):
     """Cadres in the user's scope, filtered; numbers masked."""
@@ -48,6 +50,7 @@ class RosterListView(ScopedListView):
             can_change=can(user, "cadre", "change"),
             can_import=can(user, "cadre", "import"),
             can_unmask_any=can(user, "personal_data", "unmask"),
+            no_secretary=list(selectors.organizations_without_secretary(user)[:NO_SECRETARY_SHOWN]),
         )
         return context
 

@@ -133,9 +133,9 @@ def rating_publish_notice(*, user, rating, start: dt.date, expected_version=None
     rating = _locked(rating, "notice", user, expected_version)
     if start is None:
         raise ValidationError({"notice_start": _("Give the first day of the public notice.")})
-    if rating.notice_start is not None and rating.notice_end and rating.notice_end >= start \
-            and rating.notice_start <= start:
-        return rating
+    if rating.notice_start is not None:
+        raise ValidationError(_("The result has been under public notice since %(start)s.") % {
+            "start": rating.notice_start.strftime("%Y-%m-%d")})
     days = int(effective_policy(rating.organization.division)["public_notice_days"])
     rating.notice_start = start
     rating.notice_end = notice_end(start, days)

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
-from organizations.policies import effective_policy
+from organizations.policies import POLICY_BY_KEY, effective_policy
 from organizations.ui import ScopedListView, form_errors_from, scoped_to
 from rectification.services.plans import ConflictError
 
@@ -131,6 +131,9 @@ def rating_detail(request, pk):
         "forms": _step_forms(request, rating, policy, bound_action, bound_form),
         "notice_running": rating.notice_end is not None and today <= rating.notice_end
         and rating.step == RatingStep.PUBLIC_NOTICE,
+        "policy_used": [(POLICY_BY_KEY[k].label if k in POLICY_BY_KEY else k,
+                         _mapping_text({"organization_grade_stars": v}) if k == "organization_grade_stars" else v)
+                        for k, v in (rating.policy or {}).items()],
         "history": history_entries(rating),
         "organization_history": selectors.rating_history(request.user, rating.organization)[:10],
     }, status=status)

@@ -88,6 +88,7 @@ class AwaitingListView(ScopedListView):
 
 
 @login_required
+@scoped_to(Evaluation)
 def evaluations_export(request):
     """The list's evaluations (scope and filters) as an Excel workbook, one row per evaluation."""
     if not can(request.user, "export", "run"):

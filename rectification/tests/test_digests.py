@@ -14,7 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organizations.models import Notification, Organization
-from rectification.digests import collect_county_digests, digest_key, people_of_organizations, send_county_digests
+from rectification.digests import (
+    collect_county_digests,
+    digest_key,
+    people_of_organizations,
+    send_county_digests,
+)
 from rectification.models import Plan, Task
 from rectification.recipients import plan_people
 from rectification.selectors.ledger import overdue_tasks_q

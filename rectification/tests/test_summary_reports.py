@@ -210,3 +210,29 @@ def test_management_command_and_job_record(demo, media_root):  # noqa: F811
     assert run.result["reports"] == SummaryReport.objects.filter(county=demo.county1).count()
     call_command("make_summary_reports", "--county", demo.county1.code, stdout=io.StringIO())
     assert SummaryReport.objects.filter(county=demo.county1).count() == run.result["reports"]
+
+
+def test_queries_do_not_grow_with_the_plans(demo, media_root):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rectification.models import Round
+
+    from .publishing_support import add_measure, add_visit, make_designation, organizations_of
+
+    today = timezone.localdate()
+    period = current_period(demo.county1, today)
+    with CaptureQueriesContext(connection) as before:
+        summary_reports_make(county=demo.county1, today=today, period=period)
+    # Ten more organizations in rectification in the two townships already reported on.
+    round_ = Round.objects.filter(county=demo.county1).order_by("-year").first()
+    taken = Designation.objects.filter(round=round_).values_list("organization_id", flat=True)
+    for township in (demo.township_a, demo.township_b):
+        for org in organizations_of(demo, township, 5, category="village", exclude=taken):
+            plan = make_designation(round_, org).plan
+            add_measure(plan, "措施", [("逾期任务", "王某", today - dt.timedelta(days=5), TaskStatus.PENDING)])
+            add_visit(plan, demo.users["contact_leader"], today)
+    with CaptureQueriesContext(connection) as after:
+        reports = summary_reports_make(county=demo.county1, today=today, period=period)
+    assert reports[0].figures["total"] >= 10
+    assert len(after) <= len(before) + 2, (len(before), len(after))
