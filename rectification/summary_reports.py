@@ -1,6 +1,6 @@
 """The figures of the bimonthly progress report (双月报告汇总) of a county and its townships.
 
-The numbers are the leader dashboard's (``selectors.dashboard.dashboard``) for the county's designations
+The numbers are the leader dashboard's (``selectors.dashboard.dashboard``, same definitions) for the county's designations
 of the current rounds (the latest round year up to the period's end), grouped per township: counts by
 designation status, organizations with overdue tasks, overdue tasks, late and missing period reports.
 The job has no user: it reads as the platform (an unsaved superuser), which is what the dashboard of a
@@ -25,8 +25,10 @@ from organizations.models import Division, User
 from organizations.policies import effective_policy
 
 from . import periods
-from .models import Designation, Plan, Round
-from .selectors.dashboard import STATUSES, TOWNSHIP, dashboard
+from .models import Designation, Plan, Round, Task
+from .selectors.dashboard import STATUSES, TOWNSHIP, DashboardRow
+from .selectors.ledger import has_overdue_task, overdue_tasks_q
+from .selectors.progress import LATE, MISSING, late_and_missing_reports
 
 #: Policy values the report uses (stored with it).
 SUMMARY_POLICY_KEYS = ["report_interval_months", "report_grace_days", "contact_visits_per_month"]
@@ -102,6 +104,35 @@ def period_visits(plans, period: periods.Period) -> dict[int | None, dict]:
     return result
 
 
+def _dashboard_rows(designations, *, as_of: dt.date) -> dict[int | None, DashboardRow]:
+    """The leader dashboard's numbers per township (``selectors.dashboard.dashboard`` at township level, the same
+    definitions and queries) without its chart and this month's visits, which the report does not use."""
+    rows: dict[int | None, DashboardRow] = {}
+
+    def row(key) -> DashboardRow:
+        if key not in rows:
+            rows[key] = DashboardRow(key=key, name="", level=TOWNSHIP)
+        return rows[key]
+
+    designations = designations.order_by()
+    for values in designations.values("township_id", "status").annotate(n=Count("pk")):
+        target = row(values["township_id"])
+        target.by_status[values["status"]] = values["n"]
+        target.total += values["n"]
+    for values in designations.filter(has_overdue_task(as_of)).values("township_id").annotate(n=Count("pk")):
+        row(values["township_id"]).overdue_organizations = values["n"]
+    tasks = Task.objects.filter(overdue_tasks_q(as_of), plan__designation__in=designations.values("pk"))
+    for values in tasks.order_by().values("township_id").annotate(n=Count("pk")):
+        row(values["township_id"]).overdue_tasks = values["n"]
+    plans = Plan.objects.filter(designation__in=designations.values("pk"))
+    for item in late_and_missing_reports(system_reader(), today=as_of, plans=plans).items:
+        if item.flag == LATE:
+            row(item.township_id).reports_late += 1
+        elif item.flag == MISSING:
+            row(item.township_id).reports_missing += 1
+    return rows
+
+
 def county_figures(county: Division, *, period: periods.Period, today: dt.date,
                    policy: dict | None = None) -> CountyFigures:
     """The figures of the county and of each of its townships for ``period`` (a bounded number of queries)."""
@@ -109,20 +140,19 @@ def county_figures(county: Division, *, period: periods.Period, today: dt.date,
     as_of = min(today, period.due_on + dt.timedelta(days=1))
     year = current_round_year(county, period)
     designations = Designation.objects.filter(county=county, round__year=year) if year else Designation.objects.none()
-    board = dashboard(system_reader(), designations, today=as_of, county=county)
+    rows = _dashboard_rows(designations, as_of=as_of)
     visits = period_visits(Plan.objects.filter(designation__in=designations.values("pk")), period)
+    names = dict(Division.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
     base = {"as_of": as_of.isoformat(), "year": year}
+    totals = DashboardRow(key=None, name=county.name, level="county")
     townships: dict[int, dict] = {}
-    names: dict[int, str] = {}
-    county_total = {**base, **board.totals.as_dict(), **_empty_visits()}
-    county_total["name"] = county.name
-    county_total["level"] = "county"
-    for row in board.rows:
-        if row.level != TOWNSHIP or row.key is None:
+    for key, row in rows.items():
+        totals.add(row)
+        if key is None:
             continue
-        figures = {**base, **row.as_dict(), **_empty_visits(), **visits.get(row.key, {})}
-        townships[row.key] = figures
-        names[row.key] = row.name
+        row.name = names.get(key, "")
+        townships[key] = {**base, **row.as_dict(), **_empty_visits(), **visits.get(key, {})}
+    county_total = {**base, **totals.as_dict(), **_empty_visits()}
     for township_visits in visits.values():
         for key, value in township_visits.items():
             county_total[key] += value

@@ -77,3 +77,39 @@ def build_workbook(*, title: str, period_label: str, sheets: Iterable[tuple[str,
                 sheet.write_number(index, 3, value - before)
     workbook.close()
     return buffer.getvalue()
+
+
+def _previous_figures(report) -> dict | None:
+    return report.previous.figures if report.previous_id and report.previous else None
+
+
+def county_sheets(county_report, township_reports, names: dict[int, str]) -> list[tuple[str, dict, dict | None]]:
+    sheets = [(_("County totals"), county_report.figures, _previous_figures(county_report))]
+    for report in township_reports:
+        sheets.append((names.get(report.division_id) or report.division.name, report.figures,
+                       _previous_figures(report)))
+    return sheets
+
+
+def report_workbook(report) -> bytes:
+    """The workbook of a report: the stored file (a county's), or one made from the figures (a township's)."""
+    from django.utils.translation import gettext as _t
+
+    from .services.summaries import period_label
+
+    if report.workbook:
+        try:
+            with report.workbook.open("rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            pass
+    if report.division_id == report.county_id:
+        from .models import SummaryReport
+
+        townships = list(SummaryReport.objects.filter(county_id=report.county_id, period_start=report.period_start)
+                         .exclude(pk=report.pk).select_related("division", "previous").order_by("division__code"))
+        sheets = county_sheets(report, townships, {})
+    else:
+        sheets = [(report.division.name, report.figures, _previous_figures(report))]
+    return build_workbook(title=_t("Bimonthly progress report"), period_label=period_label(
+        report.period_start, report.period_end), sheets=sheets)

@@ -45,10 +45,12 @@ def test_mixed_good_and_bad_rows_write_nothing(demo):
     villages = villages_of(demo.township_a)
     duplicate = new_id()
     foreign = villages_of(demo.township_b)[0]
+    unknown_code = row(villages[1], "无此村", new_id())
+    unknown_code[3] = "350322999999"
     rows = [
         row(villages[0], "好人甲", new_id()),                                  # 2 good
         row(villages[0], "坏校验", bad_checksum(new_id())),                    # 3 bad ID checksum
-        row(villages[1], "无此村", new_id()) [:3] + ["350322999999"] + row(villages[1], "无此村", new_id())[4:],  # 4
+        unknown_code,                                                          # 4 unknown village code
         row(villages[1], "重复甲", duplicate),                                 # 5 good alone
         row(villages[2], "重复乙", duplicate),                                 # 6 duplicate in file
         row(villages[2], "怪类型", new_id(), kind="宇航员"),                    # 7 unknown type

@@ -22,7 +22,7 @@ from organizations.roles import Role
 from .. import summary_reports as figures_of
 from ..models import SummaryReport
 from ..periods import Period
-from ..summary_workbook import build_workbook
+from ..summary_workbook import build_workbook, county_sheets
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
@@ -49,46 +49,32 @@ def summary_reports_make(*, county: Division, today: dt.date | None = None,
     computed = figures_of.county_figures(county, period=period, today=today, policy=policy)
     township_ids = sorted(computed.townships, key=lambda pk: computed.township_names.get(pk, ""))
     previous = _previous_reports([county.pk, *township_ids], period.start)
-    divisions = {d.pk: d for d in Division.objects.filter(pk__in=township_ids)}
-    divisions[county.pk] = county
     label = period_label(period.start, period.end)
-    title = _("Bimonthly progress report")
-
-    def upsert(division_id: int, figures: dict, sheets) -> SummaryReport:
+    figures_by_division = {county.pk: computed.county_figures, **computed.townships}
+    rows = []
+    for division_id, figures in figures_by_division.items():
         before = previous.get(division_id)
-        figures = {**figures, "deltas": figures_of.deltas(figures, before.figures if before else None)}
-        report, _created = SummaryReport.objects.update_or_create(
-            division_id=division_id, period_start=period.start,
-            defaults={"county": county, "period_end": period.end, "figures": figures, "policy": policy,
-                      "previous": before})
-        content = build_workbook(title=title, period_label=label, sheets=sheets(figures))
-        division = divisions[division_id]
-        # The same file name each refresh: the previous file is replaced, not piled up.
-        if report.workbook.name and report.workbook.storage.exists(report.workbook.name):
-            report.workbook.storage.delete(report.workbook.name)
-        report.workbook.save(f"summary-{division.code}-{period.start:%Y%m%d}.xlsx", ContentFile(content),
-                             save=False)
-        SummaryReport.objects.filter(pk=report.pk).update(workbook=report.workbook.name)
-        return report
-
-    township_reports = []
-    for township_id in township_ids:
-        figures = computed.townships[township_id]
-        name = computed.township_names.get(township_id, "")
-        before = previous.get(township_id)
-        township_reports.append(upsert(township_id, figures, lambda f, n=name, b=before: [
-            (n, f, b.figures if b else None)]))
-    county_before = previous.get(county.pk)
-
-    def county_sheets(figures):
-        sheets = [(_("County totals"), figures, county_before.figures if county_before else None)]
-        for report in township_reports:
-            before = previous.get(report.division_id)
-            sheets.append((computed.township_names.get(report.division_id, ""), report.figures,
-                           before.figures if before else None))
-        return sheets
-
-    county_report = upsert(county.pk, computed.county_figures, county_sheets)
+        rows.append(SummaryReport(
+            division_id=division_id, county=county, period_start=period.start, period_end=period.end,
+            figures={**figures, "deltas": figures_of.deltas(figures, before.figures if before else None)},
+            policy=policy, previous=before))
+    # One upsert on (division, period start): a second run, or a concurrent one, updates the same rows.
+    SummaryReport.objects.bulk_create(rows, update_conflicts=True, unique_fields=["division", "period_start"],
+                                      update_fields=["county", "period_end", "figures", "policy", "previous",
+                                                     "generated_at"])
+    reports = {r.division_id: r for r in SummaryReport.objects.filter(
+        division_id__in=list(figures_by_division), period_start=period.start).select_related("previous")}
+    county_report = reports[county.pk]
+    township_reports = [reports[pk] for pk in township_ids]
+    # The county's workbook (county totals and one sheet per township) is stored with the report; a township's
+    # own workbook is made from its figures when downloaded (summary_workbook.report_workbook).
+    content = build_workbook(title=_("Bimonthly progress report"), period_label=label,
+                             sheets=county_sheets(county_report, township_reports, computed.township_names))
+    if county_report.workbook.name and county_report.workbook.storage.exists(county_report.workbook.name):
+        county_report.workbook.storage.delete(county_report.workbook.name)  # replaced, not piled up
+    county_report.workbook.save(f"summary-{county.code}-{period.start:%Y%m%d}.xlsx", ContentFile(content),
+                                save=False)
+    SummaryReport.objects.filter(pk=county_report.pk).update(workbook=county_report.workbook.name)
     _tell_county_admins(county, county_report, label)
     return [county_report, *township_reports]
 

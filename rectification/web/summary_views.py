@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 
 from organizations.excel import XLSX_CONTENT_TYPE
 from organizations.policies import POLICY_BY_KEY
@@ -12,7 +13,7 @@ from organizations.ui import ScopedDetailView, ScopedListView, scoped_to
 
 from ..models import SummaryReport
 from ..summary_filters import SummaryReportFilter
-from ..summary_workbook import figure_rows, figure_value
+from ..summary_workbook import figure_rows, figure_value, report_workbook
 
 
 class SummaryListView(ScopedListView):
@@ -57,12 +58,9 @@ class SummaryDetailView(ScopedDetailView):
 @scoped_to(SummaryReport)
 def summary_workbook(request, pk):
     """The report's Excel workbook (only within the scope: 404 otherwise)."""
-    report = get_object_or_404(SummaryReport.objects.visible_to(request.user).select_related("division"), pk=pk)
-    if not report.workbook:
-        raise Http404
-    try:
-        handle = report.workbook.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    report = get_object_or_404(SummaryReport.objects.visible_to(request.user).select_related(
+        "division", "previous"), pk=pk)
     name = f"{report.division.name}-{report.period_start:%Y%m}-{report.period_end:%Y%m}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(report_workbook(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
