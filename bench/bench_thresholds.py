@@ -103,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--province-code", default="99")
     parser.add_argument("--limit", type=int, default=10_000, help="Evaluations to decide (default 10,000).")
+    parser.add_argument("--profile", action="store_true", help="Print the 30 costliest functions of the run.")
     parser.add_argument("--output", help="Markdown file (default bench/results/thresholds_<vendor>.md).")
     args = parser.parse_args()
     today = timezone.localdate()
@@ -133,15 +134,26 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as captured:
                     evaluation_decide(evaluation=pk, today=today)
                 sample[outcome_rate] = len(captured.captured_queries)
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         started = time.perf_counter()
-        totals = {"accepted": 0, "re_rectify": 0, "no_decision": 0}
+        totals = {"accepted": 0, "re_rectify": 0, "no_decision": 0, "failed": 0}
         for county_id in county_ids:
             result = check_satisfaction_thresholds(county_id=county_id, today=today.isoformat())
             for key in totals:
                 totals[key] += result[key]
         run_seconds = time.perf_counter() - started
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         started = time.perf_counter()
-        again = {"accepted": 0, "re_rectify": 0, "no_decision": 0}
+        again = {"accepted": 0, "re_rectify": 0, "no_decision": 0, "failed": 0}
         for county_id in county_ids:
             result = check_satisfaction_thresholds(county_id=county_id, today=today.isoformat())
             for key in again:
@@ -152,7 +164,7 @@ def main() -> None:
         started = time.perf_counter()
         restore(snapshot, marks, open_cycles)
         restore_seconds = time.perf_counter() - started
-    decided_in_run = sum(totals.values())
+    decided_in_run = totals["accepted"] + totals["re_rectify"] + totals["no_decision"]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         f"# Satisfaction-threshold check: {len(designations):,} closed evaluations, {len(county_ids)} counties",
@@ -165,7 +177,7 @@ def main() -> None:
         f"| set-up (bulk: designations under evaluation, closed evaluations) | {setup_seconds:.1f} | |",
         f"| **the check (one county task after another, each decision its own transaction)** | "
         f"**{run_seconds:.1f}** | {decided_in_run:,} decided: {totals['accepted']:,} accepted, "
-        f"{totals['re_rectify']:,} rectify again, {totals['no_decision']:,} no decision "
+        f"{totals['re_rectify']:,} rectify again, {totals['no_decision']:,} no decision, {totals['failed']} failed "
         f"({1000 * run_seconds / max(1, decided_in_run):.1f} ms each) |",
         f"| second run (nothing left to decide) | {second_seconds:.2f} | {sum(again.values())} decided |",
         f"| clean-up (remove what the bench made, restore the designations) | {restore_seconds:.1f} | |",

@@ -9,11 +9,15 @@ each decision is taken under a row lock and only once, so two runs (or a run and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from celery.result import EagerResult
 
 OUTCOMES = ("accepted", "re_rectify", "no_decision")
+#: Decisions committed together (each in its own savepoint).
+BATCH = 200
+logger = logging.getLogger(__name__)
 
 
 def _today(today: str | dt.date | None) -> dt.date:
@@ -31,18 +35,34 @@ def counties_with_undecided() -> list[int]:
         "county_id", flat=True)))
 
 
-def decide_county(county_id: int, today: dt.date) -> dict[str, int]:
-    """Decide the closed, undecided evaluations of one county; counts of the decisions this run applied."""
+def decide_county(county_id: int, today: dt.date, batch: int = BATCH) -> dict[str, int]:
+    """Decide the closed, undecided evaluations of one county; counts of the decisions this run applied.
+
+    Decisions are committed ``batch`` at a time (one commit per batch instead of one per evaluation);
+    each decision is its own savepoint, so one that fails is rolled back alone, logged and counted in
+    ``failed``, and the next run tries it again.
+    """
+    from django.db import transaction
+
     from .models import Evaluation, EvaluationStatus
-    from .services.satisfaction import evaluation_decide
+    from .services.satisfaction import evaluation_decide, system_actor
 
     counts = dict.fromkeys(OUTCOMES, 0)
+    counts["failed"] = 0
     ids = list(Evaluation.objects.filter(county_id=county_id, status=EvaluationStatus.CLOSED, decision="")
                .order_by("pk").values_list("pk", flat=True))
-    for pk in ids:
-        evaluation = evaluation_decide(evaluation=pk, user=None, today=today)
-        if evaluation.applied:
-            counts[evaluation.decision] += 1
+    actor = system_actor() if ids else None
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            for pk in ids[start:start + batch]:
+                try:
+                    evaluation = evaluation_decide(evaluation=pk, user=None, today=today, actor=actor)
+                except Exception:  # noqa: BLE001 - one bad row must not stop the county; retried next run
+                    logger.exception("Satisfaction evaluation %s could not be decided", pk)
+                    counts["failed"] += 1
+                    continue
+                if evaluation.applied:
+                    counts[evaluation.decision] += 1
     return counts
 
 
@@ -50,18 +70,18 @@ def decide_county(county_id: int, today: dt.date) -> dict[str, int]:
 def check_satisfaction_thresholds(county_id: int | None = None, today: str | None = None) -> dict:
     """Decide every closed, undecided evaluation of ``county_id``; without a county, one task per county.
 
-    Returns ``{"accepted", "re_rectify", "no_decision"}`` counts (with a fan-out: the sums of the county
+    Returns ``{"accepted", "re_rectify", "no_decision", "failed"}`` counts (with a fan-out: the sums of the county
     tasks that ran in this process, e.g. eagerly, plus ``counties`` and ``queued``).
     """
     if county_id is not None:
         return decide_county(int(county_id), _today(today))
-    totals = dict.fromkeys(OUTCOMES, 0)
+    totals = dict.fromkeys((*OUTCOMES, "failed"), 0)
     county_ids = counties_with_undecided()
     queued = 0
     for county in county_ids:
         result = check_satisfaction_thresholds.delay(county, today)
         if isinstance(result, EagerResult):  # run in-process (CELERY_TASK_ALWAYS_EAGER): the counts are here
-            for key in OUTCOMES:
+            for key in totals:
                 totals[key] += int((result.result or {}).get(key, 0))
         else:
             queued += 1

@@ -160,3 +160,16 @@ def test_shortfall_api(login, demo):
     assert data["townships"][0]["township_id"] == demo.township_a.pk
     response = login("town_organizer").get("/api/v1/cadres/reserve-shortfall/", {"township": demo.township_b.pk})
     assert response.status_code == 400
+
+
+def test_pages_are_bounded_in_queries(login, demo, django_assert_max_num_queries):
+    client = login("county_admin")
+    pages = [(reverse("cadres:reserve-shortfall"), {"flag": "all"}), (reverse("cadres:reserve-list"), {}),
+             (reverse("cadres:training-untrained"), {"year": 2026}), (reverse("cadres:training-list"), {}),
+             ("/api/v1/cadres/reserve-shortfall/", {"flag": "all", "page_size": 500}),
+             ("/api/v1/cadres/reserve-cadres/", {"page_size": 500}),
+             ("/api/v1/cadres/untrained-secretaries/", {"all": 1, "page_size": 500})]
+    for url, params in pages:
+        client.get(url, params)
+        with django_assert_max_num_queries(16):
+            assert client.get(url, params).status_code == 200, url

@@ -295,13 +295,15 @@ def _fmt(value) -> str:
 
 @transaction.atomic
 def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date | None = None,
-                      new_deadline: dt.date | None = None) -> Evaluation:
+                      new_deadline: dt.date | None = None, actor: User | None = None) -> Evaluation:
     """Apply the decision of a closed evaluation, once.
 
     ``user`` None: the threshold job (its lifecycle changes are recorded as the system account). The
     returned evaluation has ``applied`` True when this call made the decision, False when it had
     already been made (or the evaluation is still open). ``new_deadline``: the deadline of the new
     rectification cycle if the rate is below the threshold (default: six months from ``today``).
+    ``actor``: the account the job records its changes under (default: ``system_actor()``; the job passes
+    it once for a whole run).
     """
     if user is not None:
         probe = evaluation if isinstance(evaluation, Evaluation) else Evaluation.objects.get(pk=evaluation)
@@ -319,7 +321,7 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
         POLICY_KEYS))
     result = compute_rate(Counts.of(evaluation), rule)
     designation = Designation.objects.select_related("organization").get(pk=evaluation.designation_id)
-    actor = user or system_actor()
+    actor = user or actor or system_actor()
     values = {"rate": _fmt(result.rate), "threshold": _fmt(rule.threshold), "quorum": rule.quorum,
               "cast": Counts.of(evaluation).cast}
     url = reverse("evaluations:evaluation", args=[evaluation.pk])

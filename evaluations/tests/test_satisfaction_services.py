@@ -215,7 +215,7 @@ def test_job_decides_each_evaluation_once_when_run_twice(demo):
     assert {k: second[k] for k in ("accepted", "re_rectify", "no_decision")} == {
         "accepted": 0, "re_rectify": 0, "no_decision": 0}
     by_county = check_satisfaction_thresholds(county_id=demo.county1.pk, today=TODAY.isoformat())
-    assert by_county == {"accepted": 0, "re_rectify": 0, "no_decision": 0}
+    assert by_county == {"accepted": 0, "re_rectify": 0, "no_decision": 0, "failed": 0}
     assert Evaluation.objects.get(pk=failed.pk).rate == Decimal("79.99")
     for evaluation in (passed, failed):
         designation = evaluation.designation

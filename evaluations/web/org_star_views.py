@@ -23,6 +23,7 @@ from ..selectors import stars as selectors
 from ..services import org_stars as services
 from ..star_exports import ratings_export_response, screening_export_response
 from ..star_filters import RatingFilter, ScreeningFilter
+from ..stars import notice_over
 from .stars_forms import AppraiseForm, ApproveForm, NoticeForm, ReviewForm, SelfAssessForm, StartForm
 
 STEP_FORMS = {
@@ -79,8 +80,8 @@ def _step_forms(request, rating, policy, bound_action=None, bound_form=None):
         step, permission = services.ACTIONS[action]
         if rating.step != step or not can(request.user, "rating", permission, rating):
             continue
-        if action == "approve" and rating.notice_start is None:
-            continue
+        if action == "approve" and not notice_over(rating.notice_end, timezone.localdate()):
+            continue  # the page says until when the notice runs
         if action == "notice" and rating.notice_start is not None:
             continue
         if action == bound_action:

@@ -136,8 +136,7 @@ def test_the_workbook_opens_with_the_right_numbers(demo, login, reports):
     county_report, *township_reports = reports
     response = login("county_admin").get(reverse("rectification:summary-workbook", args=[county_report.pk]))
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert len(workbook.sheetnames) == 1 + len(township_reports)
     names = {r.division_id: Division.objects.get(pk=r.division_id).name for r in township_reports}
     for sheet_index, figures in [(0, county_report.figures)] + [
@@ -147,6 +146,13 @@ def test_the_workbook_opens_with_the_right_numbers(demo, login, reports):
         for key, label in figure_rows(figures):
             assert values[label] == figure_value(figures, key), (sheet.title, key)
     assert set(workbook.sheetnames[1:]) == set(names.values())
+    # A township's workbook: its own sheet only.
+    township = township_reports[0]
+    response = login("county_admin").get(reverse("rectification:summary-workbook", args=[township.pk]))
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == [names[township.division_id]]
+    values = {row[0]: row[1] for row in workbook.active.iter_rows(min_row=6, values_only=True) if row[0]}
+    assert values == {label: figure_value(township.figures, key) for key, label in figure_rows(township.figures)}
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")

@@ -26,13 +26,16 @@ class Command(BaseCommand):
             county_ids = [county.pk]
         else:
             county_ids = counties_with_undecided()
-        totals = dict.fromkeys(OUTCOMES, 0)
+        keys = (*OUTCOMES, "failed")
+        totals = dict.fromkeys(keys, 0)
         names = dict(Division.objects.filter(pk__in=county_ids).values_list("pk", "name"))
         for county_id in county_ids:
             counts = decide_county(county_id, today)
-            for key in OUTCOMES:
+            for key in keys:
                 totals[key] += counts[key]
             self.stdout.write(f"{names.get(county_id, county_id)}: " + ", ".join(
-                f"{key} {counts[key]}" for key in OUTCOMES))
+                f"{key} {counts[key]}" for key in keys))
         self.stdout.write(f"{len(county_ids)} counties as of {today.isoformat()}: " + ", ".join(
-            f"{key} {totals[key]}" for key in OUTCOMES))
+            f"{key} {totals[key]}" for key in keys))
+        if totals["failed"]:
+            raise CommandError(f"{totals['failed']} evaluations could not be decided (see the log)")
