@@ -38,23 +38,25 @@ def counties_with_undecided() -> list[int]:
 def decide_county(county_id: int, today: dt.date, batch: int = BATCH) -> dict[str, int]:
     """Decide the closed, undecided evaluations of one county; counts of the decisions this run applied.
 
-    Decisions are committed ``batch`` at a time (one commit per batch instead of one per evaluation);
-    each decision is its own savepoint, so one that fails is rolled back alone, logged and counted in
-    ``failed``, and the next run tries it again.
+    ``batch`` evaluations at a time through the bulk path (one transaction each). If a batch fails, its
+    evaluations are decided one by one, so that one bad row is logged, counted in ``failed`` and retried
+    by the next run without holding up the others.
     """
-    from django.db import transaction
-
     from .models import Evaluation, EvaluationStatus
-    from .services.satisfaction import evaluation_decide, system_actor
+    from .services.satisfaction import evaluation_decide, evaluations_decide_batch, system_actor
 
-    counts = dict.fromkeys(OUTCOMES, 0)
-    counts["failed"] = 0
+    counts = dict.fromkeys((*OUTCOMES, "failed"), 0)
     ids = list(Evaluation.objects.filter(county_id=county_id, status=EvaluationStatus.CLOSED, decision="")
                .order_by("pk").values_list("pk", flat=True))
     actor = system_actor() if ids else None
     for start in range(0, len(ids), batch):
-        with transaction.atomic():
-            for pk in ids[start:start + batch]:
+        chunk = ids[start:start + batch]
+        try:
+            done = evaluations_decide_batch(ids=chunk, today=today, actor=actor)
+        except Exception:  # noqa: BLE001 - fall back to one by one for this batch
+            logger.exception("Batch of %s satisfaction evaluations failed; deciding them one by one", len(chunk))
+            done = dict.fromkeys(OUTCOMES, 0)
+            for pk in chunk:
                 try:
                     evaluation = evaluation_decide(evaluation=pk, user=None, today=today, actor=actor)
                 except Exception:  # noqa: BLE001 - one bad row must not stop the county; retried next run
@@ -62,7 +64,9 @@ def decide_county(county_id: int, today: dt.date, batch: int = BATCH) -> dict[st
                     counts["failed"] += 1
                     continue
                 if evaluation.applied:
-                    counts[evaluation.decision] += 1
+                    done[evaluation.decision] += 1
+        for key in OUTCOMES:
+            counts[key] += done[key]
     return counts
 
 

@@ -14,7 +14,7 @@ import secrets
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,43 +317,47 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
         if new_deadline <= today:
             raise ValidationError({"new_deadline": _("The new deadline must be after today.")})
         evaluation.new_deadline = new_deadline
-    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
-        POLICY_KEYS))
-    result = compute_rate(Counts.of(evaluation), rule)
     designation = Designation.objects.select_related("organization").get(pk=evaluation.designation_id)
     actor = user or actor or system_actor()
-    values = {"rate": _fmt(result.rate), "threshold": _fmt(rule.threshold), "quorum": rule.quorum,
-              "cast": Counts.of(evaluation).cast}
-    url = reverse("evaluations:evaluation", args=[evaluation.pk])
-    evaluation.rate = result.rate
     in_evaluation = designation.status == DesignationStatus.EVALUATING
+    _settle(evaluation, designation, today, in_evaluation=in_evaluation)
+    if evaluation.decision == Decision.ACCEPTED and in_evaluation:
+        from rectification.services.designations import evaluation_accept
+
+        evaluation_accept(user=actor, designation=designation, comment=evaluation.decision_note, today=today)
+        _enter_star_management(designation, actor, today)
+    elif evaluation.decision == Decision.RE_RECTIFY and in_evaluation:
+        from rectification.services.designations import evaluation_re_rectify
+
+        evaluation_re_rectify(user=actor, designation=designation, comment=evaluation.decision_note,
+                              new_deadline=evaluation.new_deadline, today=today)
+    if in_evaluation:
+        _notify_decision(evaluation, designation.organization, _plan_people(designation))
+    evaluation.decided_by = user
+    by(evaluation, actor).save()
+    evaluation.applied = True
+    return evaluation
+
+
+def _settle(evaluation: Evaluation, designation: Designation, today: dt.date, *, in_evaluation: bool) -> None:
+    """Set the decision, rate, note, new deadline and status on ``evaluation`` (not saved): both paths use it."""
+    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
+        POLICY_KEYS))
+    counts = Counts.of(evaluation)
+    result = compute_rate(counts, rule)
+    values = {"rate": _fmt(result.rate), "threshold": _fmt(rule.threshold), "quorum": rule.quorum,
+              "cast": counts.cast}
+    evaluation.rate = result.rate
     if result.outcome == Decision.ACCEPTED:
         evaluation.decision = Decision.ACCEPTED
         evaluation.decision_note = _("Satisfaction rate %(rate)s reaches the threshold %(threshold)s: accepted and "
                                      "closed out.") % values
-        if in_evaluation:
-            from rectification.services.designations import evaluation_accept
-
-            evaluation_accept(user=actor, designation=designation, comment=evaluation.decision_note, today=today)
-            _enter_star_management(designation, actor, today)
-            notify(users=_plan_people(designation), kind=NotificationKind.CLOSED_OUT,
-                   title=_("%(organization)s is closed out") % {"organization": designation.organization.name},
-                   body=evaluation.decision_note, url=url, dedupe_key=f"evaluation-{evaluation.pk}-decision")
     elif result.outcome == Decision.RE_RECTIFY:
         evaluation.decision = Decision.RE_RECTIFY
         evaluation.new_deadline = evaluation.new_deadline or default_new_deadline(today)
         values["deadline"] = evaluation.new_deadline.isoformat()
         evaluation.decision_note = _("Satisfaction rate %(rate)s is below the threshold %(threshold)s: rectify "
                                      "again by %(deadline)s.") % values
-        if in_evaluation:
-            from rectification.services.designations import evaluation_re_rectify
-
-            evaluation_re_rectify(user=actor, designation=designation, comment=evaluation.decision_note,
-                                  new_deadline=evaluation.new_deadline, today=today)
-            notify(users=_plan_people(designation), kind=NotificationKind.RE_RECTIFICATION,
-                   title=_("%(organization)s must rectify again") % {
-                       "organization": designation.organization.name},
-                   body=evaluation.decision_note, url=url, dedupe_key=f"evaluation-{evaluation.pk}-decision")
     else:
         evaluation.decision = Decision.NO_DECISION
         if result.denominator == 0:
@@ -366,10 +370,171 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
                                             "status was not changed.") % {
             "status": designation.get_status_display()}
     evaluation.status = EvaluationStatus.DECIDED
-    evaluation.decided_at, evaluation.decided_by = timezone.now(), user
-    by(evaluation, actor).save()
-    evaluation.applied = True
-    return evaluation
+    evaluation.decided_at = timezone.now()
+
+
+def _notify_decision(evaluation: Evaluation, organization, people) -> None:
+    if evaluation.decision == Decision.ACCEPTED:
+        kind = NotificationKind.CLOSED_OUT
+        title = _("%(organization)s is closed out") % {"organization": organization.name}
+    elif evaluation.decision == Decision.RE_RECTIFY:
+        kind = NotificationKind.RE_RECTIFICATION
+        title = _("%(organization)s must rectify again") % {"organization": organization.name}
+    else:
+        return
+    if people:
+        notify(users=people, kind=kind, title=title, body=evaluation.decision_note,
+               url=reverse("evaluations:evaluation", args=[evaluation.pk]),
+               dedupe_key=f"evaluation-{evaluation.pk}-decision")
+
+
+# ------------------------------------------------------------------------------------ deciding many at once
+
+
+@transaction.atomic
+def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | None = None) -> dict[str, int]:
+    """The threshold job's path: the decisions of ``evaluation_decide`` for many evaluations, written in bulk.
+
+    Same rules, notes, lifecycle effects and audit trail as deciding one by one (the lifecycle table gives
+    each next state; acceptance sets the close-out and consolidation dates from the policy, re-rectification
+    closes the plan's cycle and opens the next; a status change row each; the first star rating; the plan's
+    people notified), with a few queries per batch instead of a few dozen per evaluation. Evaluations are
+    locked first, then their designations (the order ``evaluation_decide`` uses), and only those still
+    closed and undecided are decided. Returns the counts of the decisions applied.
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from rectification.lifecycle import transition_for
+    from rectification.models import Plan, PlanCycle, StatusChange
+    from rectification.periods import PolicyBook
+
+    counts = {"accepted": 0, "re_rectify": 0, "no_decision": 0}
+    evaluations = list(Evaluation.objects.select_for_update().filter(
+        pk__in=ids, status=EvaluationStatus.CLOSED, decision="").order_by("pk"))
+    if not evaluations:
+        return counts
+    actor = actor or system_actor()
+    designations = {d.pk: d for d in Designation.objects.select_for_update(of=("self",)).select_related(
+        "organization").filter(pk__in={e.designation_id for e in evaluations}).order_by("pk")}
+    book = PolicyBook(["consolidation_months"])
+    now = timezone.now()
+    changes, moved, accepted, re_rectified = [], [], [], []
+    for evaluation in evaluations:
+        designation = designations[evaluation.designation_id]
+        evaluation.organization = designation.organization  # for the note's policy fallback
+        action = {"accepted": "accept", "re_rectify": "re_rectify"}.get(_preview(evaluation))
+        transition = transition_for(designation.status, action) if action else None
+        _settle(evaluation, designation, today, in_evaluation=transition is not None)
+        counts[evaluation.decision] += 1
+        if transition is None:
+            continue
+        change = StatusChange(designation=designation, action=action, from_status=designation.status,
+                              to_status=transition.next_state, user=actor, comment=evaluation.decision_note)
+        change.copy_scope_from(designation)
+        changes.append(change)
+        designation.status, designation.updated_at = transition.next_state, now
+        if action == "accept":
+            months = int(book.for_organization(designation.organization)["consolidation_months"])
+            designation.closed_out_on = today
+            designation.consolidation_until = today + relativedelta(months=months)
+            accepted.append((evaluation, designation))
+        else:
+            re_rectified.append((evaluation, designation))
+        moved.append(designation)
+    bulk_update_with_history(evaluations, Evaluation, ["status", "decision", "rate", "decision_note", "decided_at",
+                                                       "new_deadline"], default_user=actor, default_date=now)
+    if moved:
+        bulk_update_with_history(moved, Designation, ["status", "closed_out_on", "consolidation_until",
+                                                      "updated_at"], default_user=actor, default_date=now)
+        StatusChange.objects.bulk_create(changes)
+    if re_rectified:
+        _new_cycles_bulk(re_rectified, today, actor, now, Plan, PlanCycle, bulk_create_with_history,
+                         bulk_update_with_history)
+    if accepted:
+        rated = set(OrganizationRating.objects.filter(
+            organization_id__in=[d.organization_id for _e, d in accepted], year=today.year).values_list(
+            "organization_id", flat=True))
+        ratings = []
+        for _evaluation, designation in accepted:
+            if designation.organization_id in rated:
+                continue
+            rated.add(designation.organization_id)
+            rating = OrganizationRating(year=today.year, designation=designation, step=RatingStep.SELF_ASSESSMENT)
+            rating.copy_scope_from(designation)
+            ratings.append(rating)
+        if ratings:
+            bulk_create_with_history(ratings, OrganizationRating, default_user=actor, default_date=now)
+    decided = accepted + re_rectified
+    if decided:
+        people = plan_people_many([d.organization for _e, d in decided])
+        for evaluation, designation in decided:
+            _notify_decision(evaluation, designation.organization, people.get(designation.organization_id, []))
+    return counts
+
+
+def _preview(evaluation: Evaluation) -> str:
+    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
+        POLICY_KEYS))
+    return compute_rate(Counts.of(evaluation), rule).outcome
+
+
+def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with_history,  # noqa: N803
+                     bulk_update_with_history) -> None:
+    """``cycle_open`` for many plans: the open cycle is closed today, the next one starts with the new deadline."""
+    plans = {p.designation_id: p for p in Plan.objects.filter(designation_id__in=[d.pk for _e, d in pairs])}
+    last: dict[int, PlanCycle] = {}
+    for cycle in PlanCycle.objects.filter(plan__in=list(plans.values())).order_by("plan_id", "-number"):
+        last.setdefault(cycle.plan_id, cycle)
+    closing, opening = [], []
+    for evaluation, designation in pairs:
+        plan = plans.get(designation.pk)
+        if plan is None:
+            continue
+        previous = last.get(plan.pk)
+        if previous is not None and previous.closed_on is None:
+            previous.closed_on = today
+            closing.append(previous)
+        cycle = PlanCycle(plan=plan, number=(previous.number + 1) if previous else 1, started_on=today,
+                          deadline=evaluation.new_deadline, reason=evaluation.decision_note)
+        cycle.copy_scope_from(plan)
+        opening.append(cycle)
+    if closing:
+        bulk_update_with_history(closing, PlanCycle, ["closed_on"], default_user=actor, default_date=now)
+    if opening:
+        bulk_create_with_history(opening, PlanCycle, default_user=actor, default_date=now)
+
+
+def plan_people_many(organizations) -> dict[int, list[User]]:
+    """``rectification.recipients.plan_people`` for many organizations in four queries (same rule)."""
+    from organizations.models import ObjectAssignment, RoleAssignment
+    from rectification.recipients import OBJECT_ROLES, TOWNSHIP_ROLES, VILLAGE_ROLES
+
+    organizations = list({o.pk: o for o in organizations}.values())
+    by_township: dict[int, set[int]] = {}
+    by_division: dict[int, set[int]] = {}
+    townships = {o.township_id for o in organizations if o.township_id}
+    divisions = {d for o in organizations for d in (o.village_id, o.division_id) if d}
+    for user_id, role, division_id in RoleAssignment.objects.filter(
+            Q(role__in=TOWNSHIP_ROLES, division_id__in=townships) | Q(role__in=VILLAGE_ROLES,
+                                                                      division_id__in=divisions)).values_list(
+            "user_id", "role", "division_id"):
+        if role in TOWNSHIP_ROLES and division_id in townships:
+            by_township.setdefault(division_id, set()).add(user_id)
+        if role in VILLAGE_ROLES and division_id in divisions:
+            by_division.setdefault(division_id, set()).add(user_id)
+    by_object: dict[int, set[int]] = {}
+    for user_id, organization_id in ObjectAssignment.objects.filter(
+            organization_id__in=[o.pk for o in organizations], role__in=OBJECT_ROLES).values_list(
+            "user_id", "organization_id"):
+        by_object.setdefault(organization_id, set()).add(user_id)
+    wanted = {}
+    for organization in organizations:
+        ids = set(by_township.get(organization.township_id, ())) | by_object.get(organization.pk, set())
+        for division_id in (organization.village_id, organization.division_id):
+            ids |= by_division.get(division_id, set())
+        wanted[organization.pk] = ids
+    users = {u.pk: u for u in User.objects.filter(pk__in=set().union(*wanted.values()), is_active=True)}
+    return {pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in wanted.items()}
 
 
 def _plan_people(designation: Designation):

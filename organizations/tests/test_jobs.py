@@ -18,7 +18,7 @@ from tests.conftest import media_root  # noqa: F401
 JOBS_URL = reverse("organizations:jobs")
 
 
-def test_the_page_lists_every_job(login):
+def test_the_page_lists_every_job(demo, login):
     response = login("county_admin").get(JOBS_URL)
     assert response.status_code == 200
     html = response.content.decode()
