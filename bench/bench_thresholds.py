@@ -8,8 +8,9 @@ bench/README.md):
 Set-up (bulk, timed apart): every designation of the province (10,000) is put "under evaluation" and gets
 a closed evaluation with frozen counts (about 80% at or above the threshold, 15% below, 5% without a valid
 ballot). Then the job's work runs as the worker runs it: ``check_satisfaction_thresholds(county_id=...)``
-for each county in turn, in this process; every decision is its own transaction (row lock, lifecycle
-transition, star rating or new plan cycle, notifications, audit trail). A second run checks that nothing
+for each county in turn, in this process: batches of 200 evaluations, each batch one transaction (row
+locks, lifecycle transitions, close-out dates, star ratings or new plan cycles, status changes,
+notifications, audit trail, written in bulk). A second run checks that nothing
 is decided twice. Afterwards everything the bench made is removed and the designations restored, so it
 can run again. Writes bench/results/thresholds_<database>.md.
 """
@@ -175,14 +176,15 @@ def main() -> None:
         "| step | seconds | |",
         "|---|---:|---|",
         f"| set-up (bulk: designations under evaluation, closed evaluations) | {setup_seconds:.1f} | |",
-        f"| **the check (one county task after another, each decision its own transaction)** | "
+        f"| **the check (one county task after another; batches of 200 decisions, bulk writes)** | "
         f"**{run_seconds:.1f}** | {decided_in_run:,} decided: {totals['accepted']:,} accepted, "
         f"{totals['re_rectify']:,} rectify again, {totals['no_decision']:,} no decision, {totals['failed']} failed "
         f"({1000 * run_seconds / max(1, decided_in_run):.1f} ms each) |",
         f"| second run (nothing left to decide) | {second_seconds:.2f} | {sum(again.values())} decided |",
         f"| clean-up (remove what the bench made, restore the designations) | {restore_seconds:.1f} | |",
         "",
-        f"Decided in all (sample + run): {decided:,}. SQL queries of one decision: "
+        f"Decided in all (sample + run): {decided:,}. SQL queries of one decision one by one "
+        "(`evaluation_decide`, the page's \"decide now\"): "
         + ", ".join(f"{k} {v}" for k, v in sample.items()) + f". Peak RSS {peak_mb:.0f} MB.",
         "",
     ]

@@ -402,7 +402,7 @@ def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | No
     locked first, then their designations (the order ``evaluation_decide`` uses), and only those still
     closed and undecided are decided. Returns the counts of the decisions applied.
     """
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_create_with_history
 
     from rectification.lifecycle import transition_for
     from rectification.models import Plan, PlanCycle, StatusChange
@@ -441,15 +441,14 @@ def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | No
         else:
             re_rectified.append((evaluation, designation))
         moved.append(designation)
-    bulk_update_with_history(evaluations, Evaluation, ["status", "decision", "rate", "decision_note", "decided_at",
-                                                       "new_deadline"], default_user=actor, default_date=now)
+    _update_rows(evaluations, Evaluation, ["status", "decision", "rate", "decision_note", "decided_at",
+                                           "new_deadline"], actor=actor, now=now)
     if moved:
-        bulk_update_with_history(moved, Designation, ["status", "closed_out_on", "consolidation_until",
-                                                      "updated_at"], default_user=actor, default_date=now)
+        _update_rows(moved, Designation, ["status", "closed_out_on", "consolidation_until", "updated_at"],
+                     actor=actor, now=now)
         StatusChange.objects.bulk_create(changes)
     if re_rectified:
-        _new_cycles_bulk(re_rectified, today, actor, now, Plan, PlanCycle, bulk_create_with_history,
-                         bulk_update_with_history)
+        _new_cycles_bulk(re_rectified, today, actor, now, Plan, PlanCycle, bulk_create_with_history)
     if accepted:
         rated = set(OrganizationRating.objects.filter(
             organization_id__in=[d.organization_id for _e, d in accepted], year=today.year).values_list(
@@ -478,8 +477,26 @@ def _preview(evaluation: Evaluation) -> str:
     return compute_rate(Counts.of(evaluation), rule).outcome
 
 
-def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with_history,  # noqa: N803
-                     bulk_update_with_history) -> None:
+def _update_rows(objects, model, fields: list[str], *, actor, now) -> None:
+    """Write ``fields`` of many rows with one prepared UPDATE (executemany), then their audit-trail rows.
+
+    Django's ``bulk_update`` builds one CASE expression per field and row, which costs more than the
+    decisions themselves at 10,000 rows.
+    """
+    from django.db import connection
+
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(c.column)} = %s' for c in columns)} "
+           f"WHERE {quote(meta.pk.column)} = %s")
+    params = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
+              for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    model.history.bulk_history_create(objects, update=True, default_user=actor, default_date=now)
+
+
+def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with_history) -> None:  # noqa: N803
     """``cycle_open`` for many plans: the open cycle is closed today, the next one starts with the new deadline."""
     plans = {p.designation_id: p for p in Plan.objects.filter(designation_id__in=[d.pk for _e, d in pairs])}
     last: dict[int, PlanCycle] = {}
@@ -499,7 +516,7 @@ def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with
         cycle.copy_scope_from(plan)
         opening.append(cycle)
     if closing:
-        bulk_update_with_history(closing, PlanCycle, ["closed_on"], default_user=actor, default_date=now)
+        _update_rows(closing, PlanCycle, ["closed_on"], actor=actor, now=now)
     if opening:
         bulk_create_with_history(opening, PlanCycle, default_user=actor, default_date=now)
 

@@ -260,3 +260,53 @@ def test_concurrent_decisions_apply_once(demo):
     designation = evaluation.designation
     assert StatusChange.objects.filter(designation=designation, action="re_rectify").count() == 1
     assert designation.plan.cycles.count() == 2
+
+
+def _effects(evaluation):
+    evaluation.refresh_from_db()
+    designation = evaluation.designation
+    designation.refresh_from_db()
+    changes = list(StatusChange.objects.filter(designation=designation).order_by("pk").values_list(
+        "action", "from_status", "to_status", "comment", "user__username"))[-1:]
+    cycles = list(designation.plan.cycles.order_by("number").values_list("number", "started_on", "deadline",
+                                                                           "closed_on", "reason"))
+    notes = sorted(Notification.objects.filter(dedupe_key=f"evaluation-{evaluation.pk}-decision").values_list(
+        "user__username", "kind", "title", "body"))
+    ratings = list(OrganizationRating.objects.filter(organization=designation.organization, year=2031).values_list(
+        "step", "designation_id"))
+    return {"evaluation": (evaluation.status, evaluation.decision, evaluation.rate, evaluation.decision_note,
+                           evaluation.new_deadline, evaluation.decided_by_id),
+            "designation": (designation.status, designation.closed_out_on, designation.consolidation_until),
+            "changes": changes, "cycles": cycles, "notifications": notes, "ratings": ratings,
+            "history": evaluation.history.count()}
+
+
+@pytest.mark.parametrize("counts", [{PM: (8, 1, 1, 0)}, {PM: (5, 1, 4, 0)}, {PM: (0, 0, 0, 2)}])
+def test_the_job_batch_path_has_the_effects_of_deciding_one_by_one(demo, counts):
+    """The job writes in bulk; what it leaves behind is what evaluation_decide leaves (same rules, notes, rows)."""
+    from evaluations.services.satisfaction import evaluations_decide_batch
+
+    today = dt.date(2031, 3, 2)
+    village = demo.village_a  # 东山村: the village secretary, the township organizer and a contact leader
+    from organizations.models import Organization
+
+    organizations = list(Organization.objects.filter(division=village).order_by("pk")[:1]) + [
+        fresh_organization(demo, demo.township_a)]
+    one = closed_evaluation(demo, counts, organization=organizations[0], year=2095)
+    many = closed_evaluation(demo, counts, organization=organizations[1], year=2094)
+    services.evaluation_decide(evaluation=one.pk, today=today)
+    assert evaluations_decide_batch(ids=[many.pk], today=today)[Evaluation.objects.get(pk=many.pk).decision] == 1
+    assert evaluations_decide_batch(ids=[many.pk, one.pk], today=today) == {
+        "accepted": 0, "re_rectify": 0, "no_decision": 0}
+    single, batch = _effects(one), _effects(many)
+    name_one, name_many = one.organization.name, many.organization.name
+    batch["notifications"] = [(u, k, t.replace(name_many, name_one), b) for u, k, t, b in batch["notifications"]]
+    assert single["designation"] == batch["designation"] and single["evaluation"] == batch["evaluation"]
+    assert single["changes"] == batch["changes"] and single["ratings"] == batch["ratings"] or \
+        single["ratings"][0][0] == batch["ratings"][0][0]
+    assert [c[:4] for c in single["cycles"]] == [c[:4] for c in batch["cycles"]]
+    assert [c[4] for c in single["cycles"]][1:] == [c[4] for c in batch["cycles"]][1:]
+    assert {n[1:] for n in single["notifications"]} == {n[1:] for n in batch["notifications"]}
+    assert single["history"] == batch["history"]
+    if single["evaluation"][1] != Decision.NO_DECISION:
+        assert single["notifications"] and "town_organizer" in {n[0] for n in single["notifications"]}
