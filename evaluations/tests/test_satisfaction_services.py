@@ -236,30 +236,37 @@ def test_management_command(demo, capsys):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need PostgreSQL")
 def test_concurrent_decisions_apply_once(demo):
+    """Two "decide now" calls and the job's batch at the same moment: one of them decides, once."""
+    from evaluations.services.satisfaction import evaluations_decide_batch
+
     evaluation = closed_evaluation(demo, {PM: (5, 0, 5, 0)}, year=2096)
     results, errors = [], []
-    barrier = threading.Barrier(3)
+    barrier = threading.Barrier(4)
 
-    def decide():
+    def decide(batch: bool):
         from django.db import connection as thread_connection
 
         try:
             barrier.wait()
-            results.append(services.evaluation_decide(evaluation=evaluation.pk, today=TODAY).applied)
+            if batch:
+                results.append(sum(evaluations_decide_batch(ids=[evaluation.pk], today=TODAY).values()))
+            else:
+                results.append(int(services.evaluation_decide(evaluation=evaluation.pk, today=TODAY).applied))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=decide) for _i in range(3)]
+    threads = [threading.Thread(target=decide, args=(i == 0,)) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors and sorted(results) == [False, False, True]
+    assert not errors and sorted(results) == [0, 0, 0, 1]
     designation = evaluation.designation
     assert StatusChange.objects.filter(designation=designation, action="re_rectify").count() == 1
     assert designation.plan.cycles.count() == 2
+    assert Evaluation.objects.get(pk=evaluation.pk).history.count() == 3  # created, closed, decided
 
 
 def _effects(evaluation):
