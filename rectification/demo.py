@@ -232,7 +232,8 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
             with _clock(day, hour=15):
                 designation = services.designation_transition(
                     user=user, designation=designation, action=action, today=day,
-                    comment="满意度测评达到80%以上，同意销号。" if action == "accept" else "")
+                    comment="满意度测评达到80%以上，同意销号。" if action == "accept" else "",
+                    through_evaluation=action != "request_acceptance")  # its evaluation: evaluations/demo
     _reports(plan, designation, township_user, rng, today, is_open)
     return designation
 

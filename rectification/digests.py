@@ -15,18 +15,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from organizations.models import Division, NotificationKind, ObjectAssignment, Organization, RoleAssignment
+from organizations.models import Division, NotificationKind, RoleAssignment
 from organizations.notifications import Message, notify_many
 from organizations.roles import Role
 
 from .models import Plan, Task
-from .recipients import OBJECT_ROLES, TOWNSHIP_ROLES, VILLAGE_ROLES
+from .recipients import people_of_organizations
 from .selectors.ledger import overdue_tasks_q
 from .selectors.progress import MISSING, late_and_missing_reports
 from .summary_reports import system_reader
@@ -36,37 +35,6 @@ ITEMS_LISTED = 20
 
 def digest_key(day: dt.date) -> str:
     return f"digest:{day.isoformat()}"
-
-
-def people_of_organizations(organization_ids) -> dict[int, set[int]]:
-    """``plan_people`` for many organizations at once: organization id -> active user ids (three queries)."""
-    from organizations.models import User
-
-    orgs = list(Organization.objects.filter(pk__in=list(organization_ids)).values_list(
-        "pk", "township_id", "village_id", "division_id"))
-    townships = {t for _o, t, _v, _d in orgs if t}
-    villages = {d for _o, _t, v, d0 in orgs for d in (v, d0) if d}
-    by_division: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for role, division_id, user_id in RoleAssignment.objects.filter(
-            Q(role__in=TOWNSHIP_ROLES, division_id__in=townships) | Q(role__in=VILLAGE_ROLES, division_id__in=villages)
-    ).values_list("role", "division_id", "user_id"):
-        by_division[("township" if role in TOWNSHIP_ROLES else "village", division_id)].add(user_id)
-    by_org: dict[int, set[int]] = defaultdict(set)
-    for org_id, user_id in ObjectAssignment.objects.filter(organization_id__in=[o[0] for o in orgs],
-                                                           role__in=OBJECT_ROLES).values_list(
-            "organization_id", "user_id"):
-        by_org[org_id].add(user_id)
-    result: dict[int, set[int]] = {}
-    for org_id, township_id, village_id, division_id in orgs:
-        people = set(by_org.get(org_id, ()))
-        if township_id:
-            people |= by_division.get(("township", township_id), set())
-        for division in {village_id, division_id} - {None}:
-            people |= by_division.get(("village", division), set())
-        result[org_id] = people
-    everyone = set().union(*result.values()) if result else set()
-    active = set(User.objects.filter(pk__in=everyone, is_active=True).values_list("pk", flat=True))
-    return {org_id: people & active for org_id, people in result.items()}
 
 
 @dataclass

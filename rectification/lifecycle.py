@@ -56,6 +56,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 #: Actions that open a new cycle of the plan (with new deadlines); the old cycle stays readable.
 NEW_CYCLE_ACTIONS = frozenset({"re_rectify", "relapse"})
 
+#: Actions taken only through the satisfaction evaluation (evaluations app): opening it, and the decision
+#: it makes when it closes (accept and close out, or rectify again). The generic action buttons and the
+#: ledger API's ``transition`` refuse them, so the ledger cannot be closed out without an evaluation.
+EVALUATION_ACTIONS = frozenset({"open_evaluation", "accept", "re_rectify"})
+
 _BY_KEY = {(t.state, t.action): t for t in TRANSITIONS}
 
 
@@ -73,6 +78,8 @@ def allowed_transitions(user, designation) -> list[Transition]:
 
     result = []
     for transition in transitions_from(designation.status):
+        if transition.action in EVALUATION_ACTIONS:
+            continue
         if user.is_superuser or Designation.objects.visible_to(user, roles=transition.roles).filter(
                 pk=designation.pk).exists():
             result.append(transition)

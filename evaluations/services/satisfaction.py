@@ -14,7 +14,7 @@ import secrets
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from organizations.models import NotificationKind, User
 from organizations.notifications import notify
 from organizations.policies import effective_policy
 from rectification.models import Designation, DesignationStatus
+from rectification.recipients import plan_people_many
 from rectification.services.common import by, require
 
 from ..models import (
@@ -519,39 +520,6 @@ def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with
         _update_rows(closing, PlanCycle, ["closed_on"], actor=actor, now=now)
     if opening:
         bulk_create_with_history(opening, PlanCycle, default_user=actor, default_date=now)
-
-
-def plan_people_many(organizations) -> dict[int, list[User]]:
-    """``rectification.recipients.plan_people`` for many organizations in four queries (same rule)."""
-    from organizations.models import ObjectAssignment, RoleAssignment
-    from rectification.recipients import OBJECT_ROLES, TOWNSHIP_ROLES, VILLAGE_ROLES
-
-    organizations = list({o.pk: o for o in organizations}.values())
-    by_township: dict[int, set[int]] = {}
-    by_division: dict[int, set[int]] = {}
-    townships = {o.township_id for o in organizations if o.township_id}
-    divisions = {d for o in organizations for d in (o.village_id, o.division_id) if d}
-    for user_id, role, division_id in RoleAssignment.objects.filter(
-            Q(role__in=TOWNSHIP_ROLES, division_id__in=townships) | Q(role__in=VILLAGE_ROLES,
-                                                                      division_id__in=divisions)).values_list(
-            "user_id", "role", "division_id"):
-        if role in TOWNSHIP_ROLES and division_id in townships:
-            by_township.setdefault(division_id, set()).add(user_id)
-        if role in VILLAGE_ROLES and division_id in divisions:
-            by_division.setdefault(division_id, set()).add(user_id)
-    by_object: dict[int, set[int]] = {}
-    for user_id, organization_id in ObjectAssignment.objects.filter(
-            organization_id__in=[o.pk for o in organizations], role__in=OBJECT_ROLES).values_list(
-            "user_id", "organization_id"):
-        by_object.setdefault(organization_id, set()).add(user_id)
-    wanted = {}
-    for organization in organizations:
-        ids = set(by_township.get(organization.township_id, ())) | by_object.get(organization.pk, set())
-        for division_id in (organization.village_id, organization.division_id):
-            ids |= by_division.get(division_id, set())
-        wanted[organization.pk] = ids
-    users = {u.pk: u for u in User.objects.filter(pk__in=set().union(*wanted.values()), is_active=True)}
-    return {pk: [users[i] for i in sorted(ids) if i in users] for pk, ids in wanted.items()}
 
 
 def _plan_people(designation: Designation):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Division, Organization
 from organizations.policies import effective_policy
 
-from ..lifecycle import NEW_CYCLE_ACTIONS, transition_for
+from ..lifecycle import EVALUATION_ACTIONS, NEW_CYCLE_ACTIONS, transition_for
 from ..models import Category, Designation, DesignationStatus, Round, StatusChange
 from .common import by, require
 
@@ -66,8 +66,16 @@ def designation_confirm(*, user, designation: Designation, comment: str = "") ->
 
 @transaction.atomic
 def designation_transition(*, user, designation: Designation, action: str, comment: str = "",
-                           today: dt.date | None = None, new_deadline: dt.date | None = None) -> Designation:
-    """Take ``action`` on ``designation`` if the lifecycle table allows it for this user; record it."""
+                           today: dt.date | None = None, new_deadline: dt.date | None = None,
+                           through_evaluation: bool = False) -> Designation:
+    """Take ``action`` on ``designation`` if the lifecycle table allows it for this user; record it.
+
+    The evaluation actions (``EVALUATION_ACTIONS``) are taken only by the satisfaction evaluation, which
+    passes ``through_evaluation=True``.
+    """
+    if action in EVALUATION_ACTIONS and not through_evaluation:
+        raise LifecycleError(_("Acceptance is decided by the satisfaction evaluation: open it, count the "
+                               "ballots and close it there."))
     designation = Designation.objects.select_for_update().select_related("organization").get(pk=designation.pk)
     transition = transition_for(designation.status, action)
     if transition is None:
@@ -129,17 +137,19 @@ def _sync_plan_status(designation: Designation, action: str, user, comment: str)
 
 # Entry points for the evaluation capability (satisfaction evaluation decides).
 def evaluation_open(*, user, designation: Designation) -> Designation:
-    return designation_transition(user=user, designation=designation, action="open_evaluation")
+    return designation_transition(user=user, designation=designation, action="open_evaluation",
+                                  through_evaluation=True)
 
 
 def evaluation_accept(*, user, designation: Designation, comment: str = "", today=None) -> Designation:
-    return designation_transition(user=user, designation=designation, action="accept", comment=comment, today=today)
+    return designation_transition(user=user, designation=designation, action="accept", comment=comment, today=today,
+                                  through_evaluation=True)
 
 
 def evaluation_re_rectify(*, user, designation: Designation, comment: str, new_deadline=None,
                           today=None) -> Designation:
     return designation_transition(user=user, designation=designation, action="re_rectify", comment=comment,
-                                  new_deadline=new_deadline, today=today)
+                                  new_deadline=new_deadline, today=today, through_evaluation=True)
 
 
 @transaction.atomic

@@ -114,11 +114,30 @@ def test_only_the_people_concerned(demo, make_persona):
     assert str(total) in digest.summary[0] and demo.county1.name in digest.summary[0]
 
 
-def test_the_bulk_recipients_are_plan_people(demo):
-    organizations = list(Organization.objects.filter(county=demo.county1).order_by("pk")[:40])
+def test_the_recipients_are_the_people_of_the_plan(demo, make_persona):
+    """Checked against the rule written out from the assignment rows (division codes, not the query)."""
+    from organizations.models import ObjectAssignment, RoleAssignment
+    from organizations.roles import Role
+
+    village_org = Organization.objects.filter(division=demo.village_a).order_by("pk").first()
+    make_persona("first_sec_x", role=Role.FIRST_SECRETARY, organizations=[village_org])
+    make_persona("other_town_x", role=Role.TOWNSHIP_ORGANIZER, division=demo.township_b)
+    organizations = list(Organization.objects.filter(county=demo.county1).order_by("pk")[:40]) + [village_org]
     bulk = people_of_organizations([o.pk for o in organizations])
     for organization in organizations:
-        assert bulk[organization.pk] == {u.pk for u in plan_people(organization)}, organization.name
+        code = organization.division.code
+        expected = set()
+        for user_id, role, division_code in RoleAssignment.objects.values_list("user_id", "role",
+                                                                                "division__code"):
+            if role in (Role.TOWNSHIP_ORGANIZER, Role.TOWNSHIP_SECRETARY) and division_code[:9] == code[:9] \
+                    and division_code.endswith("000"):
+                expected.add(user_id)
+            if role in (Role.VILLAGE_SECRETARY, Role.FIRST_SECRETARY) and division_code == code:
+                expected.add(user_id)
+        expected |= set(ObjectAssignment.objects.filter(organization=organization).exclude(
+            role__in=[Role.COUNTY_LEADER, Role.EVALUATOR, Role.REVIEWER]).values_list("user_id", flat=True))
+        assert bulk[organization.pk] == expected, organization.name
+        assert [u.pk for u in plan_people(organization)] == sorted(expected)
 
 
 def test_digests_are_emailed_when_mail_is_configured(demo, settings, django_capture_on_commit_callbacks):

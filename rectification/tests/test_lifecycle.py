@@ -175,3 +175,28 @@ def test_allowed_transitions_follow_the_table(demo, proposed):
     assert actions == {t.action for t in TRANSITIONS if t.state == DesignationStatus.PROPOSED}
     assert allowed_transitions(demo.users["town_organizer"], proposed) == []
     assert transition_for(DesignationStatus.CONSOLIDATED, "accept") is None
+
+
+def test_acceptance_is_decided_only_through_the_satisfaction_evaluation(demo, proposed, client):
+    """Opening the evaluation, accepting and rectifying again are not generic buttons or API actions."""
+    admin, organizer = demo.users["county_admin"], demo.users["town_organizer"]
+    designation = services.designation_confirm(user=admin, designation=proposed)
+    _planned(demo, designation)
+    designation = services.designation_transition(user=organizer, designation=designation, action="submit_plan")
+    designation = _walk(demo, designation, "approve_plan")
+    designation = services.designation_transition(user=organizer, designation=designation,
+                                                  action="request_acceptance")
+    with pytest.raises(ValidationError):
+        services.designation_transition(user=admin, designation=designation, action="open_evaluation")
+    assert "open_evaluation" not in {t.action for t in allowed_transitions(admin, designation)}
+    client.force_login(admin)
+    url = f"/api/v1/ledger/designations/{designation.pk}/transition/"
+    assert "open_evaluation" not in {a["action"] for a in client.get(url).json()["allowed"]}
+    response = client.post(url, {"action": "open_evaluation"}, content_type="application/json")
+    assert response.status_code == 400
+    designation = services.evaluation_open(user=admin, designation=designation)
+    for action in ("accept", "re_rectify"):
+        response = client.post(url, {"action": action, "comment": "直接销号"}, content_type="application/json")
+        assert response.status_code == 400, action
+    designation.refresh_from_db()
+    assert designation.status == DesignationStatus.EVALUATING
