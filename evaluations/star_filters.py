@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Division, Organization
 from organizations.roles import Level
+from rectification.filters import BooleanWidget
 
 from .models import (
     AssessmentKind,
@@ -83,10 +84,10 @@ class MemberFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
                                                 queryset=_visible_townships, empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(label=_("Party organization"), field_name="organization",
-                                                    queryset=_visible_organizations)
+                                                    queryset=_visible_organizations, empty_label=_("All"))
     category = django_filters.ChoiceFilter(label=_("Member category"), choices=MemberCategory.choices,
                                            empty_label=_("All"))
-    exempt = django_filters.BooleanFilter(label=_("Exempt from rating"))
+    exempt = django_filters.BooleanFilter(label=_("Exempt from rating"), widget=BooleanWidget)
 
     class Meta:
         model = PartyMember

@@ -16,14 +16,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -31,7 +29,6 @@ from evaluations.models.members import PartyMember
 from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.models import Division, Organization
 
-from ..masking import PERSONAL_FIELDS, can_unmask, unmask
 from ..models import Cadre, ReserveCadre, ReserveReview, ReserveStatus, TrainingAttendance, TrainingEvent
 from ..reserve_filters import (
     ReserveCadreFilter,
@@ -46,9 +43,8 @@ from ..services import training as training_services
 from .serializers_common import (
     PERSON_FIELDS,
     MaskedPersonSerializerMixin,
-    UnmaskedPersonSerializer,
-    UnmaskRequestSerializer,
 )
+from .unmask import UnmaskActionMixin
 
 
 class ServiceChecked(IsAuthenticated):
@@ -89,16 +85,12 @@ class ReserveStatusSerializer(serializers.Serializer):
                                         help_text="When entering the two committees: add to the roster in this post.")
 
 
-class ReserveUnmaskPermissionSerializer(serializers.Serializer):
-    may_unmask = serializers.BooleanField()
-
-
 @extend_schema_view(
     list=extend_schema(description="Reserve cadres in the caller's scope (ID and mobile masked). Filters: q, "
                                    "township, organization, reserve_type, track, status."),
     partial_update=extend_schema(description="Correct an entry; omitted fields keep their values."),
 )
-class ReserveCadreViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class ReserveCadreViewSet(UnmaskActionMixin, ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                           viewsets.ReadOnlyModelViewSet):
     queryset = ReserveCadre.objects.all()
     serializer_class = ReserveCadreSerializer
@@ -135,28 +127,6 @@ class ReserveCadreViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.Up
             user=request.user, reserve=reserve, status=data["status"], on=data.get("on"), note=data.get("note", ""),
             roster_post=data.get("roster_post", ""))
         return Response(ReserveCadreSerializer(reserve, context=self.get_serializer_context()).data)
-
-    @extend_schema(methods=["GET"], responses={200: ReserveUnmaskPermissionSerializer},
-                   description="Whether the caller may see this person's full numbers (nothing is logged).")
-    @extend_schema(methods=["POST"], request=UnmaskRequestSerializer,
-                   responses={200: UnmaskedPersonSerializer,
-                              403: OpenApiResponse(description="The caller's role may not unmask")},
-                   description="The full ID and/or mobile number, written to the security log.")
-    @action(detail=True, methods=["get", "post"])
-    def unmask(self, request, pk=None):
-        reserve = self.get_object()
-        if request.method == "GET":
-            return Response({"may_unmask": can_unmask(request.user, reserve)})
-        payload = UnmaskRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        fields = sorted(payload.validated_data.get("numbers") or PERSONAL_FIELDS)
-        if not can_unmask(request.user, reserve):
-            raise PermissionDenied
-        values = unmask(request.user, reserve, fields, request=request._request, via="api")
-        response = Response({"id": reserve.pk, "name": reserve.name, **values})
-        response["Cache-Control"] = "no-store"
-        return response
-
 
 class ReserveReviewSerializer(serializers.ModelSerializer):
     reserve = ScopedPrimaryKeyRelatedField(queryset=ReserveCadre.objects.all())

@@ -7,28 +7,22 @@ what); ``GET …/{id}/unmask/`` only says whether the caller may. Writes go thro
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.models import Organization
 
 from ..filters import CadreFilter
-from ..masking import PERSONAL_FIELDS, can_unmask, unmask
 from ..models import Cadre
 from ..selectors.roster import roster_list
 from ..services.roster import cadre_add, cadre_update
 from .serializers_common import (
     PERSON_FIELDS,
     MaskedPersonSerializerMixin,
-    UnmaskedPersonSerializer,
-    UnmaskPermissionSerializer,
-    UnmaskRequestSerializer,
 )
+from .unmask import UnmaskActionMixin
 
 
 class CadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSerializer):
@@ -60,7 +54,7 @@ class ServiceChecked(IsAuthenticated):
                                    "organization, post, status (current by default, former, all)."),
     partial_update=extend_schema(description="Correct a record; omitted fields keep their values."),
 )
-class CadreViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class CadreViewSet(UnmaskActionMixin, ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                    viewsets.ReadOnlyModelViewSet):
     queryset = Cadre.objects.all()
     serializer_class = CadreSerializer
@@ -80,28 +74,6 @@ class CadreViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateMod
         organization = data.pop("organization", None)
         serializer.instance = cadre_update(user=self.request.user, cadre=serializer.instance,
                                            organization=organization, **data)
-
-    @extend_schema(methods=["GET"], responses={200: UnmaskPermissionSerializer},
-                   description="Whether the caller may see this cadre's full numbers (nothing is logged).")
-    @extend_schema(methods=["POST"], request=UnmaskRequestSerializer,
-                   responses={200: UnmaskedPersonSerializer,
-                              403: OpenApiResponse(description="The caller's role may not unmask")},
-                   description="The full ID and/or mobile number, written to the security log.")
-    @action(detail=True, methods=["get", "post"])
-    def unmask(self, request, pk=None):
-        cadre = self.get_object()
-        if request.method == "GET":
-            return Response({"may_unmask": can_unmask(request.user, cadre)})
-        payload = UnmaskRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        fields = sorted(payload.validated_data.get("numbers") or PERSONAL_FIELDS)
-        if not can_unmask(request.user, cadre):
-            raise PermissionDenied
-        values = unmask(request.user, cadre, fields, request=request._request, via="api")
-        response = Response({"id": cadre.pk, "name": cadre.name, **values})
-        response["Cache-Control"] = "no-store"
-        return response
-
 
 def register(router) -> None:
     router.register("cadres", CadreViewSet, basename="cadre")

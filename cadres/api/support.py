@@ -14,17 +14,15 @@ fields (a foreign id is a 400), and writes go through cadres.services.support, w
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.models import Division, Organization
 
-from ..masking import PERSONAL_FIELDS, can_unmask, unmask
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
 from ..selectors import support as selectors
 from ..services import support as services
@@ -33,10 +31,8 @@ from .serializers_common import (
     PERSON_FIELDS,
     MaskedField,
     MaskedPersonSerializerMixin,
-    UnmaskedPersonSerializer,
-    UnmaskPermissionSerializer,
-    UnmaskRequestSerializer,
 )
+from .unmask import UnmaskActionMixin
 
 
 class ServiceChecked(IsAuthenticated):
@@ -194,7 +190,7 @@ class MyWorkloadSerializer(serializers.Serializer):
                                    "township, dispatching_unit, state, expiring (days)."),
     partial_update=extend_schema(description="Correct a record; omitted fields keep their values."),
 )
-class FirstSecretaryViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+class FirstSecretaryViewSet(UnmaskActionMixin, ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                             viewsets.ReadOnlyModelViewSet):
     queryset = FirstSecretary.objects.all()
     serializer_class = FirstSecretarySerializer
@@ -242,28 +238,6 @@ class FirstSecretaryViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.
         first_secretary = services.first_secretary_recall(user=request.user, first_secretary=first_secretary,
                                                           **payload.validated_data)
         return Response(self.get_serializer(first_secretary).data)
-
-    @extend_schema(methods=["GET"], responses={200: UnmaskPermissionSerializer},
-                   description="Whether the caller may see this person's full numbers (nothing is logged).")
-    @extend_schema(methods=["POST"], request=UnmaskRequestSerializer,
-                   responses={200: UnmaskedPersonSerializer,
-                              403: OpenApiResponse(description="The caller's role may not unmask")},
-                   description="The full ID and/or mobile number, written to the security log.")
-    @action(detail=True, methods=["get", "post"])
-    def unmask(self, request, pk=None):
-        first_secretary = self.get_object()
-        if request.method == "GET":
-            return Response({"may_unmask": can_unmask(request.user, first_secretary)})
-        payload = UnmaskRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        fields = sorted(payload.validated_data.get("numbers") or PERSONAL_FIELDS)
-        if not can_unmask(request.user, first_secretary):
-            raise PermissionDenied
-        values = unmask(request.user, first_secretary, fields, request=request._request, via="api")
-        response = Response({"id": first_secretary.pk, "name": first_secretary.name, **values})
-        response["Cache-Control"] = "no-store"
-        return response
-
 
 class _HolderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                      mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):

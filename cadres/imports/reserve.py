@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,17 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from organizations.imports.files import read_table, sniff
 from organizations.models import Division, Organization
 from organizations.permissions import can, writable
 from organizations.roles import Level
 
 from ..models import ReserveCadre, ReserveReview, ReserveStatus, ReserveType, ReviewResult, Track
 from ..selectors.reserve import POOL_CATEGORIES
-from .person_columns import PERSON_HEADERS, header_key, norm, parse_date, parse_person
-
-MAX_ROWS = 3000
-MAX_BYTES = 5 * 1024 * 1024
+from .person_columns import PERSON_HEADERS, norm, parse_date, parse_person
+from .person_table import MAX_BYTES, MAX_ROWS, ImportResult, read_person_table  # noqa: F401
 
 RESERVE_HEADERS: dict[str, tuple[str, ...]] = {
     "serial": ("序号",),
@@ -103,17 +99,6 @@ _REVIEW_PART = re.compile(r"^(?:(\d{4})\s*(?:年度|年)?\s*[:：]?\s*)?(.+)$")
 _SPLIT = re.compile(r"[;；,，、\n]+")
 
 
-@dataclass
-class ImportResult:
-    errors: list[dict] = field(default_factory=list)
-    created: list[ReserveCadre] = field(default_factory=list)
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def _header(key: str) -> str:
     return RESERVE_HEADERS[key][0]
 
@@ -149,41 +134,12 @@ def reserve_import(*, user, upload, request=None) -> ImportResult:
     """Check every row of ``upload``; write all reserve cadres (and their reviews) or none."""
     if not can(user, "reserve", "import"):
         raise ValidationError(_("You may not import the reserve pool."))
-    if getattr(upload, "size", 0) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
-    info = sniff(upload)
-    table = list(read_table(upload, info, max_rows=MAX_ROWS))
     result = ImportResult()
-
-    def error(row, column, message):
-        result.errors.append({"row": row, "column": column, "message": str(message)})
-
-    if not table:
-        error(None, "", _("The file is empty."))
+    table = read_person_table(upload, headers=RESERVE_HEADERS, required=REQUIRED, result=result)
+    if table is None:
         return result
-    positions: dict[str, int] = {}
-    for index, header in enumerate(table[0][1]):
-        key = header_key(header, RESERVE_HEADERS)
-        if key and key not in positions:
-            positions[key] = index
-    missing = [_header(k) for k in REQUIRED if k not in positions]
-    if missing:
-        error(1, "", _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
-        return result
-    data = [(n, cells) for n, cells in table[1:] if any(c.strip() for c in cells)]
-    if len(data) > MAX_ROWS:
-        error(None, "", _("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
-        return result
-    if not data:
-        error(None, "", _("The file has no data rows."))
-        return result
-    result.rows = len(data)
-
-    def reader(cells):
-        def cell(key):
-            i = positions.get(key)
-            return norm(cells[i]) if i is not None and i < len(cells) else ""
-        return cell
+    data, reader = table.data, table.reader
+    error = result.error
 
     codes = {reader(cells)("code") for _n, cells in data}
     divisions = {d.code: d for d in Division.objects.filter(code__in=codes).select_related("township")}

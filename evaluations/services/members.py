@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
@@ -324,7 +325,7 @@ def member_ratings_finalize(*, user, organization, year: int, today: dt.date | N
     running = [a for a in assessments if not notice_over(a.notice_end, today)]
     if running:
         raise ValidationError(_("The public notice runs until %(end)s; the ratings can be finalised from the day "
-                                "after.") % {"end": max(a.notice_end for a in running).strftime("%Y-%m-%d")})
+                                "after.") % {"end": date_format(max(a.notice_end for a in running), "DATE_FORMAT")})
     errors = []
     values = {}
     for a in assessments:

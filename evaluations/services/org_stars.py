@@ -16,6 +16,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
@@ -135,7 +136,7 @@ def rating_publish_notice(*, user, rating, start: dt.date, expected_version=None
         raise ValidationError({"notice_start": _("Give the first day of the public notice.")})
     if rating.notice_start is not None:
         raise ValidationError(_("The result has been under public notice since %(start)s.") % {
-            "start": rating.notice_start.strftime("%Y-%m-%d")})
+            "start": date_format(rating.notice_start, "DATE_FORMAT")})
     days = int(effective_policy(rating.organization.division)["public_notice_days"])
     rating.notice_start = start
     rating.notice_end = notice_end(start, days)
@@ -152,7 +153,7 @@ def rating_approve(*, user, rating, today: dt.date | None = None, expected_versi
         raise ValidationError(_("Publish the result for public notice before approving it."))
     if not notice_over(rating.notice_end, today):
         raise ValidationError(_("The public notice runs until %(end)s; the rating can be approved from the day "
-                                "after.") % {"end": rating.notice_end.strftime("%Y-%m-%d")})
+                                "after.") % {"end": date_format(rating.notice_end, "DATE_FORMAT")})
     policy = effective_policy(rating.organization.division)
     # The review's values (grade → stars, notice days) stay; the approval adds any value missing.
     rating.policy = {**policy.snapshot(ORG_STAR_POLICY_KEYS), **rating.policy}

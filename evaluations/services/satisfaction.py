@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import NotificationKind, User
@@ -356,7 +357,7 @@ def _settle(evaluation: Evaluation, designation: Designation, today: dt.date, *,
     elif result.outcome == Decision.RE_RECTIFY:
         evaluation.decision = Decision.RE_RECTIFY
         evaluation.new_deadline = evaluation.new_deadline or default_new_deadline(today)
-        values["deadline"] = evaluation.new_deadline.isoformat()
+        values["deadline"] = date_format(evaluation.new_deadline, "DATE_FORMAT")
         evaluation.decision_note = _("Satisfaction rate %(rate)s is below the threshold %(threshold)s: rectify "
                                      "again by %(deadline)s.") % values
     else:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
@@ -25,7 +26,7 @@ def _period_for(plan: Plan, period_start: dt.date, values: dict) -> periods.Peri
     interval, grace = int(values["report_interval_months"]), int(values["report_grace_days"])
     if not periods.is_period_start(period_start, interval_months=interval):
         raise ValidationError(_("%(date)s does not start a report period (every %(months)s months from January).")
-                              % {"date": period_start.isoformat(), "months": interval})
+                              % {"date": date_format(period_start, "DATE_FORMAT"), "months": interval})
     return periods.period_of(period_start, interval_months=interval, grace_days=grace)
 
 
@@ -99,7 +100,7 @@ def report_submit(*, user, report: PeriodReport, summary: str, today: dt.date | 
     require(user, "report", "submit", report)
     if report.status == ReportStatus.SUBMITTED:
         raise ValidationError(_("This report was submitted on %(date)s and can no longer be changed.") % {
-            "date": timezone.localdate(report.submitted_at).isoformat()})
+            "date": date_format(timezone.localdate(report.submitted_at), "DATE_FORMAT")})
     if today < report.period_start:
         raise ValidationError(_("This period has not started yet."))
     summary = (summary or "").strip()

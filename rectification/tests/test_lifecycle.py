@@ -77,7 +77,8 @@ def test_consolidation_period_follows_the_policy(demo, proposed):
                             value=6)
     designation = _walk(demo, proposed, "confirm")
     _planned(demo, designation)
-    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance", "open_evaluation")
+    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance")
+    designation = services.evaluation_open(user=demo.users["county_admin"], designation=designation)
     designation = services.evaluation_accept(user=demo.users["county_admin"], designation=designation,
                                              today=dt.date(2099, 12, 20))
     assert designation.consolidation_until == dt.date(2100, 6, 20)
@@ -86,7 +87,8 @@ def test_consolidation_period_follows_the_policy(demo, proposed):
 def test_re_rectification_opens_a_new_cycle_and_keeps_the_old(demo, proposed):
     designation = _walk(demo, proposed, "confirm")
     plan = _planned(demo, designation)
-    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance", "open_evaluation")
+    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance")
+    designation = services.evaluation_open(user=demo.users["county_admin"], designation=designation)
     designation = services.evaluation_re_rectify(user=demo.users["county_admin"], designation=designation,
                                                  comment="满意率 76%", new_deadline=dt.date(2100, 6, 30),
                                                  today=dt.date(2099, 12, 20))
