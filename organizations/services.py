@@ -153,6 +153,14 @@ def object_assign(*, user, target, role: str, organization: Organization) -> Obj
     return assignment
 
 
+def object_unassign(*, user, assignment: ObjectAssignment) -> None:
+    """Remove an object assignment (the account loses that organization from its scope); audited."""
+    _require(user, "object_assignment", "delete", assignment)
+    target = assignment.user
+    _by(assignment, user).delete()
+    forget_grants(target)
+
+
 def security_event_record(*, kind: str, user=None, username: str = "", request=None, **detail: Any) -> None:
     ip = None
     if request is not None:

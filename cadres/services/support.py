@@ -135,13 +135,13 @@ def _revoke(actor, account: User | None, role: str, organization_ids, *, today: 
     """Remove ``account``'s object role on the organizations no longer backed by a running link."""
     if account is None:
         return
+    from organizations.services import object_unassign
+
     for assignment in ObjectAssignment.objects.filter(user=account, role=role, organization_id__in=list(
             organization_ids)):
         if _still_needed(account, role, assignment.organization_id, today=today):
             continue
-        if not (actor.is_superuser or can(actor, "object_assignment", "delete", assignment)):
-            raise PermissionDenied(_("You may not do this here."))
-        by(assignment, actor).delete()
+        object_unassign(user=actor, assignment=assignment)
     forget_grants(account)
 
 

@@ -165,6 +165,10 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "rectification.models.plans.PlanStatus",
         "TaskStatusEnum": "rectification.models.plans.TaskStatus",
         "ReportStatusEnum": "rectification.models.progress.ReportStatus",
+        "ReserveStatusEnum": "cadres.models.reserve.ReserveStatus",
+        "EvaluationStatusEnum": "evaluations.models.satisfaction.EvaluationStatus",
+        "JobStatusEnum": "organizations.models.jobs.JobStatus",
+        "AssessmentStatusEnum": "evaluations.models.members.AssessmentStatus",
     },
 }
 
