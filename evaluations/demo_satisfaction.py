@@ -18,10 +18,10 @@ import random
 from django.utils import timezone
 
 from organizations.policies import effective_policy
+from organizations.services.common import by
 from rectification.demo import _clock
 from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
-from rectification.services.common import by
 
 from .models import Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
 from .rates import POLICY_KEYS, Counts, Rule, compute_rate

@@ -27,6 +27,7 @@ from django.utils import timezone
 from organizations.models import Division, ObjectAssignment, Organization, RoleAssignment, User
 from organizations.policies import effective_policy
 from organizations.roles import Role
+from organizations.services.common import by
 
 from . import periods, services
 from .categories import ensure_national_categories
@@ -57,7 +58,6 @@ from .services import boards as services_boards
 from .services import progress as services_progress
 from .services import reports as services_reports
 from .services import visits as services_visits
-from .services.common import by
 
 #: Problems for the five organizations seed 001 names as not yet rectified.
 NAMED_PROBLEMS = {

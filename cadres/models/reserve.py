@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 from .people import PersonFields
 
@@ -31,7 +31,7 @@ class ReserveStatus(models.TextChoices):
     LEFT = "left", _("Left the pool")
 
 
-class ReserveCadre(LedgerScoped, PersonFields):
+class ReserveCadre(OrganizationScoped, PersonFields):
     reserve_type = models.CharField(_("type"), max_length=24, choices=ReserveType.choices)
     track = models.CharField(_("development track"), max_length=24, choices=Track.choices)
     current_post = models.CharField(_("current post"), max_length=100, blank=True)
@@ -70,7 +70,7 @@ class ReviewResult(models.TextChoices):
     INCOMPETENT = "incompetent", _("Incompetent")
 
 
-class ReserveReview(LedgerScoped):
+class ReserveReview(OrganizationScoped):
     """The yearly review of a reserve cadre."""
 
     reserve = models.ForeignKey(ReserveCadre, on_delete=models.CASCADE, related_name="reviews",

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 from .people import PersonFields
 
@@ -25,7 +25,7 @@ class Post(models.TextChoices):
 SECRETARY_POSTS = (Post.SECRETARY, Post.SECRETARY_DIRECTOR)
 
 
-class Cadre(LedgerScoped, PersonFields):
+class Cadre(OrganizationScoped, PersonFields):
     post = models.CharField(_("post"), max_length=24, choices=Post.choices)
     post_started_on = models.DateField(_("in post since"), null=True, blank=True)
     post_ended_on = models.DateField(_("left post on"), null=True, blank=True)

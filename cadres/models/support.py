@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 from organizations.scoping import ScopedManager, ScopeSpec
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
 
 from .people import PersonFields
 
 
-class FirstSecretary(LedgerScoped, PersonFields):
+class FirstSecretary(OrganizationScoped, PersonFields):
     """A first secretary stationed in ``organization`` (may also serve ``other_villages``) for a term."""
 
     dispatching_unit = models.CharField(_("dispatching unit"), max_length=100)
@@ -100,7 +100,7 @@ class HelpingUnit(CountyScoped):
         return self.name
 
 
-class Pairing(LedgerScoped):
+class Pairing(OrganizationScoped):
     """A contact leader or a helping unit paired with a village (organization) from a date."""
 
     contact_leader = models.ForeignKey(ContactLeader, null=True, blank=True, on_delete=models.CASCADE,

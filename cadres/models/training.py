@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 from .support import CountyScoped
 
@@ -30,7 +30,7 @@ class TrainingEvent(CountyScoped):
         return self.title
 
 
-class TrainingAttendance(LedgerScoped):
+class TrainingAttendance(OrganizationScoped):
     event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="attendance",
                               verbose_name=_("training"))
     cadre = models.ForeignKey("cadres.Cadre", null=True, blank=True, on_delete=models.SET_NULL,

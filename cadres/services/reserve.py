@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
-from rectification.services.common import by, require
+from organizations.services.common import by, require
 
 from ..models import ReserveCadre, ReserveReview, ReserveStatus
 from ..selectors.reserve import POOL_CATEGORIES

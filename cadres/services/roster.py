@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from organizations.models.orgs import OrganizationCategory
-from rectification.services.common import by, require
+from organizations.services.common import by, require
 
 from ..identity import normalise_id_number
 from ..models import Cadre, Post

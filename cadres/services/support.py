@@ -37,7 +37,7 @@ from organizations.permissions import can, writable
 from organizations.policies import effective_policy
 from organizations.roles import Level, Role
 from organizations.scoping import forget_grants
-from rectification.services.common import by, require
+from organizations.services.common import by, require
 
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Division
 from organizations.permissions import writable
 from organizations.roles import Level
-from rectification.services.common import by, require
+from organizations.services.common import by, require
 
 from ..models import SECRETARY_POSTS, Cadre, TrainingAttendance, TrainingEvent
 

@@ -19,8 +19,8 @@ from organizations.api.base import ScopedViewSetMixin
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import effective_policy
+from organizations.services.common import ConflictError
 from rectification.api.ledger import conflict_response
-from rectification.services.plans import ConflictError
 
 from ..models import (
     AssessmentKind,

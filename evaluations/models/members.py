@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
 class MemberCategory(models.TextChoices):
@@ -41,7 +41,7 @@ class Sex(models.TextChoices):
 STARS = [MinValueValidator(0), MaxValueValidator(10)]
 
 
-class PartyMember(LedgerScoped):
+class PartyMember(OrganizationScoped):
     name = models.CharField(_("name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -68,7 +68,7 @@ class PartyMember(LedgerScoped):
         return self.category in CAPPED_CATEGORIES
 
 
-class ContactHousehold(LedgerScoped):
+class ContactHousehold(OrganizationScoped):
     """A household a member keeps in contact with ("1+2": each member contacts 1-2 households)."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="households",
@@ -86,7 +86,7 @@ class ContactHousehold(LedgerScoped):
         verbose_name_plural = _("contact households")
 
 
-class MemberCommitment(LedgerScoped):
+class MemberCommitment(OrganizationScoped):
     """The annual commitment: star goals per aspect, signed with the branch secretary, publicly listed."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="commitments",
@@ -107,7 +107,7 @@ class MemberCommitment(LedgerScoped):
         constraints = [models.UniqueConstraint(fields=["member", "year"], name="commitment_once_per_year")]
 
 
-class MemberBulletin(LedgerScoped):
+class MemberBulletin(OrganizationScoped):
     """The quarterly bulletin of a branch on its members' progress towards their stars."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -139,7 +139,7 @@ class AssessmentStatus(models.TextChoices):
     FINAL = "final", _("Final")
 
 
-class MemberAssessment(LedgerScoped):
+class MemberAssessment(OrganizationScoped):
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="assessments",
                                verbose_name=_("Party member"))
     year = models.PositiveSmallIntegerField(_("year"))

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
 class Grade(models.TextChoices):
@@ -31,7 +31,7 @@ class RatingStep(models.TextChoices):
 SCORE = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class OrganizationRating(LedgerScoped):
+class OrganizationRating(OrganizationScoped):
     year = models.PositiveSmallIntegerField(_("year"))
     designation = models.ForeignKey("rectification.Designation", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("closed-out rectification"))

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rectification.models.base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
 class Choice(models.TextChoices):
@@ -34,7 +34,7 @@ class Decision(models.TextChoices):
     NO_DECISION = "no_decision", _("No decision (no valid ballots or quorum not met)")
 
 
-class Evaluation(LedgerScoped):
+class Evaluation(OrganizationScoped):
     designation = models.ForeignKey("rectification.Designation", on_delete=models.PROTECT,
                                     related_name="evaluations", verbose_name=_("weak and lax organization"))
     title = models.CharField(_("title"), max_length=200)
@@ -86,7 +86,7 @@ class VoterGroupKind(models.TextChoices):
     OTHER = "other", _("Other voters")
 
 
-class VoterGroup(LedgerScoped):
+class VoterGroup(OrganizationScoped):
     """A group of voters with aggregate counts entered from the paper tally."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="groups",
@@ -111,7 +111,7 @@ class VoterGroup(LedgerScoped):
         return self.name or self.get_kind_display()
 
 
-class BallotToken(LedgerScoped):
+class BallotToken(OrganizationScoped):
     """A one-time link (and QR code) for one anonymous voter; the token is stored hashed."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="tokens",
@@ -133,7 +133,7 @@ class BallotSource(models.TextChoices):
     ANONYMOUS = "anonymous", _("Cast anonymously")
 
 
-class Ballot(LedgerScoped):
+class Ballot(OrganizationScoped):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ballots",
                                    verbose_name=_("evaluation"))
     group = models.ForeignKey(VoterGroup, on_delete=models.CASCADE, related_name="ballots",

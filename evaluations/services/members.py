@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
-from rectification.services.common import by, require
+from organizations.services.common import by, require
 
 from ..models import (
     Aspect,

@@ -20,8 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
-from rectification.services.common import by, require
-from rectification.services.plans import ConflictError
+from organizations.services.common import by, check_version, require
 
 from ..models import Grade, OrganizationRating, RatingStep
 from ..stars import ORG_STAR_POLICY_KEYS, check_stars_for_grade, notice_end, notice_over
@@ -39,13 +38,6 @@ ACTIONS = {
 }
 
 
-def _check_version(rating: OrganizationRating, expected_version) -> None:
-    if expected_version is None or expected_version == "" or int(expected_version) == rating.version:
-        return
-    raise ConflictError(_("Someone saved this rating in the meantime; your changes were not saved. Reload and "
-                          "enter them again."), changes=[], current_version=rating.version)
-
-
 def _locked(rating: OrganizationRating, action: str, user, expected_version) -> OrganizationRating:
     rating = OrganizationRating.objects.select_for_update().select_related("organization__division").get(
         pk=rating.pk)
@@ -54,7 +46,7 @@ def _locked(rating: OrganizationRating, action: str, user, expected_version) -> 
     if rating.step != step:
         raise ValidationError(_("This rating is at the step “%(current)s”; “%(wanted)s” is not possible now.") % {
             "current": RatingStep(rating.step).label, "wanted": RatingStep(step).label})
-    _check_version(rating, expected_version)
+    check_version(rating, expected_version)
     return rating
 
 

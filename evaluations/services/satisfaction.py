@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from organizations.models import NotificationKind, User
 from organizations.notifications import notify
 from organizations.policies import effective_policy
+from organizations.services.common import by, require
 from rectification.models import Designation, DesignationStatus
 from rectification.recipients import plan_people_many
-from rectification.services.common import by, require
 
 from ..models import (
     Ballot,

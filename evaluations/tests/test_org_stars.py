@@ -118,7 +118,7 @@ def test_approval_only_after_the_notice(demo):
 
 
 def test_stale_version_is_a_conflict(demo):
-    from rectification.services.plans import ConflictError
+    from organizations.services.common import ConflictError
 
     organizer = demo.users["town_organizer"]
     rating = services.rating_start(user=organizer, organization=_org(demo), year=2027)

@@ -15,8 +15,8 @@ from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import POLICY_BY_KEY, effective_policy
+from organizations.services.common import ConflictError
 from organizations.ui import ScopedListView, form_errors_from, scoped_to
-from rectification.services.plans import ConflictError
 
 from ..models import Grade, OrganizationRating, RatingStep
 from ..selectors import stars as selectors

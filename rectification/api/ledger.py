@@ -15,13 +15,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
+from organizations.services.common import ConflictError
 
 from .. import services
 from ..filters import DesignationFilter, TaskFilter
 from ..lifecycle import allowed_transitions
 from ..models import Designation, Measure, Plan, Round, Task
 from ..selectors import ledger as selectors
-from ..services.plans import ConflictError
 from .ledger_serializers import (
     AllowedTransitionsSerializer,
     ConflictSerializer,

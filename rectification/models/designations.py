@@ -5,9 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from organizations.models.base import OrganizationScoped
 from organizations.scoping import ScopedManager, ScopeSpec
 
-from .base import LedgerScoped
 from .rounds import Category, Round  # noqa: F401  (Category: the M2M target)
 
 
@@ -78,7 +78,7 @@ class Designation(models.Model):
         return self.status in RECTIFIED_STATUSES
 
 
-class StatusChange(LedgerScoped):
+class StatusChange(OrganizationScoped):
     """One transition of the lifecycle: who, when, from what to what, and why. Never edited."""
 
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="status_changes",

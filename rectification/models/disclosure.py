@@ -7,14 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class DisclosureBoard(LedgerScoped):
+class DisclosureBoard(OrganizationScoped):
     designation = models.OneToOneField("rectification.Designation", on_delete=models.CASCADE,
                                        related_name="board", verbose_name=_("designation"))
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
 class PlanStatus(models.TextChoices):
@@ -16,7 +16,7 @@ class PlanStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
 
 
-class Plan(LedgerScoped):
+class Plan(OrganizationScoped):
     """One plan per designation (organization and round)."""
 
     designation = models.OneToOneField("rectification.Designation", on_delete=models.CASCADE,
@@ -64,7 +64,7 @@ class Plan(LedgerScoped):
         return cycles[-1] if cycles else None
 
 
-class PlanCycle(LedgerScoped):
+class PlanCycle(OrganizationScoped):
     """A rectification cycle: the first, then one per re-rectification, each with its deadline."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("plan"))
@@ -94,7 +94,7 @@ class MeasureFamily(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Measure(LedgerScoped):
+class Measure(OrganizationScoped):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan"))
     cycle = models.ForeignKey(PlanCycle, on_delete=models.PROTECT, related_name="measures",
                               verbose_name=_("cycle"))
@@ -120,7 +120,7 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class Task(LedgerScoped):
+class Task(OrganizationScoped):
     """A measure decomposed item by item (逐项分解): owner, deadline, status, progress, evidence."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="tasks",

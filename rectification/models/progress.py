@@ -5,10 +5,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import SCOPE_FIELDS, LedgerScoped
+from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
 
 
-class ProgressEntry(LedgerScoped):
+class ProgressEntry(OrganizationScoped):
     plan = models.ForeignKey("rectification.Plan", on_delete=models.CASCADE, related_name="progress_entries",
                              verbose_name=_("plan"))
     task = models.ForeignKey("rectification.Task", null=True, blank=True, on_delete=models.CASCADE,
@@ -31,7 +31,7 @@ class ProgressEntry(LedgerScoped):
         return f"{self.happened_on} {self.content[:30]}"
 
 
-class EvidenceFile(LedgerScoped):
+class EvidenceFile(OrganizationScoped):
     """A photo or document attached to a progress entry; served only through a scoped view."""
 
     entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="evidence",
@@ -60,7 +60,7 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
 
 
-class PeriodReport(LedgerScoped):
+class PeriodReport(OrganizationScoped):
     """The bimonthly (by policy) progress report of a plan; frozen once submitted."""
 
     plan = models.ForeignKey("rectification.Plan", on_delete=models.CASCADE, related_name="reports",
@@ -95,7 +95,7 @@ class PeriodReport(LedgerScoped):
         return self.submitted_at is not None and self.submitted_at.date() > self.due_on
 
 
-class ContactVisit(LedgerScoped):
+class ContactVisit(OrganizationScoped):
     """A county contact leader's visit to a village (at least 3 a month by default)."""
 
     plan = models.ForeignKey("rectification.Plan", on_delete=models.CASCADE, related_name="visits",

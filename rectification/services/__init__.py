@@ -13,7 +13,6 @@ from .designations import (  # noqa: F401
     round_create,
 )
 from .plans import (  # noqa: F401
-    ConflictError,
     measure_add,
     plan_ensure,
     plan_update,

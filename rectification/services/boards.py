@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.services.common import by, require
+
 from ..models import Designation, DisclosureBoard, Plan, PlanStatus
-from .common import by, require
 
 
 def board_of(designation: Designation) -> DisclosureBoard | None:

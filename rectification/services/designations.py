@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Division, Organization
 from organizations.policies import effective_policy
+from organizations.services.common import by, require
 
 from ..lifecycle import EVALUATION_ACTIONS, NEW_CYCLE_ACTIONS, transition_for
 from ..models import Category, Designation, DesignationStatus, Round, StatusChange
-from .common import by, require
 
 
 class LifecycleError(ValidationError):

@@ -10,43 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.services.common import by, check_version, require
+
 from ..models import Designation, DesignationStatus, Measure, Plan, PlanCycle, PlanStatus, Task, TaskStatus
-from .common import by, require
 
 PLAN_FIELDS = ("objectives", "cause_analysis", "deadline", "responsible_unit", "responsible_person",
                "contact_leader", "contact_leader_name", "township_leader", "first_secretary",
                "first_secretary_unit", "helping_unit", "secretary_adjusted", "secretary_trained")
 TASK_FIELDS = ("title", "owner_name", "owner", "deadline", "status", "progress")
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the object since the user loaded it; ``changes`` says what they changed."""
-
-    def __init__(self, message, *, changes: list[tuple[str, Any, Any]], current_version: int):
-        super().__init__(message)
-        self.changes = changes
-        self.current_version = current_version
-
-
-def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is None or int(expected_version) == obj.version:
-        return
-    changes = []
-    seen = obj.history.filter(version=int(expected_version)).order_by("-history_date").first()
-    if seen is not None:
-        for change in obj.history.filter(version=obj.version).order_by("-history_date").first().diff_against(
-                seen, foreign_keys_are_objs=False).changes:
-            if change.field in ("version",):
-                continue
-            field = obj._meta.get_field(change.field)
-            changes.append((str(field.verbose_name), change.old, change.new))
-    who = obj.history.order_by("-history_date").first()
-    author = who.history_user.display_name if who and who.history_user else _("someone")
-    raise ConflictError(
-        _("%(who)s saved this in the meantime; your changes were not saved. Reload, check their changes and "
-          "enter yours again.") % {"who": author},
-        changes=changes, current_version=obj.version)
 
 
 @transaction.atomic
@@ -74,7 +46,7 @@ def plan_update(*, user, plan: Plan, expected_version: int | None, **fields: Any
     require(user, "plan", "change", plan)
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise ValidationError(_("An approved or submitted plan cannot be edited; the county may return it."))
-    _check_version(plan, expected_version)
+    check_version(plan, expected_version)
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
@@ -141,7 +113,7 @@ def task_update(*, user, task: Task, expected_version: int | None, **fields: Any
         raise TypeError(f"Unknown task fields: {sorted(unknown)}")
     task = Task.objects.select_for_update().get(pk=task.pk)
     require(user, "task", "change", task)
-    _check_version(task, expected_version)
+    check_version(task, expected_version)
     for name, value in fields.items():
         setattr(task, name, value)
     if task.status == TaskStatus.DONE:

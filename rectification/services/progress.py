@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.services.common import by, require
+
 from .. import evidence
 from ..models import DesignationStatus, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus, Task
-from .common import by, require
 
 #: Designation statuses in which progress is entered: during rectification and while acceptance is awaited.
 PROGRESS_STATUSES = (DesignationStatus.RECTIFYING, DesignationStatus.ACCEPTANCE_REQUESTED)

@@ -12,10 +12,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.policies import effective_policy
+from organizations.services.common import by, require
 
 from .. import periods
 from ..models import ContactVisit, PeriodReport, Plan, ReportStatus, Task
-from .common import by, require
 
 
 def _policy_values(plan: Plan) -> dict:

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.services.common import by, require
+
 from ..models import ContactVisit, DesignationStatus, Plan
-from .common import by, require
 
 #: A visit is logged once the organization is designated, and not after it was withdrawn.
 NO_VISIT_STATUSES = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)

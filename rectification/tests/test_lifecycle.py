@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from organizations.models import Organization
+from organizations.services.common import ConflictError
 from rectification import services
 from rectification.lifecycle import TRANSITIONS, allowed_transitions, transition_for
 from rectification.models import Category, Designation, DesignationStatus, PlanStatus, StatusChange
@@ -150,7 +151,7 @@ def test_second_save_of_a_plan_is_refused_and_shows_what_changed(demo, proposed)
     loaded_by_both = plan.version
     services.plan_update(user=demo.users["county_admin"], plan=plan, expected_version=loaded_by_both,
                          objectives="县委组织部修改的目标")
-    with pytest.raises(services.ConflictError) as excinfo:
+    with pytest.raises(ConflictError) as excinfo:
         services.plan_update(user=demo.users["town_organizer"], plan=plan, expected_version=loaded_by_both,
                              objectives="乡镇的修改")
     plan.refresh_from_db()
@@ -165,7 +166,7 @@ def test_second_save_of_a_task_is_refused(demo, proposed):
     plan = _planned(demo, designation)
     task = plan.tasks.get()
     services.task_update(user=demo.users["town_organizer"], task=task, expected_version=task.version, progress=50)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.task_update(user=demo.users["county_admin"], task=task, expected_version=task.version,
                              progress=20)
     task.refresh_from_db()

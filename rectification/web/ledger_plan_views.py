@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.permissions import can
+from organizations.services.common import ConflictError
 from organizations.ui import form_errors_from, scoped_to
 from rectification.selectors.progress import plan_progress_panel
 
@@ -24,7 +25,7 @@ from .. import services
 from ..forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
 from ..models import DesignationStatus, Measure, Plan, PlanStatus, StatusChange, Task
 from ..selectors.ledger import contact_leader_choices
-from ..services.plans import EDITABLE_PLAN_STATUSES, ConflictError
+from ..services.plans import EDITABLE_PLAN_STATUSES
 
 
 def conflict_context(exc: ConflictError) -> dict:

@@ -1,11 +1,15 @@
-"""What every hot ledger table carries: its organization, county and township (set by services)."""
+"""The base of every scoped fact table of the apps: its organization, county and township (set by services).
+
+The county and township are copied from the organization (denormalised, indexed), so scoping and
+rollups are one indexed filter on one table. Upper apps (rectification, evaluations, cadres) subclass it.
+"""
 
 from django.db import models
 
-from organizations.scoping import ScopedManager, ScopeSpec
+from ..scoping import ScopedManager, ScopeSpec
 
 
-class LedgerScoped(models.Model):
+class OrganizationScoped(models.Model):
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
     county = models.ForeignKey("organizations.Division", on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey("organizations.Division", null=True, blank=True, on_delete=models.PROTECT,
@@ -24,5 +28,5 @@ class LedgerScoped(models.Model):
         self.township_id = source.township_id
 
 
-#: Fields of LedgerScoped that the audit trail leaves out (they only follow the organization).
+#: Fields of OrganizationScoped that the audit trail leaves out (they only follow the organization).
 SCOPE_FIELDS = ["county", "township"]
