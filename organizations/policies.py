@@ -7,6 +7,7 @@ that made it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -183,27 +184,66 @@ class EffectivePolicy:
         return [(POLICY_BY_KEY[k], v) for k, v in self._values.items()]
 
 
-def effective_policy(division) -> EffectivePolicy:
-    """Resolve every policy at ``division`` in one query: nearest ancestor wins, then the default."""
-    from .models import PolicySetting
+#: Organization columns holding its ancestry (itself included), top down; for ``values()`` queries.
+ORGANIZATION_CHAIN_FIELDS = tuple(f"{level}_id" for level in LEVEL_ORDER) + ("division_id",)
 
+
+def division_chain(division) -> list[int]:
+    """The ids of ``division``'s ancestors and itself, top down (the order in which values are overridden)."""
     chain = [getattr(division, f"{level}_id") for level in LEVEL_ORDER] + [division.pk]
-    chain = [i for i in chain if i]
-    depth = {division_id: index for index, division_id in enumerate(dict.fromkeys(chain))}
-    found: dict[str, tuple[int, Any, int]] = {}
-    for key, value, division_id in PolicySetting.objects.filter(division_id__in=list(depth)).values_list(
-        "key", "value", "division_id"
-    ):
-        if key in POLICY_BY_KEY and (key not in found or depth[division_id] > found[key][0]):
-            found[key] = (depth[division_id], value, division_id)
-    values = {}
-    for definition in POLICIES:
-        if definition.key in found:
-            _depth, value, source = found[definition.key]
-            values[definition.key] = EffectiveValue(value, source)
-        else:
-            values[definition.key] = EffectiveValue(definition.default, None)
-    return EffectivePolicy(division.pk, values)
+    return [i for i in dict.fromkeys(chain) if i]
+
+
+def organization_chain(organization) -> list[int | None]:
+    """The ids of an organization's divisions, top down, its own division last."""
+    return [getattr(organization, name) for name in ORGANIZATION_CHAIN_FIELDS]
+
+
+class PolicyBook:
+    """Policy values for any number of divisions, from one query: the nearest ancestor wins, then the default.
+
+    The one resolver of the project. ``keys`` limits the settings read (default: all); ``division_ids``
+    limits the rows read to those divisions (a single division's chain). Lists, dashboards and periodic
+    jobs resolve thousands of organizations from one book; ``effective_policy`` is one division's.
+    """
+
+    def __init__(self, keys: Iterable[str] | None = None, *, division_ids: Iterable[int] | None = None):
+        from .models import PolicySetting
+
+        self.keys = list(keys) if keys is not None else [p.key for p in POLICIES]
+        rows = PolicySetting.objects.filter(key__in=self.keys)
+        if division_ids is not None:
+            rows = rows.filter(division_id__in=list(division_ids))
+        self._settings: dict[int, dict[str, Any]] = {}
+        for division_id, key, value in rows.values_list("division_id", "key", "value"):
+            self._settings.setdefault(division_id, {})[key] = value
+
+    def resolve(self, chain: Iterable[int | None]) -> dict[str, EffectiveValue]:
+        """Each key's value and where it comes from, for a division whose ancestry (top down) is ``chain``."""
+        values = {key: EffectiveValue(POLICY_BY_KEY[key].default, None) for key in self.keys}
+        for division_id in chain:
+            for key, value in self._settings.get(division_id, {}).items() if division_id else ():
+                values[key] = EffectiveValue(value, division_id)
+        return values
+
+    def for_chain(self, chain: Iterable[int | None]) -> dict[str, Any]:
+        """Each key's value for a division whose ancestry (top down, itself last) is ``chain``."""
+        return {key: found.value for key, found in self.resolve(chain).items()}
+
+    def for_division(self, division) -> dict[str, Any]:
+        return self.for_chain(division_chain(division))
+
+    def for_organization(self, organization) -> dict[str, Any]:
+        return self.for_chain(organization_chain(organization))
+
+    def value(self, division, key: str) -> Any:
+        return self.for_division(division)[key]
+
+
+def effective_policy(division) -> EffectivePolicy:
+    """Every policy at ``division`` (one query), with the division each value comes from."""
+    chain = division_chain(division)
+    return EffectivePolicy(division.pk, PolicyBook(division_ids=chain).resolve(chain))
 
 
 def fund_subsidy(policy: EffectivePolicy, *, population: int | None, is_community: bool) -> int:

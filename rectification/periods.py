@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-
-from organizations.models import PolicySetting
-from organizations.policies import POLICY_BY_KEY
-from organizations.roles import LEVEL_ORDER
 
 from .models import DesignationStatus as S
 
@@ -97,37 +92,3 @@ def confirmed_on(designation) -> dt.date | None:
     if designation.confirmed_at is None:
         return None
     return timezone.localdate(designation.confirmed_at)
-
-
-class PolicyBook:
-    """Report policies of many organizations resolved with one query (nearest ancestor wins).
-
-    ``effective_policy`` costs a query per division; lists and the periodic job resolve
-    hundreds of organizations at once.
-    """
-
-    def __init__(self, keys: Iterable[str] = REPORT_POLICY_KEYS):
-        self.keys = list(keys)
-        self._settings: dict[int, dict[str, object]] = {}
-        for division_id, key, value in PolicySetting.objects.filter(key__in=self.keys).values_list(
-                "division_id", "key", "value"):
-            self._settings.setdefault(division_id, {})[key] = value
-
-    def for_chain(self, chain: Iterable[int | None]) -> dict[str, object]:
-        """Values for a division whose ancestry (top down, itself last) is ``chain``."""
-        values = {key: POLICY_BY_KEY[key].default for key in self.keys}
-        for division_id in chain:
-            if division_id and division_id in self._settings:
-                values.update(self._settings[division_id])
-        return values
-
-    def for_organization(self, organization) -> dict[str, object]:
-        return self.for_chain(organization_chain(organization))
-
-
-#: Organization columns holding its ancestry (itself included), top down; for ``values()`` queries.
-ORGANIZATION_CHAIN_FIELDS = tuple(f"{level}_id" for level in LEVEL_ORDER) + ("division_id",)
-
-
-def organization_chain(organization) -> list[int | None]:
-    return [getattr(organization, name) for name in ORGANIZATION_CHAIN_FIELDS]

@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from organizations.models import Division, User
-from organizations.policies import effective_policy
+from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook, effective_policy
 
 from . import periods
 from .models import Designation, Plan, Round, Task
@@ -80,7 +80,7 @@ def _empty_visits() -> dict:
 def period_visits(plans, period: periods.Period) -> dict[int | None, dict]:
     """Per township: visits in the period against ``contact_visits_per_month`` × months, for the plans
     reporting in the period (rectifying or later, confirmed before the period ended). Two queries."""
-    book = periods.PolicyBook(["contact_visits_per_month"])
+    book = PolicyBook(["contact_visits_per_month"])
     reporting = plans.filter(designation__status__in=periods.REPORTING_STATUSES,
                              designation__confirmed_at__isnull=False).annotate(
         period_visits=Count("visits", filter=Q(visits__visited_on__gte=period.start,
@@ -89,7 +89,7 @@ def period_visits(plans, period: periods.Period) -> dict[int | None, dict]:
     result: dict[int | None, dict] = defaultdict(_empty_visits)
     for row in reporting.order_by().values_list("township_id", "designation__status", "designation__confirmed_at",
                                                 "designation__closed_out_on", "period_visits",
-                                                *(f"organization__{f}" for f in periods.ORGANIZATION_CHAIN_FIELDS)):
+                                                *(f"organization__{f}" for f in ORGANIZATION_CHAIN_FIELDS)):
         township_id, status, confirmed_at, closed_out_on, done, *chain = row
         window = periods.reporting_window(status=status, confirmed_on=timezone.localdate(confirmed_at),
                                           closed_out_on=closed_out_on, today=period.end)

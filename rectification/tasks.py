@@ -27,11 +27,13 @@ def prepare_county_reports(county_id: int, today: dt.date) -> int:
     Idempotent: a second run finds the rows (unique on plan and period start) and creates nothing.
     Returns the number of report rows checked.
     """
+    from organizations.policies import PolicyBook, organization_chain
+
     from .models import Plan
-    from .periods import ONGOING_STATUSES, PolicyBook, organization_chain
+    from .periods import ONGOING_STATUSES, REPORT_POLICY_KEYS
     from .services.reports import reports_ensure
 
-    book = PolicyBook()
+    book = PolicyBook(REPORT_POLICY_KEYS)
     checked = 0
     plans = Plan.objects.filter(county_id=county_id, designation__status__in=ONGOING_STATUSES).select_related(
         "designation", "organization").order_by("pk")

@@ -2,7 +2,7 @@
 
 Bounded in queries whatever the scale: the villages in scope (one query), the pool counted per
 village (one GROUP BY), the policy values (one query, resolved in memory per distinct division
-chain, nearest ancestor wins — the PolicyBook of rectification/periods.py).
+chain, nearest ancestor wins — organizations.policies.PolicyBook).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from organizations.models import Division, Organization
 from organizations.models.orgs import OrganizationCategory
-from rectification.periods import ORGANIZATION_CHAIN_FIELDS, PolicyBook
+from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook
 
 from ..models import ReserveCadre, ReserveStatus, ReserveType
 

@@ -1,7 +1,7 @@
 """Reads of the support of weak organizations: first secretaries, workloads, "four ones" coverage.
 
 Every query starts from ``visible_to(user)``; the counts are bounded (a fixed number of queries whatever
-the number of rows): policies are resolved in memory with ``rectification.periods.PolicyBook``.
+the number of rows): policies are resolved in memory with ``organizations.policies.PolicyBook``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
+from organizations.policies import PolicyBook
 from rectification.models import ContactVisit, Designation, DesignationStatus, Round, Task, TaskStatus
-from rectification.periods import PolicyBook
 
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
 

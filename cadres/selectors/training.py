@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import Count, Q
 
 from organizations.models import Division
-from rectification.periods import ORGANIZATION_CHAIN_FIELDS, PolicyBook
+from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook
 
 from ..models import SECRETARY_POSTS, Cadre, TrainingAttendance, TrainingEvent
 from .reserve import POOL_CATEGORIES

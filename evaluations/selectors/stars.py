@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
-from organizations.models import Organization, PolicySetting
-from organizations.policies import POLICY_BY_KEY
-from organizations.roles import LEVEL_ORDER
+from organizations.models import Organization
+from organizations.policies import PolicyBook
 
 from ..models import (
     Aspect,
@@ -29,28 +28,6 @@ RESERVE_CANDIDATE_STARS = 9
 def ratings_queryset(user):
     return OrganizationRating.objects.visible_to(user).select_related(
         "organization", "organization__division", "township", "county")
-
-
-def policy_values(divisions, key: str) -> dict[int, object]:
-    """``key``'s effective value at each division (nearest ancestor wins), in one query."""
-    divisions = list(divisions)
-    chains = {}
-    ids = set()
-    for division in divisions:
-        chain = [getattr(division, f"{level}_id") for level in LEVEL_ORDER] + [division.pk]
-        chain = [i for i in dict.fromkeys(chain) if i]
-        chains[division.pk] = chain
-        ids.update(chain)
-    settings = dict(PolicySetting.objects.filter(key=key, division_id__in=ids).values_list("division_id", "value"))
-    default = POLICY_BY_KEY[key].default
-    result = {}
-    for division_id, chain in chains.items():
-        value = default
-        for ancestor in chain:  # root first: a nearer ancestor overrides
-            if ancestor in settings:
-                value = settings[ancestor]
-        result[division_id] = value
-    return result
 
 
 @dataclass
@@ -103,9 +80,10 @@ def screening_candidates(user, *, township=None, query: str = "") -> list[Screen
     if query:
         ratings = ratings.filter(organization__name__icontains=query)
     ratings = list(ratings.order_by("organization__division__code"))
-    below = policy_values([r.organization.division for r in ratings], "organization_star_screening_below")
-    return [ScreeningRow(r.organization, r, int(below[r.organization.division_id])) for r in ratings
-            if r.stars is not None and r.stars < int(below[r.organization.division_id])]
+    book = PolicyBook(["organization_star_screening_below"])
+    below = {r.pk: int(book.value(r.organization.division, "organization_star_screening_below")) for r in ratings}
+    return [ScreeningRow(r.organization, r, below[r.pk]) for r in ratings
+            if r.stars is not None and r.stars < below[r.pk]]
 
 
 # -------------------------------------------------------------------------------------------- members

@@ -406,9 +406,9 @@ def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | No
     """
     from simple_history.utils import bulk_create_with_history
 
+    from organizations.policies import PolicyBook
     from rectification.lifecycle import transition_for
     from rectification.models import Plan, PlanCycle, StatusChange
-    from rectification.periods import PolicyBook
 
     counts = {"accepted": 0, "re_rectify": 0, "no_decision": 0}
     evaluations = list(Evaluation.objects.select_for_update().filter(

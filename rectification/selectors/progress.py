@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from organizations.models import Division
 from organizations.permissions import can
+from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook
 
 from .. import periods
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
@@ -76,7 +77,7 @@ class ReportFlags:
 
 _PLAN_FIELDS = ("pk", "organization_id", "organization__name", "county_id", "township_id", "designation__status",
                 "designation__confirmed_at", "designation__closed_out_on") + tuple(
-    f"organization__{name}" for name in periods.ORGANIZATION_CHAIN_FIELDS)
+    f"organization__{name}" for name in ORGANIZATION_CHAIN_FIELDS)
 
 
 def late_and_missing_reports(user, *, today: dt.date, plans=None, flags=(MISSING, LATE)) -> ReportFlags:
@@ -88,7 +89,7 @@ def late_and_missing_reports(user, *, today: dt.date, plans=None, flags=(MISSING
     queryset = Plan.objects.visible_to(user) if plans is None else plans & Plan.objects.visible_to(user)
     reporting = queryset.filter(designation__status__in=periods.REPORTING_STATUSES)
     rows = list(reporting.values_list(*_PLAN_FIELDS).order_by("organization__division__code", "pk"))
-    book = periods.PolicyBook()
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
     reports: dict[int, list[tuple]] = defaultdict(list)
     for report in PeriodReport.objects.filter(plan_id__in=reporting.values("pk")).values_list(
             "plan_id", "pk", "period_start", "period_end", "status", "submitted_at").order_by("period_start"):
@@ -241,7 +242,7 @@ def plan_progress_panel(user, plan: Plan, *, today: dt.date | None = None) -> Pl
     entries_qs = ProgressEntry.objects.visible_to(user).filter(plan=plan)
     entries = list(entries_qs.select_related("task", "author").prefetch_related(
         Prefetch("evidence", queryset=EvidenceFile.objects.order_by("pk")))[:PANEL_ENTRIES])
-    values = periods.PolicyBook().for_organization(plan.organization)
+    values = PolicyBook(periods.REPORT_POLICY_KEYS).for_organization(plan.organization)
     designation = plan.designation
     expected = periods.expected_periods(
         status=designation.status, confirmed_on=periods.confirmed_on(designation),
@@ -302,7 +303,7 @@ def visits_against_policy(user, *, today: dt.date, plans=None) -> list[VisitRow]
     ).order_by("organization__division__code")
     writable = set(Plan.objects.visible_to(user, roles=[Role.CONTACT_LEADER]).values_list("pk", flat=True)) \
         if not user.is_superuser else None
-    book = periods.PolicyBook()
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
     rows = []
     for plan in queryset:
         values = book.for_organization(plan.organization)
@@ -316,5 +317,5 @@ def visits_this_month(user, plan: Plan, *, today: dt.date | None = None) -> Visi
     first, last = month_bounds(today)
     done = ContactVisit.objects.visible_to(user).filter(plan=plan, visited_on__gte=first,
                                                         visited_on__lte=last).count()
-    values = periods.PolicyBook().for_organization(plan.organization)
+    values = PolicyBook(periods.REPORT_POLICY_KEYS).for_organization(plan.organization)
     return VisitTally(done, int(values["contact_visits_per_month"]))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations import services as org_services
-from organizations.policies import effective_policy
+from organizations.policies import PolicyBook, effective_policy
 from rectification import periods, services
 from rectification.models import PeriodReport, ReportStatus, Task
 from rectification.selectors.progress import late_and_missing_reports, report_changes
@@ -61,7 +61,7 @@ def test_a_township_override_changes_its_plans_periods_only(demo, plan):
     org_services.policy_set(user=admin, division=demo.township_a, key="report_interval_months", value=3)
     org_services.policy_set(user=admin, division=demo.county1, key="report_grace_days", value=15)
     other = make_rectifying_plan(demo, organization=village_in(demo.township_b))
-    book = periods.PolicyBook()
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
     for p, months in ((plan, 3), (other, 2)):
         official = effective_policy(p.organization.division)
         assert book.for_organization(p.organization) == official.snapshot(periods.REPORT_POLICY_KEYS)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.schedules import BEAT_SCHEDULE
+from organizations.policies import PolicyBook
 from rectification import periods
 from rectification.models import PeriodReport, Plan
 from rectification.tasks import prepare_county_period_reports, prepare_period_reports
@@ -20,7 +21,7 @@ D = dt.date
 
 def expected_starts(today: dt.date) -> dict[int, set[dt.date]]:
     """What every plan in rectification must have, computed from the designations and the policies."""
-    book = periods.PolicyBook()
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
     result = {}
     for plan in Plan.objects.filter(designation__status__in=periods.ONGOING_STATUSES).select_related(
             "designation", "organization"):
