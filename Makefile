@@ -3,23 +3,35 @@
 #               on http://127.0.0.1:$${PORT:-8000}/ with the embedded default (SQLite, no Redis)
 #   make test   set up the same way and run the whole suite (DATABASE_URL / REDIS_URL are honoured)
 #   make lint   ruff
+#   make lock   regenerate requirements.lock and requirements-dev.lock from pyproject.toml (needs network)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Runtime pins (the Docker image) and runtime + test tools (this venv, CI), every file with its sha256.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# The resolver used by `make lock`, pinned so that the lock files come out the same for everyone.
+UV_VERSION ?= 0.13.9
+# One lock for every platform and every Python from 3.11 on (markers where they differ).
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
+	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test lint install translations
+.PHONY: run test lint install translations lock lock-check
 
 # The virtual environment, created once.
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 
-# Packages, reinstalled only when pyproject.toml is newer than the last install.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check -e '.[test]'
+# Packages: exactly the versions and files of requirements-dev.lock (pip refuses any file whose
+# hash differs and any dependency the lock does not pin), reinstalled when the lock changes. The
+# project itself is not installed: manage.py, pytest and celery run from the repository root, which
+# is on their import path, so nothing is built or written into the tree.
+$(STAMP): $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes -r $(DEV_LOCK)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,3 +50,25 @@ test: translations
 
 lint: install
 	$(BIN)/ruff check .
+
+# Regenerate both lock files from pyproject.toml: needs network (PyPI). uv is installed into a
+# throwaway venv. The runtime lock is resolved first and constrains the dev lock, so both pin the same
+# runtime versions. Existing pins are kept unless pyproject.toml asks otherwise; `make lock UPGRADE=1`
+# moves everything to the newest allowed releases. Commit the two files with pyproject.toml.
+lock:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"; \
+	"$$tmp/venv/bin/uv" pip compile -q pyproject.toml $(LOCK_FLAGS) -o $(LOCK); \
+	"$$tmp/venv/bin/uv" pip compile -q pyproject.toml --extra test --constraint $(LOCK) $(LOCK_FLAGS) -o $(DEV_LOCK); \
+	echo "Wrote $(LOCK) and $(DEV_LOCK)"
+
+# Fails when `make lock` would change the lock files, i.e. pyproject.toml and the locks disagree
+# (needs network too). Offline, tests/test_lock_files.py (in `make test`) checks that every
+# requirement of pyproject.toml is pinned, with hashes, at a version it allows.
+lock-check:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp Makefile pyproject.toml $(LOCK) $(DEV_LOCK) "$$tmp/"; \
+	$(MAKE) --no-print-directory -C "$$tmp" lock PYTHON=$(PYTHON) >/dev/null; \
+	diff -u $(LOCK) "$$tmp/$(LOCK)" && diff -u $(DEV_LOCK) "$$tmp/$(DEV_LOCK)" \
+		&& echo "$(LOCK) and $(DEV_LOCK) are in sync with pyproject.toml"
