@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from organizations.demo import seed_demo
-    from organizations.testing import seed_outside_city
+    from organizations.demo.testing import seed_outside_city
 
     with django_db_blocker.unblock():
         seed_demo()
@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(db):
     """Handles on the demo data: counties, townships, villages and users by name."""
-    from organizations.testing import DemoHandles
+    from organizations.demo.testing import DemoHandles
 
     return DemoHandles.load()
 
@@ -40,6 +40,6 @@ def login(client):
 
 @pytest.fixture
 def make_persona(db):
-    from organizations.testing import make_persona
+    from organizations.demo.testing import make_persona
 
     return make_persona

@@ -36,8 +36,8 @@ from django.utils import timezone  # noqa: E402
 from organizations.models import Notification  # noqa: E402
 from rectification.digests import send_county_digests  # noqa: E402
 from rectification.models import Designation, Plan, SummaryReport  # noqa: E402
+from rectification.selectors.designations import county_ids_with_designations  # noqa: E402
 from rectification.services.summaries import make_county_summary_reports  # noqa: E402
-from rectification.tasks import counties_with_designations  # noqa: E402
 
 
 class Rollback(Exception):
@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--today", default=timezone.localdate().isoformat())
     parser.add_argument("--output", default=None)
     args = parser.parse_args()
-    county_ids = counties_with_designations()
+    county_ids = county_ids_with_designations()
     plans = Plan.objects.count()
     designations = Designation.objects.count()
     rows = []

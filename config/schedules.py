@@ -11,21 +11,25 @@ BEAT_SCHEDULE = {
         "task": "rectification.tasks.prepare_period_reports",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Jobs of the jobs page (organizations/jobs.py), each fanned out per county into JobRun rows.
+    # Jobs registered by the apps (organizations.registry), each fanned out per county into JobRun rows.
     "check-satisfaction-thresholds": {
-        "task": "rectification.tasks.check_satisfaction_thresholds_everywhere",
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("threshold_check",),
         "schedule": crontab(hour=1, minute=30),
     },
     "make-summary-reports": {  # the day after a period's reports were due; later runs refresh it
-        "task": "rectification.tasks.make_summary_reports",
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("summary_reports",),
         "schedule": crontab(hour=3, minute=45),
     },
     "send-reminders": {
-        "task": "rectification.tasks.send_reminders",
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("reminders",),
         "schedule": crontab(hour=7, minute=30),
     },
     "send-digests": {
-        "task": "rectification.tasks.send_digests",
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("digests",),
         "schedule": crontab(hour=7, minute=45),
     },
 }

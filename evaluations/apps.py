@@ -1,6 +1,38 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from organizations.registry import (
+            DemoSeeder,
+            Job,
+            Panel,
+            register_demo_seeder,
+            register_job,
+            register_panel,
+        )
+
+        register_job(Job(
+            "threshold_check", _("Satisfaction threshold check"), "evaluations.tasks.check_satisfaction_thresholds",
+            _("Decides every closed, undecided satisfaction evaluation: accepted and closed out at or above the "
+              "threshold, rectify again below it."),
+            counties="rectification.selectors.designations.county_ids_with_designations"))
+        register_demo_seeder(DemoSeeder("evaluations", _seed, order=20))
+        register_panel(Panel("designation.actions", "evaluations", "evaluations/panels/designation_evaluations.html",
+                             _designation_panel, order=10))
+
+
+def _seed(county, *, accounts):
+    from .demo import seed_evaluations
+
+    seed_evaluations(county, accounts=accounts)
+
+
+def _designation_panel(user, designation):
+    from .selectors.satisfaction import designation_evaluations_panel
+
+    return designation_evaluations_panel(user, designation)

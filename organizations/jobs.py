@@ -1,54 +1,40 @@
-"""The background jobs a county admin may run now (and the scheduler runs per county): one registry.
+"""The background jobs a county admin may run now (and the scheduler runs per county).
 
-Each job is a function ``fn(county_id=..., today=...) -> dict`` named by its dotted path and imported only
-when it runs, so a job whose app is not installed yet is listed and fails cleanly instead of breaking
-the page. ``job_run_request`` records a JobRun (queued) and enqueues it after the commit; the task
-``rectification.tasks.execute_job_run`` marks it running, then done (with the job's result) or failed.
+The apps register their jobs (``organizations.registry.register_job``). Each job is a function
+``fn(county_id=..., today=...) -> dict`` named by its dotted path and imported only when it runs.
+This module reads the registry and runs a recorded run (``execute``); the writes that queue runs are
+in ``organizations.services.jobs`` and the Celery tasks in ``organizations.tasks``, so the import
+graph stays one-way: services.jobs → tasks → jobs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from importlib import import_module
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .models import Division, JobRun, JobStatus
 from .permissions import can
+from .registry import Job, registry
 from .roles import Level
 
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    label: str
-    function: str  # dotted path of fn(county_id=..., today=...) -> dict
-    description: str
+#: Every registered job by name (the apps register theirs in ``AppConfig.ready()``; see organizations.registry).
+JOBS: dict[str, Job] = registry.jobs
 
 
-JOBS: dict[str, Job] = {job.name: job for job in (
-    Job("threshold_check", _("Satisfaction threshold check"), "evaluations.tasks.check_satisfaction_thresholds",
-        _("Decides every closed, undecided satisfaction evaluation: accepted and closed out at or above the "
-          "threshold, rectify again below it.")),
-    Job("summary_reports", _("Bimonthly progress reports"),
-        "rectification.services.summaries.make_county_summary_reports",
-        _("Makes (or refreshes) the progress reports of the county and its townships for the period that "
-          "just ended, with their Excel workbooks.")),
-    Job("reminders", _("Check and acceptance reminders"), "rectification.reminders.send_county_reminders",
-        _("Reminds the township organizers and secretaries and the county admins of the six-monthly check "
-          "and, from December, of the year-end acceptance.")),
-    Job("digests", _("Daily digest"), "rectification.digests.send_county_digests",
-        _("Sends each person concerned one message a day listing their overdue tasks and missing reports.")),
-)}
+def _function(path: str):
+    module, _dot, attribute = path.rpartition(".")
+    return getattr(import_module(module), attribute)
 
 
 def job_function(name: str):
-    module, _dot, attribute = JOBS[name].function.rpartition(".")
-    return getattr(import_module(module), attribute)
+    return _function(JOBS[name].function)
+
+
+def job_counties(name: str) -> list[int]:
+    """The counties the scheduler (and ``run_job`` without ``--county``) runs the job for."""
+    return list(_function(JOBS[name].counties)())
 
 
 def run_job_now(name: str, *, county_id: int, today: dt.date | str | None = None) -> dict:
@@ -65,24 +51,6 @@ def admin_counties(user) -> list[Division]:
         return []
     counties = Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
     return [county for county in counties if can(user, "job", "run", county)]
-
-
-@transaction.atomic
-def job_run_request(*, user, name: str, county: Division) -> JobRun:
-    """A county admin asks for a run: a queued JobRun, enqueued once the transaction commits."""
-    if name not in JOBS:
-        raise PermissionDenied
-    if county.level != Level.COUNTY or not can(user, "job", "run", county):
-        raise PermissionDenied
-    run = JobRun.objects.create(division=county, job=name, requested_by=user, status=JobStatus.QUEUED)
-    enqueue(run)
-    return run
-
-
-def enqueue(run: JobRun, today: str | None = None) -> None:
-    from rectification.tasks import execute_job_run
-
-    transaction.on_commit(lambda: execute_job_run.delay(run.pk, today))
 
 
 def execute(run_id: int, today: str | None = None) -> JobRun | None:
@@ -107,3 +75,11 @@ def _json_safe(value):
     import json
 
     return json.loads(json.dumps(value, default=str))
+
+
+def create_runs(name: str) -> list[JobRun]:
+    """One queued JobRun per county of the job (the scheduler's fan-out; the caller enqueues them)."""
+    if name not in JOBS:
+        raise ValueError(f"unknown job {name!r}")
+    return [JobRun.objects.create(division_id=county_id, job=name, status=JobStatus.QUEUED)
+            for county_id in job_counties(name)]

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .jobs import JOBS, admin_counties, job_run_request
+from .jobs import JOBS, admin_counties
 from .models import JobRun, Notification
+from .services.jobs import job_run_request
 from .ui import scoped_to
 
 RUNS_SHOWN = 5

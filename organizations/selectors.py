@@ -105,3 +105,9 @@ def policy_for_user_division(user, division_id: int) -> tuple[Division, Effectiv
 
     division = get_object_or_404(Division.objects.visible_to(user), pk=division_id)
     return division, effective_policy(division)
+
+
+def county_ids_with_organizations() -> list[int]:
+    """Every county holding a Party organization: the default counties of a registered job."""
+    return sorted(set(Organization.objects.order_by().exclude(county_id=None).values_list(
+        "county_id", flat=True).distinct()))

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
-from rectification.selectors import designations_of_organization, weak_counts_under
-
 from . import selectors, services
 from .exports import organizations_export_response
 from .filters import OrganizationFilter
 from .forms import ImportUploadForm, OrganizationForm, PolicyForm
 from .history import history_entries
-from .imports.services import import_job_create, importable_counties
+from .imports.services import importable_counties
+from .imports.uploads import import_job_create
 from .models import Division, ImportJob, Organization
 from .permissions import can
 from .policies import POLICIES, effective_policy
@@ -48,8 +47,6 @@ def healthz(request):
 def home(request):
     user = request.user
     blocks = selectors.home_blocks(user)
-    for block in blocks:
-        block.weak = weak_counts_under(user, block.division)
     return render(request, "organizations/home.html", {
         "blocks": blocks,
         "assigned": selectors.assigned_organizations(user)[:200],
@@ -96,7 +93,6 @@ class OrganizationDetailView(ScopedDetailView):
             organization__in=Organization.objects.visible_to(self.request.user))
         context["ancestors"] = organization.division.ancestors()
         context["visible_division_ids"] = _visible_ids(self.request.user, context["ancestors"])
-        context["designations"] = designations_of_organization(self.request.user, organization)
         context["parent_visible"] = bool(organization.parent_id) and Organization.objects.visible_to(
             self.request.user).filter(pk=organization.parent_id).exists()
         return context

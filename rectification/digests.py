@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from organizations.dates import official_date
 from organizations.models import Division, NotificationKind, RoleAssignment
 from organizations.notifications import Message, notify_many
 from organizations.roles import Role
@@ -61,7 +62,7 @@ class PersonDigest:
 
 
 def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return official_date(day)
 
 
 def collect_county_digests(county: Division, day: dt.date) -> dict[int, PersonDigest]:

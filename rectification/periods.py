@@ -16,6 +16,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from organizations.dates import official_date
+
 from .models import DesignationStatus as S
 
 #: Policy keys a period report uses (and stores with the submitted report).
@@ -92,3 +96,8 @@ def confirmed_on(designation) -> dt.date | None:
     if designation.confirmed_at is None:
         return None
     return timezone.localdate(designation.confirmed_at)
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """A period as officials write it: 2026年3月1日至2026年4月30日."""
+    return _("%(start)s to %(end)s") % {"start": official_date(start), "end": official_date(end)}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from organizations.dates import official_date
 from organizations.models import Division, NotificationKind, RoleAssignment, User
 from organizations.notifications import notify
 from organizations.roles import Role
@@ -102,7 +103,7 @@ def send_check_reminders(county: Division, day: dt.date) -> int:
     period, months = check_period(county, day)
     if (period.end - day).days >= CHECK_REMINDER_DAYS:
         return 0
-    end = f"{period.end.year}年{period.end.month}月{period.end.day}日"
+    end = official_date(period.end)
     return _remind(
         county, periods.ONGOING_STATUSES, kind=NotificationKind.CHECK_REMINDER,
         key=f"check:{period.start.isoformat()}",

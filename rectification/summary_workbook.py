@@ -95,7 +95,7 @@ def report_workbook(report) -> bytes:
     """The workbook of a report: the stored file (a county's), or one made from the figures (a township's)."""
     from django.utils.translation import gettext as _t
 
-    from .services.summaries import period_label
+    from .periods import period_label
 
     if report.workbook:
         try:

@@ -43,7 +43,7 @@ def seeded_demo(transactional_db, django_db_serialized_rollback):
     the rows data migrations wrote (the national categories...): serialized rollback puts them back.
     """
     from organizations.demo import seed_demo
-    from organizations.testing import DemoHandles
+    from organizations.demo.testing import DemoHandles
 
     seed_demo()
     return DemoHandles.load()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from config.schedules import BEAT_SCHEDULE
-from organizations.imports.services import import_job_create
+from organizations.imports.uploads import import_job_create
 from organizations.models import Division, ImportJob, Organization
 from organizations.tasks import import_job_run, purge_finished_import_files
 
@@ -194,10 +194,10 @@ def test_every_beat_schedule_names_a_registered_task():
 
 def test_the_bimonthly_report_job_runs_in_the_worker_and_twice_leaves_one_report(worker, seeded_demo):
     """"Run now" by a county admin, then the scheduled fan-out: the worker makes the reports once per division."""
-    from organizations.jobs import job_run_request
     from organizations.models import JobRun
+    from organizations.services.jobs import job_run_request
+    from organizations.tasks import execute_job_run, run_scheduled_job
     from rectification.models import SummaryReport
-    from rectification.tasks import execute_job_run, make_summary_reports
 
     county1 = seeded_demo.county1
     run = job_run_request(user=seeded_demo.users["county_admin"], name="summary_reports", county=county1)
@@ -210,8 +210,8 @@ def test_the_bimonthly_report_job_runs_in_the_worker_and_twice_leaves_one_report
     assert Path(county_report.workbook.path).exists()
 
     seen = len(worker)
-    make_summary_reports.delay()
-    fanned = worker.wait_for(make_summary_reports.name, after=seen)
+    run_scheduled_job.delay("summary_reports")
+    fanned = worker.wait_for(run_scheduled_job.name, after=seen)
     scheduled = JobRun.objects.filter(pk__in=fanned["retval"])
     assert county1.pk in {r.division_id for r in scheduled}
     for run_id in fanned["retval"]:

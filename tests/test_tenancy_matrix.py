@@ -16,9 +16,9 @@ import pytest
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from organizations.demo.testing import PERSONAS
 from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
 from organizations.models.notifications import Notification
-from organizations.testing import PERSONAS
 from rectification.models import Round
 
 # Routes anyone may open (no scoped data behind them).

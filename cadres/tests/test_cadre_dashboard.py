@@ -12,8 +12,8 @@ from django.utils import timezone
 from cadres.models import FirstSecretary, Pairing
 from cadres.selectors import support as selectors
 from cadres.services import support as services
+from organizations.demo.testing import PERSONAS
 from organizations.models import Organization
-from organizations.testing import PERSONAS
 from rectification.models import Designation, DesignationStatus, Round
 
 pytestmark = pytest.mark.django_db

@@ -167,7 +167,7 @@ def test_api_create_update_and_foreign_organization(login, demo, village_org):
 
 
 def test_demo_roster_is_complete_valid_and_idempotent(demo):
-    from cadres.demo_roster import seed
+    from cadres.demo.roster import seed
     from organizations.models import User
 
     villages = Organization.objects.filter(county=demo.county1, category__in=["village", "community"])

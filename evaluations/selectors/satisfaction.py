@@ -137,3 +137,15 @@ def _with_groups(evaluations: list[Evaluation]):
         bucket[kind] = bucket.get(kind, Counts()) + Counts(**{CHOICE_FIELD[choice]: n})
     for evaluation in evaluations:
         yield evaluation, per[evaluation.pk]
+
+
+def designation_evaluations_panel(user, designation) -> dict:
+    """The designation page's evaluation panel: its evaluations, and whether the user may open one now."""
+    from organizations.permissions import can
+
+    from ..services.satisfaction import evaluation_may_open
+
+    evaluations = list(Evaluation.objects.visible_to(user).filter(designation=designation).order_by("-pk"))
+    return {"evaluations": evaluations,
+            "can_open_evaluation": evaluation_may_open(designation, evaluations)
+            and can(user, "evaluation", "open", designation)}

@@ -538,9 +538,22 @@ def _enter_star_management(designation: Designation, actor, today: dt.date) -> N
     by(rating, actor).save()
 
 
+def evaluation_may_open(designation: Designation, evaluations=None) -> bool:
+    """The one rule for opening an evaluation: the organization applied for acceptance, or it is under
+    evaluation and every evaluation so far is decided (the last one decided nothing).
+
+    ``evaluations``: the designation's evaluations when the caller has them (no query then).
+    """
+    if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED:
+        return True
+    if designation.status != DesignationStatus.EVALUATING:
+        return False
+    if evaluations is not None:
+        return all(e.status == EvaluationStatus.DECIDED for e in evaluations)
+    return not Evaluation.objects.filter(designation_id=designation.pk).exclude(
+        status=EvaluationStatus.DECIDED).exists()
+
+
 def evaluation_reopen_allowed(evaluation: Evaluation) -> bool:
     """After "no decision" the county may open a new evaluation while the organization stays under evaluation."""
-    return (evaluation.decision == Decision.NO_DECISION
-            and evaluation.designation.status == DesignationStatus.EVALUATING
-            and not Evaluation.objects.filter(designation_id=evaluation.designation_id).exclude(
-                status=EvaluationStatus.DECIDED).exists())
+    return evaluation.decision == Decision.NO_DECISION and evaluation_may_open(evaluation.designation)

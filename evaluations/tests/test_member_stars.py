@@ -324,7 +324,7 @@ def test_demo_star_data(demo):
 
 
 def test_demo_is_idempotent_and_fast(demo):
-    from evaluations import demo_stars
+    from evaluations.demo import stars as demo_stars
     from evaluations.models import ContactHousehold, MemberBulletin, MemberCommitment
 
     models = [OrganizationRating, PartyMember, ContactHousehold, MemberCommitment, MemberBulletin, MemberAssessment]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from evaluations.demo_satisfaction import EVALUATING_VILLAGE, FAILED_VILLAGE, seed
+from evaluations.demo.satisfaction import EVALUATING_VILLAGE, FAILED_VILLAGE, seed
 from evaluations.models import BallotToken, Decision, Evaluation, EvaluationStatus
 from evaluations.rates import Counts, Rule, compute_rate
 from rectification.models import Designation, DesignationStatus, StatusChange

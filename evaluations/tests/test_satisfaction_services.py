@@ -25,12 +25,7 @@ from evaluations.tasks import check_satisfaction_thresholds
 from organizations.models import Notification, NotificationKind
 from organizations.services import policy_set
 from rectification.models import DesignationStatus, StatusChange
-from tests.conftest import (  # noqa: F401 - the committed demo for the concurrency test
-    _migration_rows_on_this_connection,
-    migration_rows,
-    seeded_demo,
-    transactional_db,
-)
+from tests.conftest import seeded_demo  # noqa: F401 - the committed demo for the concurrency test
 
 from .test_satisfaction_support import acceptance_requested, closed_evaluation, evaluator, fresh_organization
 
@@ -239,13 +234,13 @@ def test_management_command(demo, capsys):
     assert "accepted 0" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need PostgreSQL")
 def test_concurrent_decisions_apply_once(seeded_demo):  # noqa: F811
     """Two "decide now" calls and the job's batch at the same moment: one of them decides, once.
 
-    Committed data (the threads have their own connections): the demo is seeded again, as in the
-    worker tests, and serialized rollback restores the migrations' rows afterwards.
+    Committed data (the threads have their own connections), as in the worker tests: the database is
+    put back from the session's snapshot afterwards (root conftest.py).
     """
     from evaluations.services.satisfaction import evaluations_decide_batch
 

@@ -1,21 +1,18 @@
 """Importing divisions and organizations: parse, validate every row, write all in one transaction.
 
-``import_job_create`` checks the upload (permission, size, type by content) and enqueues the job;
-``import_job_run`` (the Celery task's body) claims it once, reads the file and calls ``import_rows``,
-which the ``import_divisions`` command also uses.
+``uploads.import_job_create`` checks the upload (permission, size, type by content) and enqueues the
+job; ``import_job_run`` (the Celery task's body) claims it once, reads the file and calls
+``import_rows``, which the ``import_divisions`` command also uses.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -51,7 +48,7 @@ def importable_counties(user):
     return counties.visible_to(user, roles=roles_allowed("organization", "import"))
 
 
-def _may_import(user, county: Division) -> bool:
+def may_import(user, county: Division) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return importable_counties(user).filter(pk=county.pk).exists()
@@ -63,7 +60,7 @@ def import_rows(*, user, county: Division, rows: list[dict]) -> ImportResult:
     ``rows`` are dicts keyed by column (Chinese header, English alias or key); ``_row`` gives the
     row number for messages (default: position + 2, the header being row 1).
     """
-    if not _may_import(user, county):
+    if not may_import(user, county):
         return ImportResult(errors=[{"row": None, "column": "", "message": _(
             "You may not import into %(county)s.") % {"county": county.name}}])
     headers = {}
@@ -159,25 +156,6 @@ def _header_errors(number: int, values: list[str]) -> list[dict]:
     message = " ".join(problems) + " " + _("Expected headers in the first row: %(expected)s.") % {
         "expected": expected}
     return [{"row": number, "column": "", "message": message}]
-
-
-def import_job_create(*, user, county: Division, upload) -> ImportJob:
-    """Check the upload, store it and enqueue the import (after the transaction commits)."""
-    if county is None or county.level != Level.COUNTY or not _may_import(user, county):
-        raise ValidationError(_("Choose a county inside your scope."))
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
-    info = sniff(upload)
-    original_name = os.path.basename(upload.name or "")[:255] or "upload"
-    with transaction.atomic():
-        job = ImportJob(division=county, original_name=original_name, created_by=user)
-        job.file.save(f"{uuid.uuid4().hex}.{info.kind}", File(upload), save=False)
-        job.save()
-        from ..tasks import import_job_run as task
-
-        transaction.on_commit(lambda: task.delay(job.pk))
-    return job
 
 
 def import_job_run(*, job_id: int) -> str:

@@ -1,4 +1,4 @@
-"""Small template helpers of the server-rendered UI (no queries)."""
+"""Small template helpers of the server-rendered UI (no queries, but for the panels the apps register)."""
 
 from __future__ import annotations
 
@@ -53,3 +53,26 @@ def policy_value(value, definition) -> str:
                                                               "stars": "/".join(str(s) for s in stars)})
         return _("; ").join(parts)
     return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, obj):
+    """Render the panels the apps registered for ``slot`` (organizations.registry), each with its own context.
+
+    ``{% panels "organization.detail" organization %}``: the kernel's page shows what the apps add
+    without importing them.
+    """
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from ..registry import panels as registered
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    parts = []
+    for panel in registered(slot):
+        extra = panel.context(user, obj)
+        if extra is None:
+            continue
+        parts.append(render_to_string(panel.template, {**context.flatten(), **extra}, request=None))
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates, autoescaped

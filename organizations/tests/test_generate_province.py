@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from organizations.generate import BENCH_REVIEWER, BENCH_TOWN_ORGANIZER
+from organizations.demo.province import BENCH_REVIEWER, BENCH_TOWN_ORGANIZER
 from organizations.models import Division, Organization, RoleAssignment, User
 from organizations.models.divisions import level_of_code, parent_code_of
 from organizations.models.orgs import OrganizationCategory, OrganizationType

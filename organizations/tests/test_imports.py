@@ -20,11 +20,11 @@ from django.utils import timezone, translation
 
 from organizations.imports.services import (
     import_files_purge,
-    import_job_create,
     import_job_run,
     import_rows,
     rows_from_file,
 )
+from organizations.imports.uploads import import_job_create
 from organizations.models import Division, ImportJob, Organization
 
 SAMPLE_CSV = Path(django_settings.BASE_DIR) / "docs" / "samples" / "divisions_sample.csv"

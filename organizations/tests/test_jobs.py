@@ -90,11 +90,11 @@ def test_run_job_command_records_the_run(demo):
 
 
 def test_the_scheduler_fans_out_per_county(demo, django_capture_on_commit_callbacks):
+    from organizations.tasks import run_scheduled_job
     from rectification.models import Designation
-    from rectification.tasks import send_reminders
 
     with django_capture_on_commit_callbacks(execute=True):
-        ids = send_reminders.delay().get()
+        ids = run_scheduled_job.delay("reminders").get()
     runs = JobRun.objects.filter(pk__in=ids)
     counties = set(Designation.objects.values_list("county_id", flat=True))
     assert demo.county1.pk in counties

@@ -23,3 +23,8 @@ def weak_counts_under(user, division) -> dict[str, int]:
     total = sum(by_status.values())
     rectified = sum(by_status.get(status, 0) for status in RECTIFIED_STATUSES)
     return {"total": total, "rectified": rectified, "open": total - rectified}
+
+
+def county_ids_with_designations() -> list[int]:
+    """Every county with a designation (any round, any status): the counties the ledger's jobs run for."""
+    return sorted(set(Designation.objects.order_by().values_list("county_id", flat=True).distinct()))

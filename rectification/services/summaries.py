@@ -21,13 +21,8 @@ from organizations.roles import Role
 
 from .. import summary_reports as figures_of
 from ..models import SummaryReport
-from ..periods import Period
+from ..periods import Period, period_label
 from ..summary_workbook import build_workbook, county_sheets
-
-
-def period_label(start: dt.date, end: dt.date) -> str:
-    return _("%(start)s to %(end)s") % {"start": f"{start.year}年{start.month}月{start.day}日",
-                                         "end": f"{end.year}年{end.month}月{end.day}日"}
 
 
 def _previous_reports(division_ids: list[int], start: dt.date) -> dict[int, SummaryReport]:

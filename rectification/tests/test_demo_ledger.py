@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from organizations.demo import NOT_YET_RECTIFIED
 from organizations.policies import effective_policy
-from rectification.demo import BOARD_VILLAGE, LATE_REPORT_VILLAGE, MISSING_REPORT_VILLAGE, REPEAT_VILLAGE
+from rectification.demo.ledger import (
+    BOARD_VILLAGE,
+    LATE_REPORT_VILLAGE,
+    MISSING_REPORT_VILLAGE,
+    REPEAT_VILLAGE,
+)
 from rectification.models import (
     ContactVisit,
     Designation,

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from organizations.generate import BENCH_COUNTY_ADMIN
+from organizations.demo.province import BENCH_COUNTY_ADMIN
 from organizations.models import Division, Organization, User
 from organizations.roles import Level
 from rectification.models import (

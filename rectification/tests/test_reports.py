@@ -255,7 +255,7 @@ def test_reports_page_shows_flags_in_scope_with_filters(demo, plan, login, monke
     # Township B's organizer sees none of township A's reports.
     from organizations.roles import Role
 
-    other = demo.users.get("town_b") or __import__("organizations.testing", fromlist=["make_persona"]).make_persona(
+    other = demo.users.get("town_b") or __import__("organizations.demo.testing", fromlist=["make_persona"]).make_persona(
         "town_b_organizer", role=Role.TOWNSHIP_ORGANIZER, division=demo.township_b)
     client.force_login(other)
     page = client.get(reverse("rectification:reports"), {"q": plan.organization.name})

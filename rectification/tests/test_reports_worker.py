@@ -5,13 +5,7 @@ from django.utils import timezone
 
 from rectification.models import PeriodReport
 from rectification.tasks import prepare_county_period_reports, prepare_period_reports
-from tests.conftest import (  # noqa: F401
-    _migration_rows_on_this_connection,
-    media_root,
-    migration_rows,
-    seeded_demo,
-    transactional_db,
-)
+from tests.conftest import media_root, seeded_demo  # noqa: F401
 from tests.test_celery_worker import celery_worker_thread, worker  # noqa: F401
 
 from .test_reports_job import check_drafts_exist

@@ -80,7 +80,6 @@ def designation_detail(request, pk):
             organization_id=designation.organization_id, round__year__gt=designation.round.year)
             .select_related("round").order_by("round__year")),
         "transitions": transitions,
-        **_evaluation_context(user, designation),
         "can_write_plan": plan is None and can(user, "plan", "change", designation)
         and designation.status in ("designated", "rectifying"),
     })
@@ -116,17 +115,6 @@ def designation_transition(request, pk):
         "designation": designation, "form": form, "transition": allowed.get(action),
         "transitions": list(allowed.values()),
     })
-
-
-def _evaluation_context(user, designation) -> dict:
-    """The satisfaction evaluations of this designation, and whether the user may open one now."""
-    from evaluations.models import Evaluation, EvaluationStatus
-
-    evaluations = list(Evaluation.objects.visible_to(user).filter(designation=designation).order_by("-pk"))
-    open_now = designation.status == "acceptance_requested" or (
-        designation.status == "evaluating" and all(e.status == EvaluationStatus.DECIDED for e in evaluations))
-    return {"evaluations": evaluations,
-            "can_open_evaluation": open_now and can(user, "evaluation", "open", designation)}
 
 
 @scoped_to(Designation)

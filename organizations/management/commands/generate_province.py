@@ -1,10 +1,9 @@
-import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
-from organizations.generate import (
+from organizations.demo.province import (
     BENCH_PASSWORD,
     BENCH_REVIEWER,
     BENCH_TOWN_ORGANIZER,
@@ -15,6 +14,7 @@ from organizations.generate import (
     generate_province,
     province_division,
 )
+from organizations.registry import province_parts
 
 
 class Command(BaseCommand):
@@ -44,20 +44,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261123)
         parser.add_argument("--reset", action="store_true",
                             help="Delete a previously generated province with this code first.")
-        parser.add_argument("--ledger", action=argparse.BooleanOptionalAction, default=None,
-                            help="Also generate the rectification ledger: a round per county, designations with "
-                                 "plans, tasks, progress entries and reports (bulk, no audit history). Default: on "
-                                 "for the full default size, off when a size option is given.")
-        parser.add_argument("--designations", type=int,
-                            help="Designations with plans (default 10,000; with a size option, one village in five).")
-        parser.add_argument("--tasks", type=int, help="Tasks in all (default 10 per plan).")
-        parser.add_argument("--progress-entries", type=int, help="Progress entries in all (default 10 per task).")
+        for part in province_parts():  # what the apps add (the ledger...): their options
+            part.add_arguments(parser)
 
     def handle(self, *args, **options):
         default_size = (options["counties"] == 150 and options["cities"] is None and options["townships"] is None
                         and options["townships_per_county"] is None and options["villages"] is None
                         and options["villages_per_township"] is None)
-        with_ledger = default_size if options["ledger"] is None else options["ledger"]
         counties = options["counties"]
         cities = options["cities"] or max(1, round(counties / 10))
         townships = (options["townships_per_county"] * counties if options["townships_per_county"] is not None
@@ -99,27 +92,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Generated {result.counts['divisions']} divisions and {result.counts['organizations']} organizations "
             f"in {total:.2f} s (committed). Accounts: {BENCH_REVIEWER}, {BENCH_TOWN_ORGANIZER} (password {BENCH_PASSWORD})."))
-        if with_ledger:
-            self._ledger(result.province, shape, options)
-
-    def _ledger(self, province, shape, options):
-        from organizations.generate import BENCH_COUNTY_ADMIN, bench_county_admin
-        from rectification.generate import LedgerShape, analyze_ledger, generate_ledger
-
-        designations = options["designations"] or (10_000 if shape.villages == 50_000 else max(1, shape.villages // 5))
-        tasks = options["tasks"] or designations * 10
-        entries = options["progress_entries"] if options["progress_entries"] is not None else tasks * 10
-        ledger = LedgerShape(designations=designations, tasks=tasks, progress_entries=entries, seed=shape.seed)
-        admin = bench_county_admin(province)
-        self.stdout.write(f"Generating the ledger: {designations} designations, {tasks} tasks, {entries} progress "
-                          "entries (bulk: no audit history)")
-        started = time.perf_counter()
-        result = generate_ledger(province, ledger, admin=admin, log=self.stdout.write)
-        total = time.perf_counter() - started
-        self.stdout.write(f"  commit: {total - dict(result.timings)['total']:.2f} s")
-        analyze = analyze_ledger()
-        self.stdout.write(f"  ANALYZE: {analyze:.2f} s")
-        counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in result.counts.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Generated the ledger in {total + analyze:.2f} s (committed): {counts}. Account: {BENCH_COUNTY_ADMIN} "
-            f"(county admin of the first county)."))
+        for part in province_parts():
+            part.generate(result.province, options, default_size=default_size, shape=shape, stdout=self.stdout,
+                          style=self.style)

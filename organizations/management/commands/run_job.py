@@ -1,6 +1,7 @@
 """Run a job of the jobs page now, in this process: ``run_job <name> [--county CODE] [--today YYYY-MM-DD]``.
 
-Without ``--county`` it runs for every county with designations. Each run is recorded as a JobRun (as the
+Without ``--county`` it runs for every county of the job (for the ledger's jobs: every county with
+designations). Each run is recorded as a JobRun (as the
 scheduled and "run now" runs are), so the jobs page shows it.
 """
 
@@ -9,7 +10,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from organizations.jobs import JOBS, execute
+from organizations.jobs import JOBS, execute, job_counties
 from organizations.models import Division, JobRun, JobStatus
 from organizations.roles import Level
 
@@ -28,9 +29,7 @@ def run_for_counties(command: BaseCommand, name: str, county_code: str | None, t
             raise CommandError(f"No county with the code {county_code}")
         county_ids = [county.pk]
     else:
-        from rectification.tasks import counties_with_designations
-
-        county_ids = counties_with_designations()
+        county_ids = job_counties(name)
     runs = []
     for county_id in county_ids:
         run = JobRun.objects.create(division_id=county_id, job=name, status=JobStatus.QUEUED)

@@ -19,8 +19,8 @@ from simple_history.utils import bulk_create_with_history
 from organizations.models import Division, Organization
 from organizations.roles import Level
 
-from .identity import id_check_char
-from .models import (
+from ..identity import id_check_char
+from ..models import (
     SECRETARY_POSTS,
     Cadre,
     Education,
@@ -35,7 +35,7 @@ from .models import (
     TrainingAttendance,
     TrainingEvent,
 )
-from .selectors.reserve import POOL_CATEGORIES
+from ..selectors.reserve import POOL_CATEGORIES
 
 TODAY = dt.date(2026, 11, 1)
 AREA_CODE = "350322"

@@ -16,8 +16,8 @@ from simple_history.utils import bulk_create_with_history
 from organizations.models import Organization, RoleAssignment
 from organizations.models.orgs import OrganizationCategory
 
-from .identity import id_check_char
-from .models import Cadre, Education, PoliticalStatus, Post, Sex
+from ..identity import id_check_char
+from ..models import Cadre, Education, PoliticalStatus, Post, Sex
 
 AREA_CODE = "350322"
 TODAY = dt.date(2026, 11, 1)

@@ -1,12 +1,12 @@
 """Words for the demo ledger and the generated province: measures of seed 001's four families and their tasks.
 
-Shared by ``rectification.demo`` (county 1's believable ledger) and ``rectification.generate``
+Shared by ``rectification.demo`` (county 1's believable ledger) and ``rectification.demo.generate``
 (bulk data for benchmarks). Plain data, no database access.
 """
 
 from __future__ import annotations
 
-from .models import MeasureFamily
+from ..models import MeasureFamily
 
 F = MeasureFamily
 

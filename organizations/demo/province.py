@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
-from .models import Division, ObjectAssignment, Organization, RoleAssignment, User
-from .models.divisions import DivisionKind
-from .models.orgs import OrganizationCategory, OrganizationType
-from .roles import Level, Role
+from ..models import Division, ObjectAssignment, Organization, RoleAssignment, User
+from ..models.divisions import DivisionKind
+from ..models.orgs import OrganizationCategory, OrganizationType
+from ..registry import province_parts
+from ..roles import Level, Role
 
 GENERATED_MARK = "（模拟）"
 BENCH_PASSWORD = "rectify-demo"
@@ -312,9 +313,10 @@ def delete_province(province: Division) -> dict[str, int]:
         raise NotGenerated(province.code)
     divisions = Division.objects.filter(Q(pk=province.pk) | Q(province_id=province.pk))
     organizations = Organization.objects.filter(province_id=province.pk)
-    from rectification.generate import delete_ledger
-
-    deleted: dict[str, int] = delete_ledger(province)  # set-based: a million progress entries
+    deleted: dict[str, int] = {}
+    for part in province_parts():  # the apps' bulk rows first (set-based: a million progress entries)
+        if part.delete is not None:
+            deleted.update(part.delete(province))
     own = {Division, Organization, RoleAssignment, ObjectAssignment}
     pending = []
     for target, subset in ((Organization, organizations), (Division, divisions)):

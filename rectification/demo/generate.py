@@ -11,6 +11,7 @@ missing), the rest awaiting plan approval or writing their plan.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import io
@@ -27,18 +28,9 @@ from organizations.models import Division, Organization, User
 from organizations.policies import effective_policy
 from organizations.roles import Level
 
-from . import periods
-from .categories import ensure_national_categories
-from .demo_texts import (
-    CAUSES,
-    DISPATCH_UNITS,
-    HELPING_UNITS,
-    LEADER_POSTS,
-    MEASURES,
-    OBJECTIVES,
-    PROGRESS_PHRASES,
-)
-from .models import (
+from .. import periods
+from ..categories import ensure_national_categories
+from ..models import (
     Category,
     Designation,
     DesignationStatus,
@@ -53,6 +45,15 @@ from .models import (
     StatusChange,
     Task,
     TaskStatus,
+)
+from .texts import (
+    CAUSES,
+    DISPATCH_UNITS,
+    HELPING_UNITS,
+    LEADER_POSTS,
+    MEASURES,
+    OBJECTIVES,
+    PROGRESS_PHRASES,
 )
 
 BATCH = 5000
@@ -350,7 +351,7 @@ def delete_ledger(province: Division) -> dict[str, int]:
 
 
 def analyze_ledger() -> float:
-    """Planner statistics after the bulk load (see ``organizations.generate.analyze_tables``)."""
+    """Planner statistics after the bulk load (see ``organizations.demo.province.analyze_tables``)."""
     started = time.perf_counter()
     tables = [m._meta.db_table for m in (Designation, Plan, Task, ProgressEntry, PeriodReport, StatusChange,
                                          Measure, PlanCycle, Round)]
@@ -361,3 +362,42 @@ def analyze_ledger() -> float:
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")
     return time.perf_counter() - started
+
+
+# --- the ledger as a part of ``generate_province`` (registered in rectification/registrations.py) ------------
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--ledger", action=argparse.BooleanOptionalAction, default=None,
+                        help="Also generate the rectification ledger: a round per county, designations with "
+                             "plans, tasks, progress entries and reports (bulk, no audit history). Default: on "
+                             "for the full default size, off when a size option is given.")
+    parser.add_argument("--designations", type=int,
+                        help="Designations with plans (default 10,000; with a size option, one village in five).")
+    parser.add_argument("--tasks", type=int, help="Tasks in all (default 10 per plan).")
+    parser.add_argument("--progress-entries", type=int, help="Progress entries in all (default 10 per task).")
+
+
+def generate_from_command(province, options, *, default_size: bool, shape, stdout, style) -> None:
+    """Generate the province's ledger as ``generate_province``'s options say (or nothing with --no-ledger)."""
+    from organizations.demo.province import BENCH_COUNTY_ADMIN, bench_county_admin
+
+    if not (default_size if options["ledger"] is None else options["ledger"]):
+        return
+    designations = options["designations"] or (10_000 if shape.villages == 50_000 else max(1, shape.villages // 5))
+    tasks = options["tasks"] or designations * 10
+    entries = options["progress_entries"] if options["progress_entries"] is not None else tasks * 10
+    ledger = LedgerShape(designations=designations, tasks=tasks, progress_entries=entries, seed=shape.seed)
+    admin = bench_county_admin(province)
+    stdout.write(f"Generating the ledger: {designations} designations, {tasks} tasks, {entries} progress "
+                 "entries (bulk: no audit history)")
+    started = time.perf_counter()
+    result = generate_ledger(province, ledger, admin=admin, log=stdout.write)
+    total = time.perf_counter() - started
+    stdout.write(f"  commit: {total - dict(result.timings)['total']:.2f} s")
+    analyze = analyze_ledger()
+    stdout.write(f"  ANALYZE: {analyze:.2f} s")
+    counts = ", ".join(f"{n} {label.replace('_', ' ')}" for label, n in result.counts.items())
+    stdout.write(style.SUCCESS(
+        f"Generated the ledger in {total + analyze:.2f} s (committed): {counts}. Account: {BENCH_COUNTY_ADMIN} "
+        f"(county admin of the first county)."))

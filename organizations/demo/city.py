@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Division, ObjectAssignment, Organization, RoleAssignment, User
-from .models.divisions import DivisionKind
-from .models.orgs import OrganizationCategory, OrganizationType
-from .roles import Role
+from ..models import Division, ObjectAssignment, Organization, RoleAssignment, User
+from ..models.divisions import DivisionKind
+from ..models.orgs import OrganizationCategory, OrganizationType
+from ..registry import demo_seeders
+from ..roles import Role
 
 DEMO_PASSWORD = "rectify-demo"
 
@@ -89,7 +90,7 @@ def _village_names(rng: random.Random, count: int, fixed: list[str]) -> list[str
 
 
 def _division(code: str, name: str, kind: str, parent: Division | None, population=None) -> Division:
-    from .models.divisions import level_of_code
+    from ..models.divisions import level_of_code
 
     division = Division.objects.filter(code=code).first()
     if division is not None:
@@ -197,15 +198,8 @@ def seed_demo() -> dict[str, int]:
         org = next(o for o in orgs1[t_name] if o.division.name == v_name)
         ObjectAssignment.objects.get_or_create(user=accounts["contact_leader"], role=Role.CONTACT_LEADER,
                                                organization=org)
-    from rectification.demo import seed_round
-
-    rectified, not_yet = weak_organizations(county1)
-    seed_round(county1, rectified, not_yet, accounts=accounts)
-    from cadres.demo import seed_cadres
-    from evaluations.demo import seed_evaluations
-
-    seed_evaluations(county1, accounts=accounts)
-    seed_cadres(county1, accounts=accounts)
+    for seeder in demo_seeders():  # the apps' demo data (the ledger, evaluations, cadres), in their order
+        seeder.seed(county1, accounts=accounts)
     return {
         "divisions": Division.objects.filter(city=city).count() + 1,
         "organizations": Organization.objects.filter(city=city).count(),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from organizations.models import Organization
 from organizations.policies import effective_policy
 
-from .models import (
+from ..models import (
     Aspect,
     AssessmentKind,
     AssessmentStatus,
@@ -38,7 +38,7 @@ from .models import (
     RatingStep,
     Sex,
 )
-from .stars import MEMBER_POLICY_KEYS, ORG_STAR_POLICY_KEYS, member_cap, notice_end, quota_allowed
+from ..stars import MEMBER_POLICY_KEYS, ORG_STAR_POLICY_KEYS, member_cap, notice_end, quota_allowed
 
 #: (stars, share) of last year's organization ratings.
 STAR_SHARES = [(5, 10), (4, 30), (3, 40), (2, 15), (1, 5)]

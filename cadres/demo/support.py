@@ -25,8 +25,8 @@ from organizations.models import ObjectAssignment, Organization
 from organizations.models.orgs import OrganizationCategory
 from organizations.roles import Role
 
-from .identity import id_check_char
-from .models import (
+from ..identity import id_check_char
+from ..models import (
     ContactLeader,
     Education,
     FirstSecretary,
@@ -36,7 +36,7 @@ from .models import (
     Sex,
     UnitKind,
 )
-from .selectors.support import working_days
+from ..selectors.support import working_days
 
 _SURNAMES = "陈林黄郑吴王李张刘蔡许杨周徐朱何肖谢罗苏余卢"
 _GIVEN = ["志刚", "建华", "丽萍", "海峰", "文杰", "晓燕", "国庆", "振东", "雪梅", "俊杰", "立新", "春燕", "伟明",

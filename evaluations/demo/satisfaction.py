@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from organizations.policies import effective_policy
 from organizations.services.common import by
-from rectification.demo import _clock
+from rectification.demo.ledger import _clock
 from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
 
-from .models import Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
-from .rates import POLICY_KEYS, Counts, Rule, compute_rate
-from .services import satisfaction as services
+from ..models import Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
+from ..rates import POLICY_KEYS, Counts, Rule, compute_rate
+from ..services import satisfaction as services
 
 FAILED_VILLAGE = "枫山村"
 EVALUATING_VILLAGE = "濂前社区"

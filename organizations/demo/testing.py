@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .demo import CITY, COUNTY_1, COUNTY_2
-from .models import Division, ObjectAssignment, Organization, RoleAssignment, User
+from ..models import Division, ObjectAssignment, Organization, RoleAssignment, User
+from .city import CITY, COUNTY_1, COUNTY_2
 
 PERSONAS = ["county_admin", "county_leader", "town_organizer", "village_secretary", "contact_leader",
             "other_county_admin", "city_reviewer"]
@@ -54,9 +54,9 @@ def seed_outside_city() -> None:
     demo persona's scope, the city reviewer's included. Only for tests."""
     import random
 
-    from .demo import PROVINCE, _division, _organization
-    from .models.divisions import DivisionKind
-    from .models.orgs import OrganizationCategory, OrganizationType
+    from ..models.divisions import DivisionKind
+    from ..models.orgs import OrganizationCategory, OrganizationType
+    from .city import PROVINCE, _division, _organization
 
     rng = random.Random(7)
     province = Division.objects.get(code=PROVINCE[0])

@@ -24,25 +24,15 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 
+from organizations.demo import weak_organizations
 from organizations.models import Division, ObjectAssignment, Organization, RoleAssignment, User
 from organizations.policies import effective_policy
 from organizations.roles import Role
 from organizations.services.common import by
 
-from . import periods, services
-from .categories import ensure_national_categories
-from .demo_texts import (
-    CAUSES,
-    DISPATCH_UNITS,
-    HELPING_UNITS,
-    LEADER_POSTS,
-    MEASURES,
-    NAMED_MEASURES,
-    OBJECTIVES,
-    PROGRESS_PHRASES,
-    VISIT_TOPICS,
-)
-from .models import (
+from .. import periods, services
+from ..categories import ensure_national_categories
+from ..models import (
     Category,
     Designation,
     Measure,
@@ -54,10 +44,21 @@ from .models import (
     Task,
     TaskStatus,
 )
-from .services import boards as services_boards
-from .services import progress as services_progress
-from .services import reports as services_reports
-from .services import visits as services_visits
+from ..services import boards as services_boards
+from ..services import progress as services_progress
+from ..services import reports as services_reports
+from ..services import visits as services_visits
+from .texts import (
+    CAUSES,
+    DISPATCH_UNITS,
+    HELPING_UNITS,
+    LEADER_POSTS,
+    MEASURES,
+    NAMED_MEASURES,
+    OBJECTIVES,
+    PROGRESS_PHRASES,
+    VISIT_TOPICS,
+)
 
 #: Problems for the five organizations seed 001 names as not yet rectified.
 NAMED_PROBLEMS = {
@@ -124,8 +125,9 @@ class _Cast:
         return self.organizer if organization.township_id == self.organizer_township_id else self.admin
 
 
-def seed_round(county: Division, rectified, not_yet, *, accounts: dict[str, User]) -> Round:
+def seed_round(county: Division, *, accounts: dict[str, User]) -> Round:
     """County 1's ledger (see the module docstring); returns the current round."""
+    rectified, not_yet = weak_organizations(county)
     ensure_national_categories()
     cast = _Cast(accounts)
     today = timezone.localdate()

@@ -1,0 +1,11 @@
+"""Demo data of the cadres area (registered in apps.py, run by seed_demo)."""
+
+
+def seed_cadres(county, *, accounts) -> None:
+    from .reserve import seed as seed_reserve
+    from .roster import seed as seed_roster
+    from .support import seed as seed_support
+
+    seed_roster(county, accounts=accounts)
+    seed_reserve(county, accounts=accounts)
+    seed_support(county, accounts=accounts)

@@ -1,0 +1,29 @@
+"""Queueing background jobs: a county admin's "run now" (the jobs page). The runner is organizations.jobs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from ..jobs import JOBS
+from ..models import Division, JobRun, JobStatus
+from ..permissions import can
+from ..roles import Level
+
+
+@transaction.atomic
+def job_run_request(*, user, name: str, county: Division) -> JobRun:
+    """A county admin asks for a run: a queued JobRun, enqueued once the transaction commits."""
+    if name not in JOBS:
+        raise PermissionDenied
+    if county.level != Level.COUNTY or not can(user, "job", "run", county):
+        raise PermissionDenied
+    run = JobRun.objects.create(division=county, job=name, requested_by=user, status=JobStatus.QUEUED)
+    enqueue(run)
+    return run
+
+
+def enqueue(run: JobRun, today: str | None = None) -> None:
+    from ..tasks import execute_job_run
+
+    transaction.on_commit(lambda: execute_job_run.delay(run.pk, today))
