@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from organizations import views as org_views
+from organizations.web import views as org_views
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -13,7 +12,7 @@ urlpatterns = [
                                                          redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("organizations/", include("organizations.urls")),
+    path("organizations/", include("organizations.web.urls")),
     path("api/v1/", include("organizations.api.urls")),
     path("api/v1/ledger/", include("rectification.api.urls")),
     path("ledger/", include("rectification.urls")),
@@ -25,6 +24,3 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    pass

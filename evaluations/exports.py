@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 
 from .models import Decision, EvaluationStatus, VoterGroupKind
 from .rates import Counts, Rule, compute_rate

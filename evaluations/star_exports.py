@@ -1,4 +1,4 @@
-"""Excel exports of star management, streamed through organizations.excel.
+"""Excel exports of star management, streamed through organizations.exports.excel.
 
 - Organization ratings: 县/乡镇/村/党组织/年度/各步骤等级/星级/审定日期/较上年.
 - Screening candidates (below the policy's stars).
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 
 from .models import Aspect, Grade, RatingStep
 from .selectors.stars import previous_stars, sheet_rows

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from organizations.dates import official_date
 from organizations.models import Division, NotificationKind, RoleAssignment
-from organizations.notifications import Message, notify_many
 from organizations.roles import Role
+from organizations.services.notifications import Message, notify_many
 
 from .models import Plan, Task
 from .recipients import people_of_organizations

@@ -1,7 +1,7 @@
 """The ledger export: one row per designation in the consolidated layout (domain practice §3d).
 
 Written with XlsxWriter in ``constant_memory`` mode to a temporary file that the response then
-streams; values pass through ``organizations.excel.safe_cell`` so user text is never a formula.
+streams; values pass through ``organizations.exports.excel.safe_cell`` so user text is never a formula.
 Multi-line cells (measures, progress) are wrapped.
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.excel import DATE_FORMAT, XLSX_CONTENT_TYPE, LiteralText, safe_cell, sheet_title_of
+from organizations.exports.excel import DATE_FORMAT, XLSX_CONTENT_TYPE, LiteralText, safe_cell, sheet_title_of
 from organizations.models import OrganizationType
 
 from .models import DesignationStatus, TaskStatus

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget as _BooleanWidget
 
-from organizations.filters import _visible_divisions
+from organizations.filters import visible_divisions
 from organizations.roles import Level
 
 from .models import Category, Designation, DesignationStatus, Task, TaskStatus
@@ -49,7 +49,7 @@ class DesignationFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="round__year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DesignationStatus.choices, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+                                                queryset=visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
     category = django_filters.ChoiceFilter(label=_("Weak-and-lax category"), method="filter_category",
                                            choices=[], empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Has overdue tasks"), method="filter_overdue",
@@ -93,7 +93,7 @@ class TaskFilter(django_filters.FilterSet):
                                              queryset=_rounds, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+                                                queryset=visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
     plan = django_filters.NumberFilter(label=_("Plan"), field_name="plan_id")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=BooleanWidget)
 

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from organizations.dates import official_date
 from organizations.models import Division, NotificationKind, RoleAssignment, User
-from organizations.notifications import notify
 from organizations.roles import Role
+from organizations.services.notifications import notify
 
 from . import periods
 from .models import Designation, DesignationStatus

@@ -1,7 +1,7 @@
 """The Excel workbook of a bimonthly progress report: one sheet of figures per township and the county totals.
 
 Each sheet lists the figures of the period, the previous period's and the change. Written with XlsxWriter
-(formula-safe cells through ``organizations.excel.safe_cell``) into memory, then saved to the report's file.
+(formula-safe cells through ``organizations.exports.excel.safe_cell``) into memory, then saved to the report's file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from organizations.excel import safe_cell, sheet_title_of
+from organizations.exports.excel import safe_cell, sheet_title_of
 
 from .models import DesignationStatus
 from .selectors.dashboard import STATUSES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 from organizations.services import security_event_record
 
 from ..identity import id_check_char

@@ -7,7 +7,7 @@ masked — and logs one security event naming those people, besides the usual ex
 
 from __future__ import annotations
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 from organizations.services import security_event_record
 
 from ..imports.person_columns import person_cells

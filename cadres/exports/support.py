@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 
 from ..masking import mask_value
 from ..selectors import support as selectors

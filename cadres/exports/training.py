@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from organizations.excel import xlsx_response
+from organizations.exports.excel import xlsx_response
 
 from ..models import Post
 

@@ -297,7 +297,7 @@ def example_row() -> list:
 
 
 def template_response():
-    from organizations.excel import xlsx_response
+    from organizations.exports.excel import xlsx_response
 
     return xlsx_response("村两委干部名册导入模板", "干部名册", TEMPLATE_HEADERS, [example_row()])
 

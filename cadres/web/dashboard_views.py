@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from organizations.ui import scoped_to
+from organizations.web.base import scoped_to
 
 from ..models import FirstSecretary
 from ..selectors.dashboard import cadre_dashboard

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
 from ..masking import MASKERS, can_unmask, unmask
 from ..models import ReserveCadre, ReserveReview, ReserveStatus

@@ -19,7 +19,7 @@ from django.views import View
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
 from ..filters import CadreFilter
 from ..masking import MASKERS, can_unmask, unmask

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from organizations.history import history_entries
 from organizations.permissions import can
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
 from ..models import Cadre, TrainingAttendance, TrainingEvent
 from ..reserve_filters import TrainingEventFilter, YearForm

@@ -21,9 +21,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organizations.models import NotificationKind, User
-from organizations.notifications import notify
 from organizations.policies import effective_policy
 from organizations.services.common import by, require
+from organizations.services.notifications import notify
 from rectification.models import Designation, DesignationStatus
 from rectification.recipients import plan_people_many
 

@@ -14,7 +14,7 @@ from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import effective_policy
-from organizations.ui import ScopedListView, form_errors_from, restrict_form_fields, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, restrict_form_fields, scoped_to
 
 from ..models import (
     Aspect,

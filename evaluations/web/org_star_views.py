@@ -16,7 +16,7 @@ from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import POLICY_BY_KEY, effective_policy
 from organizations.services.common import ConflictError
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
 from ..models import Grade, OrganizationRating, RatingStep
 from ..selectors import stars as selectors

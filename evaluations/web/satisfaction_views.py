@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_protect
 from organizations.history import history_entries
 from organizations.permissions import can
 from organizations.services import security_event_record
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 from rectification.models import Designation
 
 from ..exports import evaluations_export_response

@@ -1,4 +1,4 @@
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from ..permissions import can
 
@@ -28,3 +28,12 @@ class ScopedRolePermission(BasePermission):
 
 def _action_for(method: str) -> str:
     return {"POST": "create", "PUT": "change", "PATCH": "change", "DELETE": "delete"}.get(method, "change")
+
+
+class ServiceChecked(IsAuthenticated):
+    """Authenticated users read their scope; every write is checked by the service it calls.
+
+    For viewsets whose writes are service calls (actions, custom create/update): the service's
+    ``require`` is the permission check, and the scoped queryset has already made an id outside
+    the scope a 404.
+    """

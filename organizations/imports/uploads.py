@@ -21,11 +21,14 @@ from .services import may_import
 def import_job_create(*, user, county: Division, upload) -> ImportJob:
     """Check the upload, store it and enqueue the import (after the transaction commits)."""
     if county is None or county.level != Level.COUNTY or not may_import(user, county):
-        raise ValidationError(_("Choose a county inside your scope."))
+        raise ValidationError({"county": _("Choose a county inside your scope.")})
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(_("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
-    info = sniff(upload)
+        raise ValidationError({"file": _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}})
+    try:
+        info = sniff(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     original_name = os.path.basename(upload.name or "")[:255] or "upload"
     with transaction.atomic():
         job = ImportJob(division=county, original_name=original_name, created_by=user)

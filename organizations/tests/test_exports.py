@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from organizations.excel import LiteralText, safe_cell, xlsx_response
-from organizations.exports import ORGANIZATION_HEADERS
+from organizations.exports.excel import LiteralText, safe_cell, xlsx_response
+from organizations.exports.organizations import ORGANIZATION_HEADERS
 from organizations.models import Organization
 
 EXPORT = reverse("organizations:export")

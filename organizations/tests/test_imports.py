@@ -433,7 +433,7 @@ def test_other_county_admin_cannot_pick_county_1(demo, login):
     assert [int(str(pk)) for pk in choices] == [demo.county2.pk]
     response = client.post(reverse("organizations:import-create"),
                            {"county": demo.county1.pk, "file": SimpleUploadedFile("a.csv", csv_bytes(GOOD_ROWS))})
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form is a 400 with the form shown again
     assert response.context["form"].errors.get("county")
     assert not ImportJob.objects.exists()
 
@@ -442,7 +442,7 @@ def test_bad_file_through_http_shows_the_error(demo, login):
     client = login("county_admin")
     response = client.post(reverse("organizations:import-create"), {
         "county": demo.county1.pk, "file": SimpleUploadedFile("junk.xlsx", random.Random(1).randbytes(4096))})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with its error
     assert response.context["form"].errors.get("file")
     assert not ImportJob.objects.exists()
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from organizations.models import Notification
-from organizations.notifications import email_configured, notify
+from organizations.services.notifications import email_configured, notify
 
 INBOX = reverse("organizations:notifications")
 

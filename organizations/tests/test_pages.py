@@ -231,7 +231,7 @@ def test_policy_page_rejects_a_bad_value_and_writes_nothing(login, demo):
     before = PolicySetting.objects.count()
     response = client.post(reverse("organizations:policy", args=[demo.county1.pk]),
                            {"satisfaction_threshold": "not a number"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with its error
     assert response.context["form"].errors
     assert PolicySetting.objects.count() == before
 

@@ -14,7 +14,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
-from organizations.excel import XLSX_CONTENT_TYPE
+from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.models import Division
 from organizations.permissions import can
 from organizations.services import security_event_record

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Division, NotificationKind, RoleAssignment, User
-from organizations.notifications import notify
 from organizations.roles import Role
+from organizations.services.notifications import notify
 
 from .. import summary_reports as figures_of
 from ..models import SummaryReport

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.permissions import can
-from organizations.ui import form_errors_from, scoped_to
+from organizations.web.base import form_errors_from, scoped_to
 
 from .. import services
 from ..forms import DesignationImportForm, ProposeForm, TransitionForm

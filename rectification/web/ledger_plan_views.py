@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from organizations.permissions import can
 from organizations.services.common import ConflictError
-from organizations.ui import form_errors_from, scoped_to
+from organizations.web.base import form_errors_from, scoped_to
 from rectification.selectors.progress import plan_progress_panel
 
 from .. import services

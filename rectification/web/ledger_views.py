@@ -17,7 +17,7 @@ from organizations.models import Division
 from organizations.permissions import can, writable
 from organizations.roles import Level, Role
 from organizations.scoping import grants_for
-from organizations.ui import ScopedListView, ScopedQuerysetMixin, scoped_to
+from organizations.web.base import ScopedListView, ScopedQuerysetMixin, scoped_to
 
 from .. import services
 from ..filters import DesignationFilter

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from organizations.permissions import can
-from organizations.ui import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
 from ..progress_filters import ContactVisitFilter, ReportPlanFilter

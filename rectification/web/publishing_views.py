@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from organizations.models import Division
 from organizations.permissions import can
 from organizations.services import security_event_record
-from organizations.ui import ScopedQuerysetMixin, scoped_to
+from organizations.web.base import ScopedQuerysetMixin, scoped_to
 
 from .. import services
 from ..exports import ledger_export_response

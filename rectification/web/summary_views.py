@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
-from organizations.excel import XLSX_CONTENT_TYPE
+from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.policies import POLICY_BY_KEY
-from organizations.ui import ScopedDetailView, ScopedListView, scoped_to
+from organizations.web.base import ScopedDetailView, ScopedListView, scoped_to
 
 from ..models import SummaryReport
 from ..summary_filters import SummaryReportFilter

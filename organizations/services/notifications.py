@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Notification, NotificationKind, User
+from ..models import Notification, NotificationKind, User
 
 
 def email_configured() -> bool:
@@ -107,3 +107,15 @@ def _email(ids: list[int]) -> None:
             continue
         send_mail(row.title, row.body, None, [row.user.email], fail_silently=True)
         Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
+
+
+def notifications_mark_read(*, user, notification: Notification | None = None) -> int:
+    """Mark one of ``user``'s notifications (or all of them) read; returns how many changed.
+
+    Notifications are not audited models (they are the audit's messages), so one UPDATE is fine; the
+    filter on ``user`` means nobody marks another person's messages.
+    """
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    return rows.update(read_at=timezone.now())

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..models import OrganizationCategory, OrganizationType
 from .excel import xlsx_response
-from .models import OrganizationCategory, OrganizationType
 
 ORGANIZATION_HEADERS = (
     gettext_lazy("No."),

@@ -5,31 +5,35 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
-from . import selectors, services
-from .exports import organizations_export_response
-from .filters import OrganizationFilter
-from .forms import ImportUploadForm, OrganizationForm, PolicyForm
-from .history import history_entries
-from .imports.services import importable_counties
-from .imports.uploads import import_job_create
-from .models import Division, ImportJob, Organization
-from .permissions import can
-from .policies import POLICIES, effective_policy
-from .roles import Level
-from .ui import (
+from .. import selectors, services
+from ..exports.organizations import organizations_export_response
+from ..filters import OrganizationFilter
+from ..history import history_entries
+from ..imports.services import importable_counties
+from ..imports.uploads import import_job_create
+from ..models import Division, ImportJob, Organization
+from ..permissions import can
+from ..policies import POLICIES, effective_policy
+from ..roles import Level
+from .base import (
     ScopedDetailView,
+    ScopedExportView,
     ScopedFormMixin,
     ScopedListView,
     ScopedQuerysetMixin,
     form_errors_from,
+    render_form,
     scoped_to,
+    submit,
+    write_gate,
 )
+from .forms import ImportUploadForm, OrganizationForm, PolicyForm
 
 
 @require_GET
@@ -66,15 +70,15 @@ class OrganizationListView(ScopedListView):
         return context
 
 
-class OrganizationExportView(OrganizationListView):
+class OrganizationExportView(ScopedExportView):
     """The list page's queryset and filters, written as a workbook."""
 
-    def get(self, request, *args, **kwargs):
-        if not can(request.user, "export", "run"):
-            raise Http404
-        queryset = self.get_queryset()
-        services.security_event_record(kind="export", user=request.user, request=request,
-                                       what="organizations", filters=request.GET.dict())
+    model = Organization
+    filterset_class = OrganizationFilter
+    select_related = OrganizationListView.select_related
+    export_name = "organizations"
+
+    def export_response(self, queryset, obj):
         return organizations_export_response(queryset)
 
 
@@ -110,7 +114,7 @@ class OrganizationFormView(ScopedFormMixin, ScopedQuerysetMixin):
         return form
 
     def writable_divisions(self, queryset):
-        from .permissions import roles_allowed
+        from ..permissions import roles_allowed
 
         if self.request.user.is_superuser:
             return queryset
@@ -190,6 +194,7 @@ def _visible_ids(user, divisions) -> set[int]:
 @scoped_to(Division)
 @login_required
 def policy_view(request, pk):
+    """The settings that apply at a division, where each comes from; a role that may change them edits here."""
     division = get_object_or_404(Division.objects.visible_to(request.user), pk=pk)
     policy = effective_policy(division)
     editable = can(request.user, "policy", "change", division)
@@ -197,24 +202,21 @@ def policy_view(request, pk):
     if request.method == "POST":
         if not editable:
             raise Http404
-        if form.is_valid():
-            try:
-                _save_policy_form(request.user, division, policy, form)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, _("Settings saved. They apply to %(name)s and everything below it.")
-                                 % {"name": division.name})
-                return redirect("organizations:policy", pk=division.pk)
+        done = submit(request, form, lambda _data: _save_policy_form(request.user, division, policy, form),
+                      success=reverse("organizations:policy", args=[division.pk]),
+                      message=_("Settings saved. They apply to %(name)s and everything below it.")
+                      % {"name": division.name})
+        if done is not None:
+            return done
     sources = {d.pk: d for d in Division.objects.visible_to(request.user).filter(
         pk__in=[v.source_division_id for _d, v in policy.items() if v.source_division_id])}
     rows = [(definition, value, sources.get(value.source_division_id), form[definition.key])
             for definition, value in policy.items()]
     ancestors = division.ancestors()
-    return render(request, "organizations/policy.html", {
-        "division": division, "rows": rows, "form": form, "editable": editable,
+    return render_form(request, "organizations/policy.html", {
+        "division": division, "rows": rows, "editable": editable,
         "ancestors": ancestors, "visible_division_ids": _visible_ids(request.user, ancestors),
-    })
+    }, form)
 
 
 def _save_policy_form(user, division, policy, form):
@@ -253,19 +255,13 @@ class ImportDetailView(ScopedDetailView):
 
 @login_required
 def import_create(request):
-    if not can(request.user, "organization", "import"):
-        raise Http404
+    write_gate(request.user, "organization", "import")
     counties = importable_counties(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     form.fields["county"].queryset = counties
     if counties.count() == 1:
         form.fields["county"].initial = counties.first()
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_job_create(user=request.user, county=form.cleaned_data["county"],
-                                    upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            return redirect("organizations:import-detail", pk=job.pk)
-    return render(request, "organizations/import_form.html", {"form": form})
+    done = submit(request, form, lambda data: import_job_create(user=request.user, county=data["county"],
+                                                                upload=data["file"]),
+                  success=lambda job: reverse("organizations:import-detail", args=[job.pk]))
+    return done or render_form(request, "organizations/import_form.html", {}, form)

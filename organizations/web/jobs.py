@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .jobs import JOBS, admin_counties
-from .models import JobRun, Notification
-from .services.jobs import job_run_request
-from .ui import scoped_to
+from ..jobs import JOBS, admin_counties
+from ..models import JobRun, Notification
+from ..services.jobs import job_run_request
+from ..services.notifications import notifications_mark_read
+from .base import scoped_to
 
 RUNS_SHOWN = 5
 
@@ -54,7 +54,7 @@ def _own(request, pk) -> Notification:
 def notification_list(request):
     """The user's own notifications, newest first; POST marks them all read."""
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("organizations:notifications")
     rows = Notification.objects.filter(user=request.user)
@@ -73,8 +73,7 @@ def notification_open(request, pk):
     """Show one notification (GET); POST marks it read and follows its link."""
     notification = _own(request, pk)
     if request.method == "POST":
-        if notification.read_at is None:
-            Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user, notification=notification)
         target = notification.url
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                       require_https=request.is_secure()):

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from . import jobs, views
 
 app_name = "organizations"
 
@@ -15,5 +15,7 @@ urlpatterns = [
     path("imports/", views.ImportListView.as_view(), name="import-list"),
     path("imports/new/", views.import_create, name="import-create"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
-    path("", include("organizations.jobs_urls")),
+    path("jobs/", jobs.jobs_page, name="jobs"),
+    path("notifications/", jobs.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", jobs.notification_open, name="notification"),
 ]

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Division, Organization
-from .roles import Level
+from ..models import Division, Organization
+from ..roles import Level
 
 
 class OrganizationForm(forms.ModelForm):

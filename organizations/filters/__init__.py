@@ -1,0 +1,14 @@
+"""Filters: the shared base (scoped choices, widgets) and the kernel's own filter sets."""
+
+from .base import (
+    BooleanWidget,
+    ScopedFilterSet,
+    visible_counties,
+    visible_divisions,
+    visible_organizations,
+    visible_townships,
+)
+from .tree import DivisionFilter, OrganizationFilter
+
+__all__ = ["BooleanWidget", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "visible_counties",
+           "visible_divisions", "visible_organizations", "visible_townships"]

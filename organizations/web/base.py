@@ -1,0 +1,304 @@
+"""Base classes of every page: scope applied once (out of scope is 404), one write path, one export path.
+
+Reads
+    ``ScopedListView`` / ``ScopedDetailView`` start from ``model.objects.visible_to(user)``.
+
+Writes (``ScopedWriteView``, or ``write_gate`` + ``submit`` in a function view)
+    scope (an object outside it is a 404) → permission (the role table; a visible object the role may
+    not change is the 403 page, a page the role cannot use at all a 404) → form (every model-choice
+    field limited to the scope) → service → the service's ValidationError mapped back onto the form's
+    fields, a 400 with the form shown again.
+
+Exports (``ScopedExportView``)
+    the list page's scoped, filtered queryset (or one scoped object) → ``export/run`` permission →
+    the security log → a streamed response. An export cannot skip the check or the log: the base's
+    ``get`` does both before ``export_response`` is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from ..permissions import can, writable
+
+# ----------------------------------------------------------------------------------------------- reads
+
+
+class ScopedQuerysetMixin(LoginRequiredMixin):
+    model = None
+    select_related: tuple[str, ...] = ()
+
+    def scoped_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+
+class FilteredQuerysetMixin(ScopedQuerysetMixin):
+    """The scoped queryset narrowed by ``filterset_class`` (a list page, its export, its API)."""
+
+    filterset_class = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.filterset = None
+        if self.filterset_class is not None:
+            self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset,
+                                                  request=self.request)
+            if self.filterset.is_bound:
+                # An invalid filter (e.g. a township outside the scope) shows nothing, with the form's error.
+                queryset = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        return queryset
+
+
+class ScopedListView(FilteredQuerysetMixin, ListView):
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = getattr(self, "filterset", None)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        return context
+
+
+class ScopedDetailView(ScopedQuerysetMixin, DetailView):
+    pass
+
+
+def scoped_object_or_404(model_or_queryset, user, **lookup):
+    """One object inside ``user``'s scope, or 404 (never 403: "can't see" and "doesn't exist" look alike)."""
+    queryset = model_or_queryset if hasattr(model_or_queryset, "model") else model_or_queryset.objects
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def scoped_to(model):
+    """Declare the model a function view's ``pk`` refers to (read by the tenancy matrix test)."""
+
+    def decorate(view):
+        view.scoped_model = model
+        return view
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------------------------- writes
+
+
+def restrict_form_fields(form, user, *, resource: str | None = None, action: str | None = None) -> None:
+    """Limit every model-choice field of ``form`` to objects the user may see."""
+    for field in form.fields.values():
+        if isinstance(field, ModelChoiceField | ModelMultipleChoiceField):
+            queryset = field.queryset
+            if hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)
+
+
+def write_gate(user, resource: str, action: str, obj=None) -> None:
+    """The one permission gate of a write page.
+
+    The role may ``action`` on ``resource`` (at ``obj``): pass. Otherwise a page the role cannot use at all
+    (no object), or an object outside the scope, is a 404; a visible object the role may not change is a
+    403 (the error page says so).
+    """
+    if can(user, resource, action, obj):
+        return
+    if obj is None:
+        raise Http404
+    model = type(obj)
+    if hasattr(model.objects, "visible_to") and not model.objects.visible_to(user).filter(pk=obj.pk).exists():
+        raise Http404
+    raise PermissionDenied
+
+
+def form_errors_from(exc: ValidationError, form) -> None:
+    """Copy a service's ValidationError onto a form, field by field when it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[Any], Any] | str,
+           message: str | Callable[[Any], str] = "") -> HttpResponse | None:
+    """The write path after the gate: a valid form → the service → a redirect; else None (errors on the form).
+
+    ``perform(cleaned_data)`` calls the service; its ValidationError lands on the form's fields, its
+    PermissionDenied (a rule the service checks, e.g. a state the role may not act in) as a form error.
+    ``success(result)`` (or a URL) is where to go; ``message`` the flash shown there.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = perform(form.cleaned_data)
+    except ValidationError as exc:
+        form_errors_from(exc, form)
+        return None
+    except PermissionDenied as exc:
+        from django.utils.translation import gettext as _
+
+        form.add_error(None, str(exc) or _("Your role may not do this."))
+        return None
+    text = message(result) if callable(message) else message
+    if text:
+        messages.success(request, text)
+    return redirect(success(result) if callable(success) else success)
+
+
+def render_form(request, template: str, context: dict, form) -> HttpResponse:
+    """Render a form page: 400 when the form carries errors (a failed POST), 200 otherwise."""
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
+class ScopedFormMixin:
+    """For Django's create/update views: scoped choices, and only roles of the permission table may write."""
+
+    resource: str = ""
+    action: str = "change"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        restrict_form_fields(form, self.request.user)
+        return form
+
+    def check_write(self, obj=None) -> None:
+        write_gate(self.request.user, self.resource, self.action, obj)
+
+    def writable_queryset(self, queryset):
+        return writable(queryset, self.request.user, self.resource, self.action)
+
+
+class ScopedWriteView(LoginRequiredMixin, View):
+    """A form page that writes through a service (see the module docstring for the path).
+
+    Set ``model`` (the object named by ``pk`` in the URL; None for a page without one), ``resource`` and
+    ``action`` (the role table), ``form_class``, ``template_name``; implement ``perform(form, obj)``
+    (calls the service, returns its result) and ``success_url(result)``. Override ``get_object`` for a
+    narrower queryset, ``get_form_kwargs`` for more form arguments, ``get_context_data`` for the page.
+    """
+
+    model = None
+    resource: str = ""
+    action: str = "change"
+    form_class = None
+    template_name = ""
+    success_message: str = ""
+    #: The object the gate checks when it is not the URL's object (e.g. an organization from ``?organization=``).
+    select_related: tuple[str, ...] = ()
+
+    def get_object(self):
+        if "pk" not in self.kwargs or self.model is None:
+            return None
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def gate_object(self, obj):
+        """What the role table is asked about (default: the URL's object)."""
+        return obj
+
+    def get_form_kwargs(self, obj) -> dict:
+        kwargs: dict[str, Any] = {"data": self.request.POST or None, "files": self.request.FILES or None}
+        return kwargs
+
+    def get_form(self, obj):
+        form = self.form_class(**self.get_form_kwargs(obj))
+        restrict_form_fields(form, self.request.user)
+        return form
+
+    def perform(self, form, obj):
+        raise NotImplementedError
+
+    def success_url(self, result) -> str:
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_context_data(self, obj, form) -> dict:
+        return {"object": obj}
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        write_gate(request.user, self.resource, self.action, self.gate_object(self.object))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form(self.object)
+        return render_form(request, self.template_name, self.get_context_data(self.object, form), form)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(self.object)
+        response = submit(request, form, lambda _data: self.perform(form, self.object),
+                          success=self.success_url, message=self.get_success_message)
+        if response is not None:
+            return response
+        return render_form(request, self.template_name, self.get_context_data(self.object, form), form)
+
+
+# --------------------------------------------------------------------------------------------- exports
+
+
+class ScopedExportView(FilteredQuerysetMixin, View):
+    """A download: permission ``export/run``, a security-log entry, then ``export_response``.
+
+    List exports set ``model`` and ``filterset_class`` (the list page's): the queryset is the list's,
+    scoped and filtered. Exports of one object set ``model`` and ``one_object = True``: the object named
+    by ``pk`` is looked up in the scope (404 outside it). ``export_name`` names it in the security log.
+    """
+
+    http_method_names = ["get", "head", "options"]
+    export_name: str = ""
+    one_object = False
+    permission = ("export", "run")
+
+    def get_export_object(self):
+        if not self.one_object:
+            return None
+        return scoped_object_or_404(self.model, self.request.user, pk=self.kwargs["pk"])
+
+    def check_export(self, obj) -> None:
+        """Beyond ``export/run``: an export with more to check (e.g. unmasked numbers) raises here."""
+
+    def log_detail(self) -> dict:
+        return {}
+
+    def export_response(self, queryset, obj) -> HttpResponse:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        from ..services.security import security_event_record
+
+        if not can(request.user, *self.permission):
+            raise Http404
+        obj = self.get_export_object()
+        self.check_export(obj)
+        queryset = None if self.one_object else self.get_queryset()
+        filters = {key: value for key, value in request.GET.items() if key != "page"}
+        detail = {"what": self.export_name or self.model._meta.model_name,
+                  "filters": filters, **self.log_detail()}
+        if obj is not None:
+            detail["object"] = obj.pk
+        security_event_record(kind="export", user=request.user, request=request, **detail)
+        response = self.export_response(queryset, obj)
+        response["Cache-Control"] = "no-store"
+        return response
