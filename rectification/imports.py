@@ -9,36 +9,23 @@ and confirmed through the services, in one transaction, so the history and statu
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from organizations.imports.files import read_table, sniff
+from organizations.imports.pipeline import ImportResult, norm, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can
 
 from . import services
 from .models import Category, Designation, Round
 
-MAX_ROWS = 2000
-MAX_BYTES = 5 * 1024 * 1024
 HEADERS = {"区划代码": "code", "党组织名称": "name", "软弱涣散类型": "categories", "存在问题": "problems"}
 _SPLIT = re.compile(r"[,，、;；\s]+")
 _CODE = re.compile(r"^[0-9]{12}$")
-
-
-@dataclass
-class ImportResult:
-    errors: list[dict] = field(default_factory=list)
-    created: list[Designation] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -49,43 +36,20 @@ class _Row:
     problems: str
 
 
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
 def designation_import(*, user, round: Round, upload) -> ImportResult:
     """Check every row of ``upload``; write all rows (propose + confirm) or nothing."""
     if not can(user, "designation", "import", round.county):
         raise ValidationError(_("You may not import the designation list of this county."))
-    if getattr(upload, "size", 0) > MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
-    info = sniff(upload)
-    table = list(read_table(upload, info, max_rows=MAX_ROWS))
     result = ImportResult()
-
-    def error(row, column, message):
-        result.errors.append({"row": row, "column": column, "message": str(message)})
-
-    if not table:
-        error(None, "", _("The file is empty."))
+    error = result.error
+    table = read_upload_table(upload, kind="designations", header_key=lambda h: HEADERS.get(norm(h)),
+                              required=[(key, header) for header, key in HEADERS.items()], result=result)
+    if table is None:
         return result
-    header = [_norm(h) for h in table[0][1]]
-    positions = {HEADERS[h]: i for i, h in enumerate(header) if h in HEADERS}
-    missing = [h for h, key in HEADERS.items() if key not in positions]
-    if missing:
-        error(1, "", _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
-        return result
-    data = [(n, cells) for n, cells in table[1:] if any(c.strip() for c in cells)]
-    if len(data) > MAX_ROWS:
-        error(None, "", _("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-        return result
-    if not data:
-        error(None, "", _("The file has no data rows."))
-        return result
+    data = table.data
 
     def cell(cells, key):
-        i = positions[key]
-        return _norm(cells[i]) if i < len(cells) else ""
+        return table.reader(cells)(key)
 
     codes = {cell(cells, "code") for _n, cells in data}
     divisions = {d.code: d for d in Division.objects.filter(code__in=codes)}

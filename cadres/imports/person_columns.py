@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from organizations.imports.pipeline import norm
 
 from ..identity import birth_date_from_id, normalise_id_number, validate_id_number, validate_mobile
 from ..masking import masked_person
@@ -54,10 +55,6 @@ EDUCATION_NAMES = {Education.PRIMARY: "小学", Education.JUNIOR: "初中", Educ
                    Education.ASSOCIATE: "大专", Education.BACHELOR: "本科", Education.POSTGRADUATE: "研究生"}
 
 _MONTH = re.compile(r"^(\d{4})\s*[-./年]?\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*日?|月)?$")
-
-
-def norm(text) -> str:
-    return unicodedata.normalize("NFKC", str(text or "")).strip()
 
 
 def header_key(header: str, table: dict[str, tuple[str, ...]]) -> str | None:

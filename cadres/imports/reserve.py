@@ -24,14 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from organizations.imports.pipeline import ImportResult, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can, writable
 from organizations.roles import Level
 
 from ..models import ReserveCadre, ReserveReview, ReserveStatus, ReserveType, ReviewResult, Track
 from ..selectors.reserve import POOL_CATEGORIES
-from .person_columns import PERSON_HEADERS, norm, parse_date, parse_person
-from .person_table import MAX_BYTES, MAX_ROWS, ImportResult, read_person_table  # noqa: F401
+from .person_columns import PERSON_HEADERS, header_key, norm, parse_date, parse_person
 
 RESERVE_HEADERS: dict[str, tuple[str, ...]] = {
     "serial": ("序号",),
@@ -135,7 +135,8 @@ def reserve_import(*, user, upload, request=None) -> ImportResult:
     if not can(user, "reserve", "import"):
         raise ValidationError(_("You may not import the reserve pool."))
     result = ImportResult()
-    table = read_person_table(upload, headers=RESERVE_HEADERS, required=REQUIRED, result=result)
+    table = read_upload_table(upload, kind="cadres", header_key=lambda h: header_key(h, RESERVE_HEADERS),
+                              required=[(k, RESERVE_HEADERS[k][0]) for k in REQUIRED], result=result)
     if table is None:
         return result
     data, reader = table.data, table.reader

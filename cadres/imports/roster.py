@@ -11,8 +11,8 @@ the post (vocabulary below), and duplicates: the same person twice in the file f
 already holding that post in that organization, a second secretary or director. If any row is wrong,
 nothing is written and every error is listed with its row number, column and reason.
 
-Files are read synchronously: at most ``MAX_ROWS`` data rows (a county's roster is about 2,000 rows) and
-``MAX_BYTES``; the writes are bulk inserts with their audit-trail rows, in one transaction.
+Files are read synchronously: at most the rows and bytes of ``IMPORT_LIMITS["cadres"]`` (a county's roster is
+about 2,000 rows); the writes are bulk inserts with their audit-trail rows, in one transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from organizations.imports.pipeline import ImportResult, import_limits, read_upload_table
 from organizations.models import Division, Organization
 from organizations.models.orgs import OrganizationCategory
 from organizations.permissions import can, writable
@@ -36,8 +37,7 @@ from organizations.roles import Level
 from ..identity import id_check_char
 from ..models import Cadre, Post
 from ..services.roster import SINGLE_POSTS
-from .person_columns import PERSON_HEADERS, norm, parse_date, parse_person
-from .person_table import MAX_BYTES, MAX_ROWS, ImportResult, read_person_table  # noqa: F401
+from .person_columns import PERSON_HEADERS, header_key, norm, parse_date, parse_person
 
 ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "serial": ("序号",),
@@ -49,6 +49,11 @@ ROSTER_HEADERS: dict[str, tuple[str, ...]] = {
     "post_started_on": ("任职时间", "任职日期"),
     "note": ("备注",),
 }
+def max_rows() -> int:
+    """The row cap shown on the import page (IMPORT_LIMITS["cadres"])."""
+    return import_limits("cadres").max_rows
+
+
 REQUIRED = ("code", "name", "id_number", "post")
 _CODE = re.compile(r"^\d{12}$")
 
@@ -121,7 +126,8 @@ def roster_import(*, user, upload, request=None) -> ImportResult:
     if not can(user, "cadre", "import"):
         raise ValidationError(_("You may not import rosters."))
     result = ImportResult()
-    table = read_person_table(upload, headers=ROSTER_HEADERS, required=REQUIRED, result=result)
+    table = read_upload_table(upload, kind="cadres", header_key=lambda h: header_key(h, ROSTER_HEADERS),
+                              required=[(k, ROSTER_HEADERS[k][0]) for k in REQUIRED], result=result)
     if table is None:
         return result
     data, reader = table.data, table.reader

@@ -208,7 +208,7 @@ class RosterImportView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": RosterImportForm(), **self._layout()})
 
     def post(self, request):
-        from ..imports.roster import MAX_ROWS, roster_import
+        from ..imports.roster import roster_import
         from .roster_forms import RosterImportForm
 
         form = RosterImportForm(request.POST, request.FILES)
@@ -223,13 +223,13 @@ class RosterImportView(LoginRequiredMixin, View):
                     messages.success(request, _("%(count)s cadres have been imported.") % {
                         "count": len(result.created)})
                     return redirect("cadres:roster")
-        return render(request, self.template_name, {"form": form, "result": result, "max_rows": MAX_ROWS,
+        return render(request, self.template_name, {"form": form, "result": result,
                                                     **self._layout()}, status=400)
 
     def _layout(self):
-        from ..imports.roster import COLUMN_HELP, MAX_ROWS
+        from ..imports.roster import COLUMN_HELP, max_rows
 
-        return {"columns": COLUMN_HELP, "max_rows": MAX_ROWS}
+        return {"columns": COLUMN_HELP, "max_rows": max_rows()}
 
 
 class RosterTemplateView(LoginRequiredMixin, View):

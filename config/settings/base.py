@@ -129,8 +129,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # uploads are served only through scoped views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+#: The limits of every table import, in one place (organizations.imports.pipeline): file size in bytes
+#: and data rows, per kind of table. Divisions are imported by a worker (a county or a province at a
+#: time); the designation list and the cadre tables are checked in the request.
+IMPORT_LIMITS = {
+    "default": {"max_bytes": 5 * 1024 * 1024, "max_rows": 3_000},
+    "divisions": {"max_bytes": env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+                  "max_rows": env_int("IMPORT_MAX_ROWS", 200_000)},
+    "designations": {"max_bytes": 5 * 1024 * 1024, "max_rows": 2_000},
+    "cadres": {"max_bytes": 5 * 1024 * 1024, "max_rows": 3_000},
+}
 
 # REST framework
 REST_FRAMEWORK = {

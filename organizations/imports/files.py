@@ -12,7 +12,6 @@ import codecs
 import csv
 import io
 import itertools
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,21 +19,27 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .packages import MAX_COMPRESSION_RATIO, PackageRefused, open_package
 
 XLSX = "xlsx"
 CSV = "csv"
 
-MAX_ZIP_ENTRIES = 1000
-MAX_COMPRESSION_RATIO = 100
-#: Entries smaller than this may compress well without being suspicious (tiny XML parts).
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 64 * 1024
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
-_MACRO_CONTENT_TYPE = b"macroEnabled"
+_XLSX_REFUSED = {
+    "damaged": _lazy("The file is not a valid Excel workbook (.xlsx): it is damaged."),
+    "too_many_parts": _lazy("The workbook has too many parts (%(count)s) to be a table of divisions."),
+    "macros": _lazy("The workbook contains macros (.xlsm). Save it as an Excel workbook (.xlsx) without macros "
+                    "and upload it again."),
+    "zip_bomb": _lazy("The workbook expands to far more data than its size suggests (compression ratio above "
+                      "%(ratio)s to 1); it is refused."),
+    "not_ooxml": _lazy("The file is a zip archive but not an Excel workbook (.xlsx)."),
+}
 
 
 @dataclass(frozen=True)
@@ -65,45 +70,15 @@ def sniff(fileobj) -> FileInfo:
 
 def check_xlsx(fileobj) -> None:
     """Refuse anything but a plain .xlsx workbook, before any XML is parsed."""
-    _rewind(fileobj)
     try:
-        archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValidationError(_("The file is not a valid Excel workbook (.xlsx): it is damaged.")) from exc
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ZIP_ENTRIES:
-            raise ValidationError(_("The workbook has too many parts (%(count)s) to be a table of divisions.")
-                                  % {"count": len(entries)})
-        names = {info.filename for info in entries}
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise ValidationError(_("The workbook contains macros (.xlsm). Save it as an Excel workbook "
-                                    "(.xlsx) without macros and upload it again."))
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            if "xl/workbook.bin" in names:
-                raise ValidationError(_("Binary workbooks (.xlsb) are not accepted. Save the file as an "
-                                        "Excel workbook (.xlsx)."))
-            raise ValidationError(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
-        total = sum(info.file_size for info in entries)
-        compressed = sum(info.compress_size for info in entries)
-        suspicious = any(
-            info.file_size > RATIO_CHECK_MIN_BYTES
-            and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
-            for info in entries
-        )
-        if (total > MAX_UNCOMPRESSED_BYTES or suspicious
-                or (total > RATIO_CHECK_MIN_BYTES and total > MAX_COMPRESSION_RATIO * max(compressed, 1))):
-            raise ValidationError(_("The workbook expands to far more data than its size suggests "
-                                    "(compression ratio above %(ratio)s to 1); it is refused.")
-                                  % {"ratio": MAX_COMPRESSION_RATIO})
-        try:
-            content_types = archive.read("[Content_Types].xml")
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-            raise ValidationError(_("The file is not a valid Excel workbook (.xlsx): it is damaged.")) from exc
-        if _MACRO_CONTENT_TYPE in content_types:
-            raise ValidationError(_("The workbook contains macros (.xlsm). Save it as an Excel workbook "
-                                    "(.xlsx) without macros and upload it again."))
-    _rewind(fileobj)
+        package = open_package(fileobj)
+    except PackageRefused as exc:
+        raise ValidationError(_XLSX_REFUSED[exc.reason] % {"count": exc.parts, "ratio": MAX_COMPRESSION_RATIO}) from exc
+    if "xl/workbook.xml" not in package.names:
+        if "xl/workbook.bin" in package.names:
+            raise ValidationError(_("Binary workbooks (.xlsb) are not accepted. Save the file as an "
+                                    "Excel workbook (.xlsx)."))
+        raise ValidationError(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
 
 
 def csv_encoding(fileobj) -> str:

@@ -8,7 +8,6 @@ job; ``import_job_run`` (the Celery task's body) claims it once, reads the file 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,20 +23,11 @@ from ..permissions import roles_allowed
 from ..roles import Level
 from . import columns as c
 from .files import FileInfo, read_table, sniff
+from .pipeline import ImportResult, import_limits
 from .validate import Errors, build_plan, canonical_rows
 from .writer import RowWriteError, write_plan
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class ImportResult:
-    errors: list[dict] = field(default_factory=list)
-    summary: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def importable_counties(user):
@@ -70,7 +60,7 @@ def import_rows(*, user, county: Division, rows: list[dict]) -> ImportResult:
             if column_key:
                 headers[column_key] = str(key)
     errors = Errors(headers)
-    cap = settings.IMPORT_MAX_ROWS
+    cap = import_limits("divisions").max_rows
     if len(rows) > cap:
         errors.add(None, None, _("The file has more than %(max)s rows; split it into smaller files.")
                    % {"max": cap})
@@ -97,7 +87,7 @@ def import_rows(*, user, county: Division, rows: list[dict]) -> ImportResult:
 def rows_from_file(fileobj, info: FileInfo | None = None) -> tuple[list[dict], list[dict]]:
     """(rows keyed by header with ``_row``, header errors) read from an .xlsx or .csv file object."""
     info = info or sniff(fileobj)
-    cap = settings.IMPORT_MAX_ROWS
+    cap = import_limits("divisions").max_rows
     table = read_table(fileobj, info, max_rows=cap)
     header_row = None
     rows: list[dict] = []

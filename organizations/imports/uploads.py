@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -15,6 +14,7 @@ from ..models import Division, ImportJob
 from ..roles import Level
 from ..tasks import import_job_run as task
 from .files import sniff
+from .pipeline import check_upload_size, import_limits
 from .services import may_import
 
 
@@ -22,10 +22,8 @@ def import_job_create(*, user, county: Division, upload) -> ImportJob:
     """Check the upload, store it and enqueue the import (after the transaction commits)."""
     if county is None or county.level != Level.COUNTY or not may_import(user, county):
         raise ValidationError({"county": _("Choose a county inside your scope.")})
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError({"file": _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)}})
     try:
+        check_upload_size(upload, import_limits("divisions"))
         info = sniff(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc

@@ -294,7 +294,7 @@ def test_blank_rows_are_skipped(demo):
 
 
 def test_row_cap(demo, settings, django_capture_on_commit_callbacks):
-    settings.IMPORT_MAX_ROWS = 2
+    settings.IMPORT_LIMITS = {**settings.IMPORT_LIMITS, "divisions": {"max_bytes": 20 * 1024 * 1024, "max_rows": 2}}
     before = counts()
     job = run_upload(demo.users["county_admin"], demo.county1, csv_bytes(GOOD_ROWS), "long.csv",
                      django_capture_on_commit_callbacks)
@@ -348,7 +348,7 @@ def test_bad_files_are_refused_at_upload(demo, name, data, fragment):
 
 
 def test_upload_size_is_capped(demo, settings):
-    settings.IMPORT_MAX_UPLOAD_BYTES = 100
+    settings.IMPORT_LIMITS = {**settings.IMPORT_LIMITS, "divisions": {"max_bytes": 100, "max_rows": 200_000}}
     with pytest.raises(ValidationError):
         import_job_create(user=demo.users["county_admin"], county=demo.county1,
                           upload=SimpleUploadedFile("big.csv", csv_bytes(GOOD_ROWS)))

@@ -5,10 +5,10 @@
 
 import os
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from organizations.imports.pipeline import import_limits
 from organizations.imports.services import import_rows, rows_from_file
 from organizations.models import Division, User
 from organizations.roles import Level
@@ -32,8 +32,9 @@ class Command(BaseCommand):
             raise CommandError(f"No active user {user}.")
         try:
             size = os.path.getsize(file)
-            if size > settings.IMPORT_MAX_UPLOAD_BYTES:
-                raise CommandError(f"The file is larger than {settings.IMPORT_MAX_UPLOAD_BYTES} bytes.")
+            limit = import_limits("divisions").max_bytes
+            if size > limit:
+                raise CommandError(f"The file is larger than {limit} bytes.")
             with open(file, "rb") as handle:
                 rows, errors = rows_from_file(handle)
         except OSError as exc:

@@ -1,0 +1,121 @@
+"""The one import pipeline of every table upload: file checks, limits, header mapping, row errors, result.
+
+parse (``read_upload_table``: size, type by content, zip checks, row cap, header row mapped to keys)
+→ validate every row (the caller, recording ``result.error(row, column, message)``)
+→ write all rows in one transaction, or nothing when any row is wrong (the caller's service).
+
+Limits come from one setting, ``IMPORT_LIMITS`` (bytes and data rows per kind of table).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .files import read_table, sniff
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+
+
+def import_limits(kind: str) -> Limits:
+    """The limits of ``kind`` ("divisions", "designations", "cadres"...) from ``settings.IMPORT_LIMITS``."""
+    limits = settings.IMPORT_LIMITS
+    values = limits.get(kind) or limits["default"]
+    return Limits(int(values["max_bytes"]), int(values["max_rows"]))
+
+
+@dataclass
+class ImportResult:
+    """What an import did: row-level errors (nothing written), or what it created and counted."""
+
+    errors: list[dict] = field(default_factory=list)
+    created: list = field(default_factory=list)
+    summary: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int | None, column: str, message) -> None:
+        self.errors.append({"row": row, "column": column, "message": str(message)})
+
+    @classmethod
+    def failed(cls, message, *, row: int | None = None, column: str = "") -> ImportResult:
+        result = cls()
+        result.error(row, column, message)
+        return result
+
+
+def norm(text) -> str:
+    """A cell as compared: NFKC (full-width digits and letters as ASCII), trimmed."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip()
+
+
+def check_upload_size(upload, limits: Limits) -> None:
+    size = getattr(upload, "size", None)
+    if size is not None and size > limits.max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": limits.max_bytes // (1024 * 1024)})
+
+
+@dataclass
+class Table:
+    """A table read from an upload: the column of each known key, and the non-blank data rows."""
+
+    positions: dict[str, int]
+    data: list[tuple[int, list[str]]]  # (row number in the file, cells)
+
+    def reader(self, cells) -> Callable[[str], str]:
+        """``reader(cells)("name")``: the normalised cell of that column in this row ("" when absent)."""
+
+        def cell(key):
+            i = self.positions.get(key)
+            return norm(cells[i]) if i is not None and i < len(cells) else ""
+
+        return cell
+
+
+def read_upload_table(upload, *, kind: str, header_key: Callable[[str], str | None],
+                      required: Iterable[tuple[str, str]], result: ImportResult) -> Table | None:
+    """Read ``upload`` within ``kind``'s limits and map its header row to keys.
+
+    ``header_key(header)`` gives a header's key (None for a column the import ignores); ``required`` are
+    (key, header shown in the message) pairs. A file-level problem (empty, missing columns, too many
+    rows, no data) is recorded in ``result`` and None returned. A file too large or unreadable raises
+    ValidationError.
+    """
+    limits = import_limits(kind)
+    check_upload_size(upload, limits)
+    info = sniff(upload)
+    table = list(read_table(upload, info, max_rows=limits.max_rows))
+    if not table:
+        result.error(None, "", _("The file is empty."))
+        return None
+    positions: dict[str, int] = {}
+    for index, header in enumerate(table[0][1]):
+        key = header_key(header)
+        if key and key not in positions:
+            positions[key] = index
+    missing = [label for key, label in required if key not in positions]
+    if missing:
+        result.error(1, "", _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
+        return None
+    data = [(n, cells) for n, cells in table[1:] if any(c.strip() for c in cells)]
+    if len(data) > limits.max_rows:
+        result.error(None, "", _("The file has more than %(max)s rows; split it into smaller files.")
+                     % {"max": limits.max_rows})
+        return None
+    if not data:
+        result.error(None, "", _("The file has no data rows."))
+        return None
+    result.rows = len(data)
+    return Table(positions=positions, data=data)
