@@ -1,23 +1,18 @@
 """The ledger export: one row per designation in the consolidated layout (domain practice §3d).
 
-Written with XlsxWriter in ``constant_memory`` mode to a temporary file that the response then
-streams; values pass through ``organizations.exports.excel.safe_cell`` so user text is never a formula.
-Multi-line cells (measures, progress) are wrapped.
+Written with the kernel's streaming writer (organizations.exports.excel): user text is never a
+formula, multi-line cells (measures, progress) are wrapped, the sheet prints A4 landscape.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable
 
-import xlsxwriter
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.exports.excel import DATE_FORMAT, XLSX_CONTENT_TYPE, LiteralText, safe_cell, sheet_title_of
+from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import OrganizationType
 
 from .models import DesignationStatus, TaskStatus
@@ -55,67 +50,6 @@ LEDGER_COLUMNS = (
     (gettext_lazy("Remarks"), 24),
 )
 LEDGER_HEADERS = tuple(header for header, _width in LEDGER_COLUMNS)
-
-
-class SheetWriter:
-    """One worksheet, row by row: bold header, fixed widths, wrapped text, dates as dates, no formulas."""
-
-    def __init__(self, workbook, title: str, columns: Sequence[tuple[object, int]]):
-        self.sheet = workbook.add_worksheet(sheet_title_of(title))
-        self.header_format = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1,
-                                                  "text_wrap": True, "valign": "vcenter", "align": "center"})
-        self.text = workbook.add_format({"text_wrap": True, "valign": "top"})
-        self.literal = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
-        self.date = workbook.add_format({"num_format": DATE_FORMAT, "valign": "top"})
-        self.number = workbook.add_format({"valign": "top"})
-        for col, (_header, width) in enumerate(columns):
-            self.sheet.set_column(col, col, width)
-        self.sheet.freeze_panes(1, 0)
-        for col, (header, _width) in enumerate(columns):
-            self.sheet.write_string(0, col, str(header), self.header_format)
-        self.row_index = 0
-
-    def write(self, values: Sequence) -> None:
-        self.row_index += 1
-        sheet, row = self.sheet, self.row_index
-        for col, raw in enumerate(values):
-            value = safe_cell(raw)
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                sheet.write_boolean(row, col, value, self.number)
-            elif isinstance(value, int | float):
-                sheet.write_number(row, col, value, self.number)
-            elif isinstance(value, date):
-                if isinstance(value, datetime):
-                    value = value.date()
-                sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.date)
-            elif isinstance(value, LiteralText):
-                sheet.write_string(row, col, value, self.literal)
-            else:
-                sheet.write_string(row, col, value, self.text)
-
-
-def new_workbook(target):
-    return xlsxwriter.Workbook(target, {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "remove_timezone": True,
-    })
-
-
-def file_response(filename: str, write) -> FileResponse:
-    """Run ``write(handle)`` into a temporary file and stream it; the file is removed when the response closes."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    try:
-        write(handle)
-        handle.flush()
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- the ledger rows -------------------------------------------------------------------------------------------
@@ -225,7 +159,7 @@ def ledger_rows(queryset, chunk_size: int | None = None) -> Iterable[tuple]:
 
 def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
     workbook = new_workbook(target)
-    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS)
+    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS, wrap=True)
     count = 0
     for values in ledger_rows(queryset, chunk_size):
         writer.write(values)

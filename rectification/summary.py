@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import Division, OrganizationCategory
 from organizations.roles import LEVEL_ORDER
 
-from .exports import SheetWriter, file_response, new_workbook
 from .models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DesignationStatus, Plan
 
 NOT_COUNTED = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)
@@ -181,7 +181,7 @@ def summary_values(summary: Summary, row: SummaryRow) -> list:
 def write_summary(target, summary: Summary) -> None:
     workbook = new_workbook(target)
     title = _("%(division)s %(year)s summary") % {"division": summary.division.name, "year": summary.year}
-    writer = SheetWriter(workbook, title, summary_columns(summary))
+    writer = SheetWriter(workbook, title, summary_columns(summary), wrap=True)
     for row in summary.rows:
         writer.write(summary_values(summary, row))
     workbook.close()

@@ -1,7 +1,7 @@
 """The Excel workbook of a bimonthly progress report: one sheet of figures per township and the county totals.
 
-Each sheet lists the figures of the period, the previous period's and the change. Written with XlsxWriter
-(formula-safe cells through ``organizations.exports.excel.safe_cell``) into memory, then saved to the report's file.
+Each sheet lists the figures of the period, the previous period's and the change. Written with the kernel's
+writer (organizations.exports.excel) into memory, then saved to the report's file.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
-from organizations.exports.excel import safe_cell, sheet_title_of
+from organizations.exports.excel import SheetWriter, new_workbook, unique_sheet_title
 
 from .models import DesignationStatus
 from .selectors.dashboard import STATUSES
@@ -47,34 +46,17 @@ def figure_value(figures: dict | None, key: str):
 def build_workbook(*, title: str, period_label: str, sheets: Iterable[tuple[str, dict, dict | None]]) -> bytes:
     """``sheets``: (sheet name, figures, previous figures or None). Returns the .xlsx bytes."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
-    bold = workbook.add_format({"bold": True})
-    header = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    workbook = new_workbook(buffer, in_memory=True)
+    columns = [(_("Figure"), 36), (_("This period"), 14), (_("Previous period"), 14), (_("Change"), 14)]
     used: set[str] = set()
     for name, figures, previous in sheets:
-        sheet_name = sheet_title_of(name)
-        suffix = 2
-        while sheet_name in used:
-            sheet_name = sheet_title_of(f"{name[:27]} {suffix}")
-            suffix += 1
-        used.add(sheet_name)
-        sheet = workbook.add_worksheet(sheet_name)
-        sheet.set_column(0, 0, 36)
-        sheet.set_column(1, 3, 14)
-        sheet.write_string(0, 0, safe_cell(f"{title} {name}"), bold)
-        sheet.write_string(1, 0, safe_cell(period_label))
-        sheet.write_string(2, 0, safe_cell(_("Figures as of %(day)s") % {"day": figures.get("as_of", "")}))
-        for col, text in enumerate([_("Figure"), _("This period"), _("Previous period"), _("Change")]):
-            sheet.write_string(4, col, text, header)
-        for index, (key, label) in enumerate(figure_rows(figures), start=5):
+        writer = SheetWriter(workbook, name, columns, landscape=False, sheet_title=unique_sheet_title(name, used),
+                             title_lines=[f"{title} {name}", period_label,
+                                          _("Figures as of %(day)s") % {"day": figures.get("as_of", "")}])
+        for key, label in figure_rows(figures):
             value = figure_value(figures, key)
             before = figure_value(previous, key)
-            sheet.write_string(index, 0, safe_cell(label))
-            sheet.write_number(index, 1, value)
-            if before is not None:
-                sheet.write_number(index, 2, before)
-                sheet.write_number(index, 3, value - before)
+            writer.write((label, value, before, None if before is None else value - before))
     workbook.close()
     return buffer.getvalue()
 
