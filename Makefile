@@ -2,7 +2,7 @@
 #   make run    set everything up (venv, packages, translations, database, demo data) and serve
 #               on http://127.0.0.1:$${PORT:-8000}/ with the embedded default (SQLite, no Redis)
 #   make test   set up the same way and run the whole suite (DATABASE_URL / REDIS_URL are honoured)
-#   make lint   ruff
+#   make lint   ruff, and import-linter's layer contract (.importlinter)
 #   make lock   regenerate requirements.lock and requirements-dev.lock from pyproject.toml (needs network)
 
 PYTHON ?= python3
@@ -50,6 +50,7 @@ test: translations
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Regenerate both lock files from pyproject.toml: needs network (PyPI). uv is installed into a
 # throwaway venv. The runtime lock is resolved first and constrains the dev lock, so both pin the same
