@@ -31,7 +31,7 @@ class Job:
     function: str
     description: Any
     #: Dotted path of ``fn() -> list[int]``: the counties the scheduler runs the job for.
-    counties: str = "organizations.selectors.county_ids_with_organizations"
+    counties: str = "organizations.selectors.tree.county_ids_with_organizations"
 
 
 @dataclass(frozen=True)

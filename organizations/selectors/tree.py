@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from .models import Division, Organization
-from .policies import EffectivePolicy, effective_policy
-from .roles import LEVEL_ORDER, Level
-from .scoping import grants_for
+from ..models import Division, Organization
+from ..policies import EffectivePolicy, effective_policy
+from ..roles import LEVEL_ORDER, Level
+from ..scoping import grants_for
 
 
 def organization_queryset(user) -> QuerySet[Organization]:
