@@ -1,4 +1,8 @@
-"""Personal numbers: the citizen ID number (GB 11643-1999, MOD 11-2 check digit) and mainland mobiles."""
+"""Personal numbers: the citizen ID number (GB 11643-1999, MOD 11-2 check digit) and mainland mobiles.
+
+A rule module: validation and masking of one number. Who may see full numbers, and the audited
+unmask action, are in ``cadres/masking.py``.
+"""
 
 from __future__ import annotations
 

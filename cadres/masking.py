@@ -12,6 +12,8 @@ Policy (issue 5, point 1):
   the rows they may unmask, and one security event lists the people exported unmasked.
 
 Every cadres page, export and serializer (roster, reserve pool, first secretaries) uses these helpers.
+The number checks themselves (GB 11643 check digit, mobile format, the masking of one number) are
+in ``cadres/identity.py``.
 """
 
 from __future__ import annotations
@@ -78,6 +80,15 @@ def record_unmasked_export(user, queryset_or_objs, request=None, *, via: str = "
         kind=SecurityEventKind.PERSONAL_DATA_VIEW, user=user, request=request, model=label,
         object_ids=[o.pk for o in objs], count=len(objs), fields=list(PERSONAL_FIELDS), via=via,
     )
+
+
+def unmask_for_export(user, queryset, request=None, *, via: str) -> set[int]:
+    """The rows of an export requested unmasked that ``user`` may unmask; one security event names them."""
+    ids = unmaskable_ids(user, queryset)
+    if ids:
+        record_unmasked_export(user, queryset.model.objects.filter(pk__in=ids).only("pk", "name").order_by("pk"),
+                               request=request, via=via)
+    return ids
 
 
 def unmask(user, obj, fields: Iterable[str] = PERSONAL_FIELDS, request=None, *, via: str = "page") -> dict[str, str]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from organizations.api.permissions import ServiceChecked
 from organizations.models import Organization
 
-from ..filters import CadreFilter
+from ..filters.roster import CadreFilter
 from ..models import Cadre
 from ..selectors.roster import roster_list
 from ..services.roster import cadre_add, cadre_update
@@ -43,10 +43,6 @@ class CadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSerializer):
         if self.instance is None and not attrs.get("id_number"):
             raise serializers.ValidationError({"id_number": ["This field is required."]})
         return attrs
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
 
 
 @extend_schema_view(

@@ -17,27 +17,22 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from organizations.api.permissions import ServiceChecked
 from organizations.models import Division, Organization
 
+from ..filters.support import ContactLeaderFilter, FirstSecretaryFilter, HelpingUnitFilter, PairingFilter
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
 from ..selectors import support as selectors
 from ..services import support as services
-from ..support_filters import ContactLeaderFilter, FirstSecretaryFilter, HelpingUnitFilter, PairingFilter
 from .serializers_common import (
     PERSON_FIELDS,
     MaskedField,
     MaskedPersonSerializerMixin,
 )
 from .unmask import UnmaskActionMixin
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
-
 
 # ----------------------------------------------------------------------------------------- serializers
 

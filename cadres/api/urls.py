@@ -1,9 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from . import reserve, roster, support
+from . import reserve, roster, support, training
 
 router = DefaultRouter()
-for area in (roster, reserve, support):
+for area in (roster, reserve, training, support):
     area.register(router)
 
 urlpatterns = router.urls

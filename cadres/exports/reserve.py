@@ -1,7 +1,8 @@
 """Excel export of the reserve pool in the import layout (§3e), and the import template.
 
-Masked by default for every role. With ``unmasked=True`` (offered only to roles holding personal_data/unmask)
-the rows the user may unmask carry full numbers, the others stay masked, and one security event names them.
+Masked by default for every role. With ``unmasked_ids`` (``unmasked=1``, offered only to roles holding
+personal_data/unmask; logged by ``masking.unmask_for_export``) those rows carry full numbers, the others stay
+masked. The view (``web/reserve_views.py``, a ScopedExportView) checks the permission and logs the export.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from django.db.models import Prefetch
 
 from organizations.exports.excel import xlsx_response
-from organizations.services import security_event_record
 
 from ..identity import id_check_char
 from ..imports.person_columns import person_cells
@@ -21,7 +21,6 @@ from ..imports.reserve import (
     date_text,
     review_text,
 )
-from ..masking import record_unmasked_export, unmaskable_ids
 from ..models import ReserveReview, ReserveStatus, ReserveType, Track
 
 SHEET = "村级后备干部"
@@ -41,18 +40,8 @@ def reserve_rows(queryset, unmasked_ids=frozenset()):
                reserve.note]
 
 
-def export_response(request, queryset, *, unmasked: bool = False):
-    user = request.user
+def export_response(queryset, *, unmasked_ids=frozenset()):
     queryset = queryset.order_by("township__code", "organization__division__code", "organization__name", "name")
-    unmasked_ids: set[int] = set()
-    if unmasked:
-        unmasked_ids = unmaskable_ids(user, queryset)
-        if unmasked_ids:
-            record_unmasked_export(user, queryset.filter(pk__in=unmasked_ids).only("pk", "name"), request=request,
-                                   via="reserve export")
-    security_event_record(kind="export", user=user, request=request, what="reserve pool",
-                          filters={k: v for k, v in request.GET.items() if k != "unmasked"},
-                          unmasked=bool(unmasked_ids))
     name = "村级后备干部（含完整号码）" if unmasked_ids else "村级后备干部"
     return xlsx_response(name, SHEET, TEMPLATE_HEADERS, reserve_rows(queryset, unmasked_ids))
 

@@ -87,8 +87,54 @@ def secretary_rows(user, year: int, *, county=None, township=None) -> list[Secre
     return result
 
 
-def untrained_secretaries(user, year: int, *, county=None, township=None) -> list[SecretaryRow]:
-    return [row for row in secretary_rows(user, year, county=county, township=township) if row.is_untrained]
+def matches(row: SecretaryRow, query: str) -> bool:
+    """The search of the untrained lists: the secretary's or the organization's name contains ``query``."""
+    return not query or query in row.name or query in row.organization
+
+
+def pick_untrained(rows: list[SecretaryRow], *, query: str = "", everyone: bool = False) -> list[SecretaryRow]:
+    """THE untrained-secretaries rule applied to computed rows: trained fewer times than the policy asks
+    (``everyone``: trained or not), matching ``query``."""
+    return [row for row in rows if (everyone or row.is_untrained) and matches(row, query)]
+
+
+def untrained_secretaries(user, year: int, *, county=None, township=None, query: str = "",
+                          everyone: bool = False) -> list[SecretaryRow]:
+    """Current village secretaries in scope trained fewer times in ``year`` than the policy asks.
+
+    The one selector of the untrained page, its Excel export and the ``untrained-secretaries`` API.
+    """
+    return pick_untrained(secretary_rows(user, year, county=county, township=township), query=query,
+                          everyone=everyone)
+
+
+@dataclass
+class UntrainedPage:
+    """The untrained page: the listed rows and the counts per township of every secretary in the filter."""
+
+    year: int
+    rows: list[SecretaryRow]
+    townships: list[dict]
+    total: dict
+
+    @classmethod
+    def empty(cls, year: int) -> UntrainedPage:
+        """Nothing listed (an invalid filter)."""
+        return cls(year=year, rows=[], townships=[], total={"secretaries": 0, "untrained": 0})
+
+
+def untrained_page(user, year: int, *, county=None, township=None, query: str = "") -> UntrainedPage:
+    """``untrained_secretaries`` plus the secretaries and untrained counts per township (2 queries)."""
+    rows = secretary_rows(user, year, county=county, township=township)
+    counts: dict = {}
+    for row in rows:
+        entry = counts.setdefault(row.township_id, {"name": row.township, "county": row.county,
+                                                    "secretaries": 0, "untrained": 0})
+        entry["secretaries"] += 1
+        entry["untrained"] += row.is_untrained
+    return UntrainedPage(
+        year=year, rows=pick_untrained(rows, query=query), townships=list(counts.values()),
+        total={"secretaries": len(rows), "untrained": sum(1 for r in rows if r.is_untrained)})
 
 
 def untrained_summary(user, year: int, *, county=None) -> dict:

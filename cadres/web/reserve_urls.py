@@ -1,9 +1,8 @@
-"""URLs of the reserve cadre pool and training (namespace ``cadres``)."""
+"""URLs of the reserve cadre pool (namespace ``cadres``)."""
 
 from django.urls import path
 
 from . import reserve_views as reserve
-from . import training_views as training
 
 urlpatterns = [
     path("reserve/", reserve.ReserveListView.as_view(), name="reserve-list"),
@@ -12,20 +11,11 @@ urlpatterns = [
     path("reserve/candidates/", reserve.candidates, name="reserve-candidates"),
     path("reserve/import/", reserve.reserve_import, name="reserve-import"),
     path("reserve/import/template/", reserve.reserve_import_template, name="reserve-import-template"),
-    path("reserve/export/", reserve.reserve_export, name="reserve-export"),
+    path("reserve/export/", reserve.ReserveExportView.as_view(), name="reserve-export"),
     path("reserve/village/<int:pk>/", reserve.village_pool, name="reserve-village"),
     path("reserve/<int:pk>/", reserve.reserve_detail, name="reserve-detail"),
     path("reserve/<int:pk>/edit/", reserve.reserve_edit, name="reserve-edit"),
     path("reserve/<int:pk>/status/", reserve.reserve_status, name="reserve-status"),
     path("reserve/<int:pk>/review/", reserve.reserve_review, name="reserve-review"),
     path("reserve/<int:pk>/numbers/", reserve.reserve_unmask, name="reserve-unmask"),
-    path("training/", training.TrainingListView.as_view(), name="training-list"),
-    path("training/add/", training.training_add, name="training-add"),
-    path("training/untrained/", training.untrained, name="training-untrained"),
-    path("training/untrained/export/", training.untrained_export, name="training-untrained-export"),
-    path("training/<int:pk>/", training.training_detail, name="training-detail"),
-    path("training/<int:pk>/edit/", training.training_edit, name="training-edit"),
-    path("training/<int:pk>/attendance/", training.attendance_add_view, name="training-attendance-add"),
-    path("training/attendance/<int:pk>/remove/", training.attendance_remove_view,
-         name="training-attendance-remove"),
 ]

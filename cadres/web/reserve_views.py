@@ -3,13 +3,11 @@ Excel import and export."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +15,20 @@ from django.utils.translation import gettext as _
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
-from ..masking import MASKERS, can_unmask, unmask
+from ..exports.reserve import export_response, template_response
+from ..filters.reserve import ReserveCadreFilter, ShortfallForm
+from ..imports.reserve import reserve_import as run_import
+from ..masking import MASKERS, can_unmask, unmask, unmask_for_export
 from ..models import ReserveCadre, ReserveReview, ReserveStatus
-from ..reserve_filters import ReserveCadreFilter, ShortfallForm
 from ..selectors import reserve as selectors
 from ..services.reserve import (
     prefill_from_member,
@@ -30,20 +37,13 @@ from ..services.reserve import (
     reserve_set_status,
     reserve_update,
 )
+from .common import import_page
 from .reserve_forms import ReserveCadreForm, ReserveImportForm, ReviewForm, StatusForm
 
 
 def _reserve_for(request, pk):
     return get_object_or_404(ReserveCadre.objects.visible_to(request.user).select_related(
         "organization", "township", "source_member"), pk=pk)
-
-
-def _require_write(request, resource: str, action: str, obj=None) -> None:
-    """404 when the role may not use the page at all (or the object is out of scope), 403 when read-only."""
-    if not can(request.user, resource, action, obj):
-        if obj is None:
-            raise Http404
-        raise PermissionDenied
 
 
 class ReserveListView(ScopedListView):
@@ -104,7 +104,7 @@ def reserve_detail(request, pk):
 @scoped_to(ReserveCadre)
 def reserve_add_view(request):
     """Add a person to a village's pool; ``?organization=`` and ``?member=`` prefill (from star ratings)."""
-    _require_write(request, "reserve", "change")
+    write_gate(request.user, "reserve", "change")
     initial = {}
     member_id = request.GET.get("member")
     if member_id and member_id.isdigit():
@@ -117,36 +117,25 @@ def reserve_add_view(request):
     if organization_id and organization_id.isdigit():
         initial.setdefault("organization", int(organization_id))
     form = ReserveCadreForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reserve = reserve_add(user=request.user, organization=form.cleaned_data["organization"],
-                                  **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("%(name)s has been added to the reserve pool.") % {"name": reserve.name})
-            return redirect("cadres:reserve-detail", pk=reserve.pk)
-    return render(request, "cadres/reserve/form.html", {"form": form, "reserve": None},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: reserve_add(user=request.user, organization=data["organization"],
+                                                          **form.service_fields()),
+                  success=lambda reserve: reverse("cadres:reserve-detail", args=[reserve.pk]),
+                  message=lambda reserve: _("%(name)s has been added to the reserve pool.") % {"name": reserve.name})
+    return done or render_form(request, "cadres/reserve/form.html", {"reserve": None}, form)
 
 
 @login_required
 @scoped_to(ReserveCadre)
 def reserve_edit(request, pk):
     reserve = _reserve_for(request, pk)
-    _require_write(request, "reserve", "change", reserve)
+    write_gate(request.user, "reserve", "change", reserve)
     form = ReserveCadreForm(request.POST or None, instance=reserve, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reserve_update(user=request.user, reserve=reserve, organization=form.cleaned_data["organization"],
-                           **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The reserve cadre has been saved."))
-            return redirect("cadres:reserve-detail", pk=reserve.pk)
-    return render(request, "cadres/reserve/form.html", {"form": form, "reserve": reserve},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: reserve_update(user=request.user, reserve=reserve,
+                                                             organization=data["organization"],
+                                                             **form.service_fields()),
+                  success=reverse("cadres:reserve-detail", args=[reserve.pk]),
+                  message=_("The reserve cadre has been saved."))
+    return done or render_form(request, "cadres/reserve/form.html", {"reserve": reserve}, form)
 
 
 @login_required
@@ -154,40 +143,27 @@ def reserve_edit(request, pk):
 def reserve_status(request, pk):
     """Entered the two committees (optionally onto the roster), left the pool, or back into it."""
     reserve = _reserve_for(request, pk)
-    _require_write(request, "reserve", "change", reserve)
+    write_gate(request.user, "reserve", "change", reserve)
     form = StatusForm(request.POST or None, reserve=reserve)
     if not can(request.user, "cadre", "change", reserve.organization):
         del form.fields["roster_post"]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            reserve_set_status(user=request.user, reserve=reserve, status=data["status"], on=data["on"],
-                               note=data["note"], roster_post=data.get("roster_post", ""))
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The status has been changed."))
-            return redirect("cadres:reserve-detail", pk=reserve.pk)
-    return render(request, "cadres/reserve/status_form.html", {"form": form, "reserve": reserve},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: reserve_set_status(
+        user=request.user, reserve=reserve, status=data["status"], on=data["on"], note=data["note"],
+        roster_post=data.get("roster_post", "")),
+        success=reverse("cadres:reserve-detail", args=[reserve.pk]), message=_("The status has been changed."))
+    return done or render_form(request, "cadres/reserve/status_form.html", {"reserve": reserve}, form)
 
 
 @login_required
 @scoped_to(ReserveCadre)
 def reserve_review(request, pk):
     reserve = _reserve_for(request, pk)
-    _require_write(request, "reserve", "change", reserve)
+    write_gate(request.user, "reserve", "change", reserve)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reserve_review_save(user=request.user, reserve=reserve, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The yearly review has been recorded."))
-            return redirect(reverse("cadres:reserve-detail", args=[reserve.pk]) + "#reviews")
-    return render(request, "cadres/reserve/review_form.html", {"form": form, "reserve": reserve},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: reserve_review_save(user=request.user, reserve=reserve, **data),
+                  success=reverse("cadres:reserve-detail", args=[reserve.pk]) + "#reviews",
+                  message=_("The yearly review has been recorded."))
+    return done or render_form(request, "cadres/reserve/review_form.html", {"reserve": reserve}, form)
 
 
 @login_required
@@ -271,42 +247,37 @@ def candidates(request):
 @scoped_to(ReserveCadre)
 def reserve_import(request):
     """Upload the pool in the §3e layout: every row checked, all rows written or none."""
-    _require_write(request, "reserve", "import")
-    from ..imports.reserve import reserve_import as run_import
-
+    write_gate(request.user, "reserve", "import")
     form = ReserveImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = run_import(user=request.user, upload=form.cleaned_data["file"], request=request)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            if result.ok:
-                messages.success(request, _("%(count)s reserve cadres have been imported.") % {
-                    "count": len(result.created)})
-                return redirect("cadres:reserve-list")
-    return render(request, "cadres/reserve/import.html", {"form": form, "result": result},
-                  status=400 if (form.errors or (result and not result.ok)) else 200)
+    return import_page(
+        request, form, lambda data: run_import(user=request.user, upload=data["file"], request=request),
+        template="cadres/reserve/import.html", context={}, success=reverse("cadres:reserve-list"),
+        message=lambda result: _("%(count)s reserve cadres have been imported.") % {"count": len(result.created)})
 
 
 @login_required
 @scoped_to(ReserveCadre)
 def reserve_import_template(request):
-    from ..exports.reserve import template_response
-
+    """The blank import workbook (not a data export: headers and one fictitious example row)."""
     return template_response()
 
 
-@login_required
-@scoped_to(ReserveCadre)
-def reserve_export(request):
-    """The pool (with the list's filters) in the §3e layout; numbers masked unless asked and allowed."""
-    from ..exports.reserve import export_response
+class ReserveExportView(ScopedExportView):
+    """The pool (with the list's filters) in the §3e layout; numbers masked unless asked and allowed
+    (``unmasked=1`` by a role without personal_data/unmask gets the masked workbook)."""
 
-    queryset = ReserveCadre.objects.visible_to(request.user)
-    filterset = ReserveCadreFilter(request.GET or None, queryset=queryset, request=request)
-    if filterset.is_bound:
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    unmasked = request.GET.get("unmasked") == "1" and can(request.user, "personal_data", "unmask")
-    return export_response(request, queryset, unmasked=unmasked)
+    model = ReserveCadre
+    filterset_class = ReserveCadreFilter
+    export_name = "reserve pool"
+
+    def check_export(self, obj) -> None:
+        self.unmasked = self.request.GET.get("unmasked") == "1" and can(
+            self.request.user, "personal_data", "unmask")
+
+    def log_detail(self) -> dict:
+        return {"unmasked": self.unmasked}
+
+    def export_response(self, queryset, obj):
+        unmasked_ids = unmask_for_export(self.request.user, queryset, self.request,
+                                         via="reserve export") if self.unmasked else set()
+        return export_response(queryset, unmasked_ids=unmasked_ids)

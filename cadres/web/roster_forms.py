@@ -15,16 +15,11 @@ from organizations.permissions import writable
 
 from ..masking import masked_person
 from ..models import Cadre
+from .common import DateInput
 
 PERSON_AND_POST = ["organization", "post", "post_started_on", "name", "sex", "ethnicity", "birth_date", "id_number",
                    "phone", "education", "political_status", "joined_party_on", "note"]
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CadreForm(forms.ModelForm):

@@ -7,26 +7,35 @@ only by a POST to ``roster-unmask`` by a role holding personal_data/unmask there
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
-from ..filters import CadreFilter
-from ..masking import MASKERS, can_unmask, unmask
+from ..exports.roster import roster_export_response
+from ..filters.roster import CadreFilter
+from ..imports.roster import COLUMN_HELP, max_rows, roster_import
+from ..masking import MASKERS, can_unmask, unmask, unmask_for_export
 from ..models import Cadre
 from ..selectors import roster as selectors
 from ..services.roster import cadre_add, cadre_end_post, cadre_update
-from .roster_forms import CadreForm, EndPostForm
+from .common import import_page
+from .roster_forms import CadreForm, EndPostForm, RosterImportForm
 
 NO_SECRETARY_SHOWN = 30
 
@@ -104,132 +113,82 @@ def cadre_unmask(request, pk):
     return response
 
 
-def _write_gate(request, obj=None, action="change"):
-    if not can(request.user, "cadre", action, obj):
-        if obj is None:
-            raise Http404
-        raise PermissionDenied
-
-
 @login_required
 @scoped_to(Cadre)
 def cadre_add_view(request):
     """Add a cadre; ``?organization=`` preselects the organization."""
-    _write_gate(request)
+    write_gate(request.user, "cadre", "change")
     initial = {}
     organization_id = request.GET.get("organization")
     if organization_id and organization_id.isdigit():
         initial["organization"] = organization_id
     form = CadreForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.changes()
-        try:
-            cadre = cadre_add(user=request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("%(name)s has been added to the roster.") % {"name": cadre.name})
-            return redirect("cadres:roster-organization", pk=cadre.organization_id)
-    return render(request, "cadres/roster/form.html", {"form": form, "cadre": None},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda _data: cadre_add(user=request.user, **form.changes()),
+                  success=lambda cadre: reverse("cadres:roster-organization", args=[cadre.organization_id]),
+                  message=lambda cadre: _("%(name)s has been added to the roster.") % {"name": cadre.name})
+    return done or render_form(request, "cadres/roster/form.html", {"cadre": None}, form)
 
 
 @login_required
 @scoped_to(Cadre)
 def cadre_edit(request, pk):
     cadre = _cadre_for(request, pk)
-    _write_gate(request, cadre)
+    write_gate(request.user, "cadre", "change", cadre)
     form = CadreForm(request.POST or None, user=request.user, instance=cadre)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre = cadre_update(user=request.user, cadre=cadre, **form.changes())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The record has been saved."))
-            return redirect("cadres:roster-cadre", pk=cadre.pk)
-    return render(request, "cadres/roster/form.html", {"form": form, "cadre": cadre},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda _data: cadre_update(user=request.user, cadre=cadre, **form.changes()),
+                  success=lambda saved: reverse("cadres:roster-cadre", args=[saved.pk]),
+                  message=_("The record has been saved."))
+    return done or render_form(request, "cadres/roster/form.html", {"cadre": cadre}, form)
 
 
 @login_required
 @scoped_to(Cadre)
 def cadre_end(request, pk):
     cadre = _cadre_for(request, pk)
-    _write_gate(request, cadre)
+    write_gate(request.user, "cadre", "change", cadre)
     form = EndPostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre_end_post(user=request.user, cadre=cadre, ended_on=form.cleaned_data["ended_on"],
-                           note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The post of %(name)s has ended.") % {"name": cadre.name})
-            return redirect("cadres:roster-cadre", pk=cadre.pk)
-    return render(request, "cadres/roster/end_form.html", {"form": form, "cadre": cadre},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: cadre_end_post(user=request.user, cadre=cadre,
+                                                             ended_on=data["ended_on"], note=data["note"]),
+                  success=reverse("cadres:roster-cadre", args=[cadre.pk]),
+                  message=_("The post of %(name)s has ended.") % {"name": cadre.name})
+    return done or render_form(request, "cadres/roster/end_form.html", {"cadre": cadre}, form)
 
 
-class RosterExportView(LoginRequiredMixin, View):
+class RosterExportView(ScopedExportView):
     """The list's scope and filters as a workbook; masked unless ``unmasked=1`` by a role that may unmask."""
 
     model = Cadre
-    http_method_names = ["get"]
+    filterset_class = CadreFilter
+    export_name = "cadre roster"
 
-    def get(self, request):
-        from ..exports.roster import roster_export_response
+    def scoped_queryset(self):
+        return selectors.roster_list(self.request.user)
 
-        if not can(request.user, "export", "run"):
-            raise Http404
-        filterset = CadreFilter(request.GET, queryset=selectors.roster_list(request.user), request=request)
-        queryset = filterset.qs if filterset.is_valid() else Cadre.objects.none()
-        unmasked = request.GET.get("unmasked") == "1"
-        if unmasked and not can(request.user, "personal_data", "unmask"):
+    def check_export(self, obj) -> None:
+        self.unmasked = self.request.GET.get("unmasked") == "1"
+        if self.unmasked and not can(self.request.user, "personal_data", "unmask"):
             raise PermissionDenied
-        return roster_export_response(request.user, queryset, unmasked=unmasked, request=request,
-                                      filters=request.GET.dict())
+
+    def log_detail(self) -> dict:
+        return {"unmasked": self.unmasked}
+
+    def export_response(self, queryset, obj):
+        unmasked_ids = unmask_for_export(self.request.user, queryset, self.request,
+                                         via="roster export") if self.unmasked else set()
+        return roster_export_response(queryset, unmasked_ids=unmasked_ids)
 
 
-class RosterImportView(LoginRequiredMixin, View):
+@login_required
+@scoped_to(Cadre)
+def roster_import_view(request):
     """Upload a roster workbook: every row is checked; all rows are written or none."""
-
-    model = Cadre
-    template_name = "cadres/roster/import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, "cadre", "import"):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        from .roster_forms import RosterImportForm
-
-        return render(request, self.template_name, {"form": RosterImportForm(), **self._layout()})
-
-    def post(self, request):
-        from ..imports.roster import roster_import
-        from .roster_forms import RosterImportForm
-
-        form = RosterImportForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            try:
-                result = roster_import(user=request.user, upload=form.cleaned_data["file"], request=request)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                if result.ok:
-                    messages.success(request, _("%(count)s cadres have been imported.") % {
-                        "count": len(result.created)})
-                    return redirect("cadres:roster")
-        return render(request, self.template_name, {"form": form, "result": result,
-                                                    **self._layout()}, status=400)
-
-    def _layout(self):
-        from ..imports.roster import COLUMN_HELP, max_rows
-
-        return {"columns": COLUMN_HELP, "max_rows": max_rows()}
+    write_gate(request.user, "cadre", "import")
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    return import_page(
+        request, form, lambda data: roster_import(user=request.user, upload=data["file"], request=request),
+        template="cadres/roster/import.html", context={"columns": COLUMN_HELP, "max_rows": max_rows()},
+        success=reverse("cadres:roster"),
+        message=lambda result: _("%(count)s cadres have been imported.") % {"count": len(result.created)})
 
 
 class RosterTemplateView(LoginRequiredMixin, View):

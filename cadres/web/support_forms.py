@@ -9,13 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 
 from ..models import ContactLeader, Education, HelpingUnit, PoliticalStatus, Sex, UnitKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from .common import DateInput
 
 
 class AccountField(forms.CharField):

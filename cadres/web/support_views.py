@@ -1,42 +1,46 @@
 """Pages of the support of weak organizations: first secretaries (and work teams), contact leaders, helping
 units, their pairings with villages, their workloads and the "four ones" coverage; the cadres home page.
 
-Reads start from ``visible_to(user)`` (out of scope: 404); writes go through cadres.services.support, which
-checks the role table (county admins); a visible object the role may not change is a 403.
+Reads start from ``visible_to(user)`` (out of scope: 404); writes take the kernel's write path
+(``write_gate``: a visible object the role may not change is a 403; ``submit``: the service's errors on the
+form, a 400) and go through cadres.services.support, which checks the role table (county admins).
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 
 from organizations.history import history_entries
 from organizations.models import Division, Organization
 from organizations.permissions import can
-from organizations.services import security_event_record
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 from rectification.models import Designation
 
 from .. import masking
 from ..exports import support as exports
-from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
-from ..selectors import support as selectors
-from ..services import support as services
-from ..support_filters import (
+from ..filters.support import (
     ContactLeaderFilter,
     CoverageFilter,
     FirstSecretaryFilter,
     HelpingUnitFilter,
     PairingFilter,
 )
+from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
+from ..selectors import support as selectors
+from ..services import support as services
+from .common import ConfirmForm
 from .support_forms import (
     ContactLeaderForm,
     FirstSecretaryForm,
@@ -49,12 +53,6 @@ from .support_forms import (
 
 def _may(request, resource: str, obj) -> bool:
     return can(request.user, resource, "change", obj)
-
-
-def _require(request, resource: str, obj) -> None:
-    """``obj`` is visible (loaded through visible_to): a role that may not change it gets a 403."""
-    if not _may(request, resource, obj):
-        raise PermissionDenied
 
 
 def _url_or_none(name: str, *args) -> str | None:
@@ -185,47 +183,35 @@ def _first_secretary_form(request, organization, data=None, initial=None):
 def first_secretary_add(request, pk):
     """Station a first secretary in a village (county admins); the term end defaults to the policy."""
     organization = get_object_or_404(Organization.objects.visible_to(request.user).select_related("division"), pk=pk)
-    _require(request, "first_secretary", organization)
+    write_gate(request.user, "first_secretary", "change", organization)
     if organization.category not in services.SUPPORTED_CATEGORIES:
         raise PermissionDenied(_("First secretaries are stationed in village and community organizations."))
     form = _first_secretary_form(request, organization, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            first_secretary = services.first_secretary_create(
-                user=request.user, organization=organization, other_villages=form.cleaned_data["other_villages"],
-                account=form.cleaned_data["account"], **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The first secretary has been added."))
-            return redirect("cadres:first-secretary", pk=first_secretary.pk)
-    return render(request, "cadres/support/first_secretary_form.html", {
-        "form": form, "organization": organization, "fs": None}, status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.first_secretary_create(
+        user=request.user, organization=organization, other_villages=data["other_villages"],
+        account=data["account"], **form.service_fields()),
+        success=lambda first_secretary: reverse("cadres:first-secretary", args=[first_secretary.pk]),
+        message=_("The first secretary has been added."))
+    return done or render_form(request, "cadres/support/first_secretary_form.html", {
+        "organization": organization, "fs": None}, form)
 
 
 @login_required
 @scoped_to(FirstSecretary)
 def first_secretary_edit(request, pk):
     first_secretary = _first_secretary_for(request, pk)
-    _require(request, "first_secretary", first_secretary)
+    write_gate(request.user, "first_secretary", "change", first_secretary)
     initial = {name: getattr(first_secretary, name) for name in services.FIRST_SECRETARY_FIELDS}
     initial["other_villages"] = list(first_secretary.other_villages.all())
     initial["account"] = first_secretary.user.username if first_secretary.user_id else ""
     form = _first_secretary_form(request, first_secretary.organization, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.first_secretary_update(
-                user=request.user, first_secretary=first_secretary,
-                other_villages=form.cleaned_data["other_villages"], account=form.cleaned_data["account"],
-                **form.service_fields())
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("cadres:first-secretary", pk=first_secretary.pk)
-    return render(request, "cadres/support/first_secretary_form.html", {
-        "form": form, "organization": first_secretary.organization, "fs": first_secretary},
-        status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.first_secretary_update(
+        user=request.user, first_secretary=first_secretary, other_villages=data["other_villages"],
+        account=data["account"], **form.service_fields()),
+        success=reverse("cadres:first-secretary", args=[first_secretary.pk]),
+        message=_("The changes have been saved."))
+    return done or render_form(request, "cadres/support/first_secretary_form.html", {
+        "organization": first_secretary.organization, "fs": first_secretary}, form)
 
 
 @login_required
@@ -233,40 +219,32 @@ def first_secretary_edit(request, pk):
 def first_secretary_recall(request, pk):
     """End a first secretary's service (recalled, or the term completed): the account loses the villages."""
     first_secretary = _first_secretary_for(request, pk)
-    _require(request, "first_secretary", first_secretary)
+    write_gate(request.user, "first_secretary", "change", first_secretary)
     form = RecallForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.first_secretary_recall(user=request.user, first_secretary=first_secretary,
-                                            recalled_on=form.cleaned_data["recalled_on"],
-                                            reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The first secretary's service has been ended."))
-            return redirect("cadres:first-secretary", pk=first_secretary.pk)
-    return render(request, "cadres/support/confirm_form.html", {
-        "form": form, "object": first_secretary, "back": reverse("cadres:first-secretary", args=[pk]),
+    done = submit(request, form, lambda data: services.first_secretary_recall(
+        user=request.user, first_secretary=first_secretary, recalled_on=data["recalled_on"], reason=data["reason"]),
+        success=reverse("cadres:first-secretary", args=[first_secretary.pk]),
+        message=_("The first secretary's service has been ended."))
+    return done or render_form(request, "cadres/support/confirm_form.html", {
+        "object": first_secretary, "back": reverse("cadres:first-secretary", args=[pk]),
         "title": _("End the service of %(name)s") % {"name": first_secretary.name},
         "text": _("The first secretary stops serving on this date; a linked portal account loses the villages."),
-        "button": _("End the service")}, status=400 if form.errors else 200)
+        "button": _("End the service")}, form)
 
 
-class FirstSecretaryExportView(LoginRequiredMixin, View):
+class FirstSecretaryExportView(ScopedExportView):
     """The list's scope and filters as a workbook (personal numbers masked)."""
 
     model = FirstSecretary
-    http_method_names = ["get"]
+    filterset_class = FirstSecretaryFilter
+    select_related = FirstSecretaryListView.select_related
+    export_name = "first_secretaries"
 
-    def get(self, request):
-        if not can(request.user, "export", "run"):
-            raise Http404
-        view = FirstSecretaryListView()
-        view.request = request
-        queryset = view.get_queryset()
-        security_event_record(kind="export", user=request.user, request=request, what="first_secretaries",
-                              filters=request.GET.dict())
-        return exports.first_secretaries_response(queryset, today=view.today)
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("other_villages").order_by("term_end", "name", "pk")
+
+    def export_response(self, queryset, obj):
+        return exports.first_secretaries_response(queryset, today=timezone.localdate())
 
 
 # ------------------------------------------------------------------------------ contact leaders and units
@@ -332,85 +310,68 @@ def _holder_detail(request, model, pk):
 
 def _holder_add(request, model, pk):
     division = get_object_or_404(Division.objects.visible_to(request.user), pk=pk)
+    write_gate(request.user, "support", "change", division)
     county = services.county_of(division)
-    if county is None or not _may(request, "support", county):
+    if county is None:
         raise PermissionDenied
     kind = _holder_kind(model)
     form = kind["form"](request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def perform(data):
+        data = dict(data)
         account = data.pop("account")
-        try:
-            holder = kind["create"](user=request.user, division=county, account=account, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(kind["prefix"], pk=holder.pk)
-    return render(request, "cadres/support/holder_form.html", {
-        "form": form, "kind": kind, "holder": None, "county": county}, status=400 if form.errors else 200)
+        return kind["create"](user=request.user, division=county, account=account, **data)
+
+    done = submit(request, form, perform, success=lambda holder: reverse(kind["prefix"], args=[holder.pk]),
+                  message=_("Saved."))
+    return done or render_form(request, "cadres/support/holder_form.html", {
+        "kind": kind, "holder": None, "county": county}, form)
 
 
 def _holder_edit(request, model, pk):
     holder = get_object_or_404(model.objects.visible_to(request.user).select_related("division", "user"), pk=pk)
-    _require(request, "support", holder)
+    write_gate(request.user, "support", "change", holder)
     kind = _holder_kind(model)
     form = kind["form"].for_instance(holder, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def perform(data):
+        data = dict(data)
         account = data.pop("account")
-        try:
-            kind["update"](user=request.user, account=account, **{kind["arg"]: holder}, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect(kind["prefix"], pk=holder.pk)
-    return render(request, "cadres/support/holder_form.html", {
-        "form": form, "kind": kind, "holder": holder, "county": holder.division}, status=400 if form.errors else 200)
+        return kind["update"](user=request.user, account=account, **{kind["arg"]: holder}, **data)
+
+    done = submit(request, form, perform, success=reverse(kind["prefix"], args=[holder.pk]),
+                  message=_("The changes have been saved."))
+    return done or render_form(request, "cadres/support/holder_form.html", {
+        "kind": kind, "holder": holder, "county": holder.division}, form)
 
 
 def _holder_delete(request, model, pk):
     holder = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    _require(request, "support", holder)
+    write_gate(request.user, "support", "change", holder)
     kind = _holder_kind(model)
-    error = None
-    if request.method == "POST":
-        try:
-            services.support_holder_delete(user=request.user, holder=holder)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("Deleted."))
-            return redirect(kind["list"])
-    return render(request, "cadres/support/confirm_form.html", {
-        "form": None, "object": holder, "back": reverse(kind["prefix"], args=[pk]), "error": error,
+    form = ConfirmForm(request.POST or None)
+    done = submit(request, form, lambda _data: services.support_holder_delete(user=request.user, holder=holder),
+                  success=reverse(kind["list"]), message=_("Deleted."))
+    return done or render_form(request, "cadres/support/confirm_form.html", {
+        "object": holder, "back": reverse(kind["prefix"], args=[pk]),
         "title": _("Delete %(name)s") % {"name": holder.name},
         "text": _("Only one that was never paired can be deleted; otherwise end its pairings."),
-        "button": _("Delete")}, status=400 if error else 200)
+        "button": _("Delete")}, form)
 
 
 def _holder_pair(request, model, pk):
     """Pair the leader or unit with a village of its county (choices: villages the admin may change)."""
     holder = get_object_or_404(model.objects.visible_to(request.user).select_related("division"), pk=pk)
-    _require(request, "support", holder)
+    write_gate(request.user, "support", "change", holder)
     kind = _holder_kind(model)
     form = PairingForm(request.POST or None,
                        organizations=services.supported_organizations(request.user, county=holder.division))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pairing_create(
-                user=request.user, organization=form.cleaned_data["organization"],
-                contact_leader=holder if kind["is_leader"] else None,
-                helping_unit=None if kind["is_leader"] else holder,
-                started_on=form.cleaned_data["started_on"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The village has been paired."))
-            return redirect(kind["prefix"], pk=holder.pk)
-    return render(request, "cadres/support/pairing_form.html", {
-        "form": form, "kind": kind, "holder": holder}, status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: services.pairing_create(
+        user=request.user, organization=data["organization"],
+        contact_leader=holder if kind["is_leader"] else None, helping_unit=None if kind["is_leader"] else holder,
+        started_on=data["started_on"], note=data["note"]),
+        success=reverse(kind["prefix"], args=[holder.pk]), message=_("The village has been paired."))
+    return done or render_form(request, "cadres/support/pairing_form.html", {"kind": kind, "holder": holder}, form)
 
 
 def _bind(handler, model):
@@ -479,41 +440,29 @@ class PairingListView(ScopedListView):
 def pairing_end(request, pk):
     pairing = get_object_or_404(Pairing.objects.visible_to(request.user).select_related(
         "organization", "contact_leader", "helping_unit"), pk=pk)
-    _require(request, "support", pairing)
+    write_gate(request.user, "support", "change", pairing)
     form = PairingEndForm(request.POST or None)
     holder = pairing.contact_leader or pairing.helping_unit
     back = reverse("cadres:contact-leader" if pairing.contact_leader_id else "cadres:helping-unit", args=[holder.pk])
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pairing_end(user=request.user, pairing=pairing, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The pairing has been ended."))
-            return redirect(back)
-    return render(request, "cadres/support/confirm_form.html", {
-        "form": form, "object": pairing, "back": back,
+    done = submit(request, form, lambda data: services.pairing_end(user=request.user, pairing=pairing,
+                                                                   ended_on=data["ended_on"]),
+                  success=back, message=_("The pairing has been ended."))
+    return done or render_form(request, "cadres/support/confirm_form.html", {
+        "object": pairing, "back": back,
         "title": _("End the pairing of %(holder)s with %(village)s") % {"holder": holder.name,
                                                                        "village": pairing.organization.name},
         "text": _("A linked portal account loses this village unless another pairing still gives it."),
-        "button": _("End the pairing")}, status=400 if form.errors else 200)
+        "button": _("End the pairing")}, form)
 
 
-class PairingExportView(LoginRequiredMixin, View):
+class PairingExportView(ScopedExportView):
     """Pairings in the list's scope and filters: village | contact leader | helping unit | since."""
 
     model = Pairing
-    http_method_names = ["get"]
+    filterset_class = PairingFilter
+    export_name = "pairings"
 
-    def get(self, request):
-        if not can(request.user, "export", "run"):
-            raise Http404
-        queryset = Pairing.objects.visible_to(request.user)
-        filterset = PairingFilter(request.GET or None, queryset=queryset, request=request)
-        if filterset.is_bound:
-            queryset = filterset.qs if filterset.is_valid() else queryset.none()
-        security_event_record(kind="export", user=request.user, request=request, what="pairings",
-                              filters=request.GET.dict())
+    def export_response(self, queryset, obj):
         return exports.pairings_response(queryset)
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organizations.history import history_entries
 from organizations.permissions import can
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
+from ..exports.training import untrained_response
+from ..filters.training import TrainingEventFilter, YearForm
 from ..models import Cadre, TrainingAttendance, TrainingEvent
-from ..reserve_filters import TrainingEventFilter, YearForm
 from ..selectors import training as selectors
 from ..services.training import (
     attendance_add,
@@ -25,7 +30,8 @@ from ..services.training import (
     training_event_create,
     training_event_update,
 )
-from .reserve_forms import AttendanceForm, BulkAttendanceForm, TrainingEventForm
+from .common import ConfirmForm
+from .training_forms import AttendanceForm, BulkAttendanceForm, TrainingEventForm
 
 
 def _event_for(request, pk):
@@ -55,39 +61,24 @@ class TrainingListView(ScopedListView):
 @login_required
 @scoped_to(TrainingEvent)
 def training_add(request):
-    if not can(request.user, "training", "change"):
-        raise Http404
+    write_gate(request.user, "training", "change")
     form = TrainingEventForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            event = training_event_create(user=request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The training has been recorded."))
-            return redirect("cadres:training-detail", pk=event.pk)
-    return render(request, "cadres/training/form.html", {"form": form, "event": None},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: training_event_create(user=request.user, **data),
+                  success=lambda event: reverse("cadres:training-detail", args=[event.pk]),
+                  message=_("The training has been recorded."))
+    return done or render_form(request, "cadres/training/form.html", {"event": None}, form)
 
 
 @login_required
 @scoped_to(TrainingEvent)
 def training_edit(request, pk):
     event = _event_for(request, pk)
-    if not can(request.user, "training", "change", event):
-        raise PermissionDenied
+    write_gate(request.user, "training", "change", event)
     form = TrainingEventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            training_event_update(user=request.user, event=event, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The training has been saved."))
-            return redirect("cadres:training-detail", pk=event.pk)
-    return render(request, "cadres/training/form.html", {"form": form, "event": event},
-                  status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: training_event_update(user=request.user, event=event, **data),
+                  success=reverse("cadres:training-detail", args=[event.pk]),
+                  message=_("The training has been saved."))
+    return done or render_form(request, "cadres/training/form.html", {"event": event}, form)
 
 
 @login_required
@@ -110,63 +101,45 @@ def training_detail(request, pk):
 @login_required
 @scoped_to(TrainingEvent)
 def attendance_add_view(request, pk):
-    """Add roster cadres to the event (POST); GET shows the form."""
+    """Add roster cadres to the event, or every village secretary of a township (POST); GET shows the forms."""
     event = _event_for(request, pk)
-    if not can(request.user, "training", "change", event):
-        raise PermissionDenied
-    form = AttendanceForm(request.POST or None, user=request.user)
-    bulk = BulkAttendanceForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        target = bulk if request.POST.get("township") else form
-        if target.is_valid():
-            data = target.cleaned_data
-            try:
-                if target is bulk:
-                    made = attendance_add_township_secretaries(user=request.user, event=event,
-                                                               township=data["township"], passed=data["passed"])
-                else:
-                    made = attendance_add(user=request.user, event=event, cadres=list(data["cadres"]),
-                                          passed=data["passed"])
-            except ValidationError as exc:
-                form_errors_from(exc, target)
-            else:
-                messages.success(request, _("%(count)s attendees have been added.") % {"count": len(made)})
-                return redirect("cadres:training-detail", pk=event.pk)
-    return render(request, "cadres/training/attendance_form.html", {
-        "event": event, "form": form, "bulk_form": bulk},
-        status=400 if (form.errors or bulk.errors) and request.method == "POST" else 200)
+    write_gate(request.user, "training", "change", event)
+    bulk_post = request.method == "POST" and bool(request.POST.get("township"))
+    form = AttendanceForm(request.POST if request.method == "POST" and not bulk_post else None, user=request.user)
+    bulk = BulkAttendanceForm(request.POST if bulk_post else None, user=request.user)
+    if bulk_post:
+        target, perform = bulk, lambda data: attendance_add_township_secretaries(
+            user=request.user, event=event, township=data["township"], passed=data["passed"])
+    else:
+        target, perform = form, lambda data: attendance_add(
+            user=request.user, event=event, cadres=list(data["cadres"]), passed=data["passed"])
+    done = submit(request, target, perform, success=reverse("cadres:training-detail", args=[event.pk]),
+                  message=lambda made: _("%(count)s attendees have been added.") % {"count": len(made)})
+    return done or render_form(request, "cadres/training/attendance_form.html", {
+        "event": event, "form": form, "bulk_form": bulk}, target)
 
 
 @login_required
 @scoped_to(TrainingAttendance)
 def attendance_remove_view(request, pk):
     row = get_object_or_404(TrainingAttendance.objects.visible_to(request.user).select_related("event"), pk=pk)
-    if not can(request.user, "training", "change", row):
-        raise PermissionDenied
-    if request.method == "POST":
-        event_pk = row.event_id
-        attendance_remove(user=request.user, attendance=row)
-        messages.success(request, _("The attendee has been removed."))
-        return redirect("cadres:training-detail", pk=event_pk)
-    return render(request, "cadres/training/attendance_remove.html", {"row": row})
+    write_gate(request.user, "training", "change", row)
+    form = ConfirmForm(request.POST or None)
+    done = submit(request, form, lambda _data: attendance_remove(user=request.user, attendance=row),
+                  success=reverse("cadres:training-detail", args=[row.event_id]),
+                  message=_("The attendee has been removed."))
+    return done or render_form(request, "cadres/training/attendance_remove.html", {"row": row}, form)
 
 
 # ------------------------------------------------------------------------------------------ untrained
 
 
 def _year_and_scope(request):
+    """The filter of the page and its export: (form, valid, year, county, township, search text)."""
     form = YearForm(request.GET or None, request=request)
-    year = timezone.localdate().year
-    county = township = None
-    query = ""
-    valid = True
-    if form.is_bound:
-        valid = form.is_valid()
-        if valid:
-            year = form.cleaned_data["year"] or year
-            county, township = form.cleaned_data["county"], form.cleaned_data["township"]
-            query = form.cleaned_data["q"].strip()
-    return form, valid, year, county, township, query
+    valid = not form.is_bound or form.is_valid()
+    county, township, query = form.scope() if valid else (None, None, "")
+    return form, valid, form.year_value(), county, township, query
 
 
 @login_required
@@ -174,33 +147,25 @@ def _year_and_scope(request):
 def untrained(request):
     """Current village Party secretaries trained fewer times this year than the policy asks."""
     form, valid, year, county, township, query = _year_and_scope(request)
-    rows = selectors.secretary_rows(request.user, year, county=county, township=township) if valid else []
-    counts: dict = {}
-    for row in rows:
-        entry = counts.setdefault(row.township_id, {"name": row.township, "county": row.county,
-                                                    "secretaries": 0, "untrained": 0})
-        entry["secretaries"] += 1
-        entry["untrained"] += row.is_untrained
-    shown = [r for r in rows if r.is_untrained]
-    if query:
-        shown = [r for r in shown if query in r.name or query in r.organization]
-    page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    report = selectors.untrained_page(request.user, year, county=county, township=township, query=query) \
+        if valid else selectors.UntrainedPage.empty(year)
+    page = Paginator(report.rows, 100).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cadres/training/untrained.html", {
-        "form": form, "year": year, "townships": list(counts.values()), "page_obj": page, "rows": page.object_list,
-        "total": {"secretaries": len(rows), "untrained": sum(1 for r in rows if r.is_untrained)},
-        "querystring": params.urlencode(),
+        "form": form, "year": year, "townships": report.townships, "page_obj": page, "rows": page.object_list,
+        "total": report.total, "querystring": params.urlencode(),
     })
 
 
-@login_required
-@scoped_to(Cadre)
-def untrained_export(request):
-    from ..exports.training import untrained_response
+class UntrainedExportView(ScopedExportView):
+    """The untrained page's rows (same selector, same filter) as a workbook: names only, no personal numbers."""
 
-    form, valid, year, county, township, query = _year_and_scope(request)
-    rows = selectors.untrained_secretaries(request.user, year, county=county, township=township) if valid else []
-    if query:
-        rows = [r for r in rows if query in r.name or query in r.organization]
-    return untrained_response(rows, year)
+    model = Cadre
+    export_name = "untrained secretaries"
+
+    def export_response(self, queryset, obj):
+        _form, valid, year, county, township, query = _year_and_scope(self.request)
+        rows = selectors.untrained_secretaries(self.request.user, year, county=county, township=township,
+                                               query=query) if valid else []
+        return untrained_response(rows, year)

@@ -7,5 +7,6 @@ app_name = "cadres"
 urlpatterns = [
     path("", include("cadres.web.roster_urls")),
     path("", include("cadres.web.reserve_urls")),
+    path("", include("cadres.web.training_urls")),
     path("", include("cadres.web.support_urls")),
 ]

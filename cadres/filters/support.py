@@ -1,5 +1,9 @@
-"""Filters of the support pages and API: first secretaries, contact leaders, helping units, pairings,
-"four ones" coverage. Choices of townships come from the user's scope (a foreign id is invalid)."""
+"""Filters of the support pages, their exports and the API: first secretaries, contact leaders, helping
+units, pairings, "four ones" coverage.
+
+County and township choices are the user's scope (``organizations.filters``: a foreign id is invalid);
+above county level the township list is narrowed to the chosen county (``ScopedFilterSet``).
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division
-from organizations.roles import Level
+from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
 from rectification.models import Designation
 
-from .models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
-from .selectors import support as selectors
+from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
+from ..selectors import support as selectors
 
 STATE_CHOICES = [(selectors.SERVING, _("Serving")), (selectors.UPCOMING, _("Not yet started")),
                  (selectors.ENDED, _("Term ended")), (selectors.RECALLED, _("Recalled / ended")),
                  ("current", _("Serving or not yet started"))]
-
-
-def _visible_townships(request):
-    if request is None:
-        return Division.objects.none()
-    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
 
 
 def _today(filterset) -> dt.date:
@@ -43,11 +40,13 @@ def _organization_search(prefix: str = ""):
     return method
 
 
-class FirstSecretaryFilter(django_filters.FilterSet):
+class FirstSecretaryFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
+                                              queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     dispatching_unit = django_filters.CharFilter(label=_("Dispatching unit"), field_name="dispatching_unit",
                                                  lookup_expr="icontains")
     state = django_filters.ChoiceFilter(label=_("Status"), choices=STATE_CHOICES, method="filter_state",
@@ -57,7 +56,7 @@ class FirstSecretaryFilter(django_filters.FilterSet):
 
     class Meta:
         model = FirstSecretary
-        fields = ["q", "township", "dispatching_unit", "state", "expiring"]
+        fields = ["q", "county", "township", "dispatching_unit", "state", "expiring"]
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
@@ -122,11 +121,13 @@ PAIRING_KIND_CHOICES = [("contact_leader", _("Contact leaders")), ("helping_unit
 PAIRING_STATE_CHOICES = [("running", _("Running")), ("ended", _("Ended"))]
 
 
-class PairingFilter(django_filters.FilterSet):
+class PairingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     search = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
+                                              queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     kind = django_filters.ChoiceFilter(label=_("Paired with"), choices=PAIRING_KIND_CHOICES, method="filter_kind",
                                        empty_label=_("All"))
     state = django_filters.ChoiceFilter(label=_("Status"), choices=PAIRING_STATE_CHOICES, method="filter_state",
@@ -136,7 +137,7 @@ class PairingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Pairing
-        fields = ["q", "township", "kind", "state", "contact_leader", "helping_unit"]
+        fields = ["q", "county", "township", "kind", "state", "contact_leader", "helping_unit"]
 
     filter_q = _organization_search()
 
@@ -155,18 +156,20 @@ class PairingFilter(django_filters.FilterSet):
         return queryset
 
 
-class CoverageFilter(django_filters.FilterSet):
+class CoverageFilter(ScopedFilterSet):
     """Weak organizations of the current rounds; ``missing`` picks those lacking one of the "four ones"."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
+                                              queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     missing = django_filters.ChoiceFilter(label=_("Missing"), choices=selectors.MISSING_CHOICES,
                                           method="filter_missing", empty_label=_("All"))
 
     class Meta:
         model = Designation
-        fields = ["q", "township", "missing"]
+        fields = ["q", "county", "township", "missing"]
 
     filter_q = _organization_search()
 

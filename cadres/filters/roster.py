@@ -1,4 +1,8 @@
-"""Filters of the cadre roster (page, export and API share them). Reserve and support filters live next to it."""
+"""Filters of the cadre roster: the list page, its Excel export and the API share ``CadreFilter``.
+
+County, township and organization choices are the user's scope (``organizations.filters``); above county
+level the township list is narrowed to the chosen county (``ScopedFilterSet``).
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,21 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division, Organization
-from organizations.roles import Level
+from organizations.filters import ScopedFilterSet, visible_counties, visible_organizations, visible_townships
 
-from .models import Cadre, Post
+from ..models import Cadre, Post
 
 CURRENT, FORMER, ALL = "current", "former", "all"
 STATUS_CHOICES = [(CURRENT, _("In post")), (FORMER, _("Former")), (ALL, _("All"))]
 
 
-def visible_townships(request):
-    if request is None:
-        return Division.objects.none()
-    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
-
-
-def visible_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user).filter(is_active=True).order_by("division__code", "name")
-
-
-class CadreFilter(django_filters.FilterSet):
-    """``q`` (name of the person or of the organization), township, organization, post, status (default in post)."""
+class CadreFilter(ScopedFilterSet):
+    """``q`` (name of the person or of the organization), county, township, organization, post, status (default in post)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q",
                                   help_text=_("Name of the person or of the organization"))
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
+                                              queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
                                                 queryset=visible_townships, empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(label=_("Party organization"), field_name="organization",
@@ -42,7 +35,7 @@ class CadreFilter(django_filters.FilterSet):
 
     class Meta:
         model = Cadre
-        fields = ["q", "township", "organization", "post", "status"]
+        fields = ["q", "county", "township", "organization", "post", "status"]
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}

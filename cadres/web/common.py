@@ -1,0 +1,47 @@
+"""What the cadres pages share: the date input, the confirmation form and the all-or-nothing import page.
+
+Every write page follows the kernel's write path (``organizations.web.base``): ``write_gate`` (outside the
+scope or a page the role cannot use: 404; a visible object the role may not change: 403) → form →
+service → the service's ValidationError on the form's fields, a 400 with the form shown again (``submit``
+and ``render_form``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from organizations.web.base import render_form, submit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ConfirmForm(forms.Form):
+    """A form without fields: the POST of a confirmation page (delete, remove); errors are non-field."""
+
+
+def import_page(request, form, run: Callable, *, template: str, context: dict, success: str,
+                message: Callable) -> object:
+    """An all-or-nothing import on the write path: ``run(cleaned_data)`` returns an ImportResult.
+
+    A file with row errors writes nothing: the page comes back (400) with the result's row errors; a
+    refused file (size, type, layout) shows the service's message on the form.
+    """
+    outcome = {"result": None}
+
+    def perform(data):
+        result = outcome["result"] = run(data)
+        if not result.ok:
+            raise ValidationError(_("The file was not accepted. Nothing has been imported."))
+        return result
+
+    done = submit(request, form, perform, success=success, message=message)
+    return done or render_form(request, template, {"result": outcome["result"], **context}, form)
