@@ -34,10 +34,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from organizations.models import Notification  # noqa: E402
-from rectification.digests import send_county_digests  # noqa: E402
 from rectification.models import Designation, Plan, SummaryReport  # noqa: E402
 from rectification.selectors.designations import county_ids_with_designations  # noqa: E402
-from rectification.services.summaries import make_county_summary_reports  # noqa: E402
+from rectification.services.bimonthly_reports import make_county_summary_reports  # noqa: E402
+from rectification.services.digests import send_county_digests  # noqa: E402
 
 
 class Rollback(Exception):

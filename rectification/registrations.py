@@ -20,15 +20,15 @@ LEDGER_COUNTIES = "rectification.selectors.designations.county_ids_with_designat
 def register() -> None:
     register_job(Job(
         "summary_reports", _("Bimonthly progress reports"),
-        "rectification.services.summaries.make_county_summary_reports",
+        "rectification.services.bimonthly_reports.make_county_summary_reports",
         _("Makes (or refreshes) the progress reports of the county and its townships for the period that "
           "just ended, with their Excel workbooks."), counties=LEDGER_COUNTIES))
     register_job(Job(
-        "reminders", _("Check and acceptance reminders"), "rectification.reminders.send_county_reminders",
+        "reminders", _("Check and acceptance reminders"), "rectification.services.reminders.send_county_reminders",
         _("Reminds the township organizers and secretaries and the county admins of the six-monthly check "
           "and, from December, of the year-end acceptance."), counties=LEDGER_COUNTIES))
     register_job(Job(
-        "digests", _("Daily digest"), "rectification.digests.send_county_digests",
+        "digests", _("Daily digest"), "rectification.services.digests.send_county_digests",
         _("Sends each person concerned one message a day listing their overdue tasks and missing reports."),
         counties=LEDGER_COUNTIES))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))

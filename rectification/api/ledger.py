@@ -18,7 +18,7 @@ from organizations.api.base import ScopedViewSetMixin
 from organizations.services.common import ConflictError
 
 from .. import services
-from ..filters import DesignationFilter, TaskFilter
+from ..filters.ledger import DesignationFilter, TaskFilter
 from ..lifecycle import allowed_transitions
 from ..models import Designation, Measure, Plan, Round, Task
 from ..selectors import ledger as selectors

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 
 from organizations.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 
+from ..filters.progress import ContactVisitFilter, EvidenceFileFilter, PeriodReportFilter, ProgressEntryFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry
-from ..progress_filters import ContactVisitFilter, EvidenceFileFilter, PeriodReportFilter, ProgressEntryFilter
 from ..services.progress import progress_entry_add
 from ..services.reports import report_submit
 from ..services.visits import visit_log

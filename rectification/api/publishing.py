@@ -19,11 +19,11 @@ from organizations.models import Division
 from organizations.permissions import can
 from organizations.services import security_event_record
 
-from ..exports import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
-from ..filters import DesignationFilter
+from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
+from ..filters.ledger import DesignationFilter
 from ..models import Designation, DesignationStatus
 from ..selectors.dashboard import dashboard_for_request, dashboard_payload
-from ..selectors.exports import export_rows
+from ..selectors.ledger_export import export_rows
 
 #: JSON keys of the consolidated ledger row, in the order of the workbook's columns.
 ROW_KEYS = ("number", "county", "township", "village", "organization_name", "organization_type", "party_members",

@@ -1,9 +1,9 @@
+from .bimonthly_reports import SummaryReport
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
 from .disclosure import DisclosureBoard
 from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanStatus, Task, TaskStatus
 from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
 from .rounds import Category, Round
-from .summaries import SummaryReport
 
 __all__ = [
     "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",

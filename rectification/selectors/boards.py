@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from ..models import Designation, DisclosureBoard, Measure, PlanCycle, Task
-from .exports import plan_of
+from .ledger_export import plan_of
 
 
 def _person(user) -> str:

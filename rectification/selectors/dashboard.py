@@ -217,7 +217,7 @@ def dashboard_for_request(request, *, today: dt.date) -> dict:
     from django.urls import reverse
     from django.utils.http import urlencode
 
-    from ..filters import DesignationFilter
+    from ..filters.ledger import DesignationFilter
 
     user = request.user
     params = getattr(request, "query_params", request.GET)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from organizations.services.common import by, require
 
-from .. import evidence
+from ..imports import evidence
 from ..models import DesignationStatus, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus, Task
 
 #: Designation statuses in which progress is entered: during rectification and while acceptance is awaited.

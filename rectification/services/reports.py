@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from organizations.policies import effective_policy
+from organizations.policies import PolicyBook, effective_policy, organization_chain
 from organizations.services.common import by, require
 
 from .. import periods
@@ -114,3 +114,26 @@ def report_submit(*, user, report: PeriodReport, summary: str, today: dt.date | 
     report.submitted_at = timezone.now()
     by(report, user).save()
     return report
+
+
+def county_ids_with_reporting_plans() -> list[int]:
+    """The counties with plans in rectification: those the daily preparation fans out to."""
+    return sorted(set(Plan.objects.filter(designation__status__in=periods.ONGOING_STATUSES).values_list(
+        "county_id", flat=True)))
+
+
+def prepare_county_reports(county_id: int, today: dt.date) -> int:
+    """Make sure every plan in rectification in the county has drafts of its current and past-due periods.
+
+    Idempotent: a second run finds the rows (unique on plan and period start) and creates nothing.
+    The policy values are resolved once per organization chain (``PolicyBook``), not once per plan.
+    Returns the number of report rows checked.
+    """
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
+    checked = 0
+    plans = Plan.objects.filter(county_id=county_id, designation__status__in=periods.ONGOING_STATUSES).select_related(
+        "designation", "organization").order_by("pk")
+    for plan in plans.iterator(chunk_size=500):
+        values = book.for_chain(organization_chain(plan.organization))
+        checked += len(reports_ensure(plan=plan, today=today, policy_values=values))
+    return checked

@@ -14,17 +14,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from organizations.models import Notification, Organization
-from rectification.digests import (
+from rectification.models import Plan, Task
+from rectification.recipients import plan_people
+from rectification.selectors.bimonthly_reports import system_reader
+from rectification.selectors.ledger import overdue_tasks_q
+from rectification.selectors.progress import late_and_missing_reports
+from rectification.services.digests import (
     collect_county_digests,
     digest_key,
     people_of_organizations,
     send_county_digests,
 )
-from rectification.models import Plan, Task
-from rectification.recipients import plan_people
-from rectification.selectors.ledger import overdue_tasks_q
-from rectification.selectors.progress import late_and_missing_reports
-from rectification.summary_reports import system_reader
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from rectification import evidence
+from rectification.imports import evidence
 from rectification.models import EvidenceFile, ProgressEntry
 from rectification.services import progress_entry_add
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from organizations.models import SecurityEvent
-from rectification.exports import LEDGER_HEADERS, write_ledger
+from rectification.exports.ledger import LEDGER_HEADERS, write_ledger
 from rectification.models import Designation, DesignationStatus, TaskStatus
 
 from .publishing_support import (

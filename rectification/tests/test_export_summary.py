@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from organizations.models import Division, OrganizationCategory
+from rectification.exports.upward_summary import summary_of
 from rectification.models import Designation, DesignationStatus
-from rectification.summary import summary_of
 
 from .publishing_support import add_visit, make_designation, make_round, organizations_of
 

@@ -12,7 +12,7 @@ from organizations.roles import Role
 from organizations.services import policy_set
 from rectification.models import Designation, DesignationStatus
 from rectification.periods import ONGOING_STATUSES
-from rectification.reminders import send_county_reminders
+from rectification.services.reminders import send_county_reminders
 
 
 def year() -> int:

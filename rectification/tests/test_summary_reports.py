@@ -16,12 +16,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from organizations.models import Division, JobRun, Notification
+from rectification.exports.bimonthly_reports import figure_rows, figure_value
 from rectification.models import Designation, SummaryReport, Task, TaskStatus
 from rectification.periods import period_of
+from rectification.selectors.bimonthly_reports import last_ended_period
 from rectification.selectors.ledger import overdue_tasks_q
-from rectification.services.summaries import make_county_summary_reports, summary_reports_make
-from rectification.summary_reports import last_ended_period
-from rectification.summary_workbook import figure_rows, figure_value
+from rectification.services.bimonthly_reports import make_county_summary_reports, summary_reports_make
 from tests.conftest import media_root  # noqa: F401
 
 DASHBOARD_API = "/api/v1/ledger/dashboard/"

@@ -14,11 +14,11 @@ from organizations.permissions import can
 from organizations.web.base import form_errors_from, scoped_to
 
 from .. import services
-from ..forms import DesignationImportForm, ProposeForm, TransitionForm
-from ..imports import designation_import
+from ..imports.designations import designation_import
 from ..lifecycle import allowed_transitions, transition_for
 from ..models import Designation, Plan, Round
 from ..selectors import ledger as selectors
+from .ledger_forms import DesignationImportForm, ProposeForm, TransitionForm
 
 
 def _designation(request, pk) -> Designation:

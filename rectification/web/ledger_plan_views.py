@@ -22,10 +22,10 @@ from organizations.web.base import form_errors_from, scoped_to
 from rectification.selectors.progress import plan_progress_panel
 
 from .. import services
-from ..forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
 from ..models import DesignationStatus, Measure, Plan, PlanStatus, StatusChange, Task
 from ..selectors.ledger import contact_leader_choices
 from ..services.plans import EDITABLE_PLAN_STATUSES
+from .ledger_forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
 
 
 def conflict_context(exc: ConflictError) -> dict:

@@ -20,10 +20,10 @@ from organizations.scoping import grants_for
 from organizations.web.base import ScopedListView, ScopedQuerysetMixin, scoped_to
 
 from .. import services
-from ..filters import DesignationFilter
-from ..forms import RoundForm
+from ..filters.ledger import DesignationFilter
 from ..models import Designation, Round
 from ..selectors import ledger as selectors
+from .ledger_forms import RoundForm
 
 LEDGER_ORDER = ("-round__year", "township__code", "organization__division__code", "pk")
 
@@ -125,7 +125,7 @@ def rounds_view(request):
 @login_required
 def categories_view(request):
     """Weak-and-lax categories: the ten national ones and each county's own; a county admin adds its own."""
-    from ..forms import CategoryForm
+    from .ledger_forms import CategoryForm
 
     user = request.user
     counties = writable(Division.objects.filter(level=Level.COUNTY), user, "category", "create").order_by("code")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..evidence import MAX_FILES_PER_ENTRY
+from ..imports.evidence import MAX_FILES_PER_ENTRY
 from ..models import Task
 
 

@@ -18,8 +18,8 @@ from django.views.generic import TemplateView
 from organizations.permissions import can
 from organizations.web.base import ScopedListView, form_errors_from, scoped_to
 
+from ..filters.progress import ContactVisitFilter, ReportPlanFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
-from ..progress_filters import ContactVisitFilter, ReportPlanFilter
 from ..selectors import progress as selectors
 from ..services.progress import progress_entry_add
 from ..services.reports import report_submit, reports_ensure

@@ -23,12 +23,12 @@ from organizations.services import security_event_record
 from organizations.web.base import ScopedQuerysetMixin, scoped_to
 
 from .. import services
-from ..exports import ledger_export_response
+from ..exports.ledger import ledger_export_response
+from ..exports.upward_summary import default_year, summary_export_response, summary_of
 from ..models import Designation, DisclosureBoard
 from ..selectors.boards import board_content
 from ..selectors.dashboard import dashboard_for_request
-from ..selectors.exports import filtered_designations
-from ..summary import default_year, summary_export_response, summary_of
+from ..selectors.ledger_export import filtered_designations
 
 
 def ledger_order():

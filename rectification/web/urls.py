@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("rectification.web.ledger_urls")),
     path("", include("rectification.web.progress_urls")),
     path("", include("rectification.web.publishing_urls")),
-    path("", include("rectification.web.summary_urls")),
+    path("", include("rectification.web.bimonthly_report_urls")),
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rectification.tasks import counties_with_reporting_plans, prepare_county_reports
+from rectification.services.reports import county_ids_with_reporting_plans, prepare_county_reports
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--today must be a date like 2026-03-01: {exc}") from exc
-        county_ids = [options["county"]] if options["county"] else counties_with_reporting_plans()
+        county_ids = [options["county"]] if options["county"] else county_ids_with_reporting_plans()
         total = 0
         for county_id in county_ids:
             total += prepare_county_reports(county_id, today)

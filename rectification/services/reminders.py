@@ -26,9 +26,9 @@ from organizations.models import Division, NotificationKind, RoleAssignment, Use
 from organizations.roles import Role
 from organizations.services.notifications import notify
 
-from . import periods
-from .models import Designation, DesignationStatus
-from .recipients import TOWNSHIP_ROLES
+from .. import periods
+from ..models import Designation, DesignationStatus
+from ..recipients import TOWNSHIP_ROLES
 
 CHECK_REMINDER_DAYS = 30
 ACCEPTANCE_REMINDER_FROM = (12, 1)  # month, day

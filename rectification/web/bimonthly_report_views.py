@@ -11,9 +11,9 @@ from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.policies import POLICY_BY_KEY
 from organizations.web.base import ScopedDetailView, ScopedListView, scoped_to
 
+from ..exports.bimonthly_reports import figure_rows, figure_value, report_workbook
+from ..filters.bimonthly_reports import SummaryReportFilter
 from ..models import SummaryReport
-from ..summary_filters import SummaryReportFilter
-from ..summary_workbook import figure_rows, figure_value, report_workbook
 
 
 class SummaryListView(ScopedListView):

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Division, Organization, User
 from organizations.roles import Level
 
-from .models import Category, Measure, MeasureFamily, Plan, Round, Task, TaskStatus
-from .services.plans import PLAN_FIELDS
+from ..models import Category, Measure, MeasureFamily, Plan, Round, Task, TaskStatus
+from ..services.plans import PLAN_FIELDS
 
 
 def _organization_label(organization: Organization) -> str:

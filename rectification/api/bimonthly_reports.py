@@ -11,8 +11,8 @@ from rest_framework.decorators import action
 
 from organizations.api.base import ScopedReadOnlyViewSet
 
+from ..filters.bimonthly_reports import SummaryReportFilter
 from ..models import SummaryReport
-from ..summary_filters import SummaryReportFilter
 
 
 class SummaryReportSerializer(serializers.ModelSerializer):
@@ -48,7 +48,7 @@ class SummaryReportViewSet(ScopedReadOnlyViewSet):
                               OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def workbook(self, request, pk=None):
-        from ..web.summary_views import summary_workbook
+        from ..web.bimonthly_report_views import summary_workbook
 
         return summary_workbook(request._request, pk=self.get_object().pk)
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from organizations.exports.excel import SheetWriter, new_workbook, unique_sheet_title
 
-from .models import DesignationStatus
-from .selectors.dashboard import STATUSES
+from ..models import DesignationStatus
+from ..selectors.dashboard import STATUSES
 
 
 def figure_rows(figures: dict) -> list[tuple[str, str]]:
@@ -77,7 +77,7 @@ def report_workbook(report) -> bytes:
     """The workbook of a report: the stored file (a county's), or one made from the figures (a township's)."""
     from django.utils.translation import gettext as _t
 
-    from .periods import period_label
+    from ..periods import period_label
 
     if report.workbook:
         try:
@@ -86,7 +86,7 @@ def report_workbook(report) -> bytes:
         except FileNotFoundError:
             pass
     if report.division_id == report.county_id:
-        from .models import SummaryReport
+        from ..models import SummaryReport
 
         townships = list(SummaryReport.objects.filter(county_id=report.county_id, period_start=report.period_start)
                          .exclude(pk=report.pk).select_related("division", "previous").order_by("division__code"))

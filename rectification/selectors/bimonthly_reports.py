@@ -24,11 +24,11 @@ from django.utils import timezone
 from organizations.models import Division, User
 from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook, effective_policy
 
-from . import periods
-from .models import Designation, Plan, Round, Task
-from .selectors.dashboard import STATUSES, TOWNSHIP, DashboardRow
-from .selectors.ledger import has_overdue_task, overdue_tasks_q
-from .selectors.progress import LATE, MISSING, late_and_missing_reports
+from .. import periods
+from ..models import Designation, Plan, Round, Task
+from .dashboard import STATUSES, TOWNSHIP, DashboardRow
+from .ledger import has_overdue_task, overdue_tasks_q
+from .progress import LATE, MISSING, late_and_missing_reports
 
 #: Policy values the report uses (stored with it).
 SUMMARY_POLICY_KEYS = ["report_interval_months", "report_grace_days", "contact_visits_per_month"]

@@ -1,30 +1,21 @@
-"""The ledger's filters, shared by the ledger page, its export and the API (one definition)."""
+"""The ledger's filters, shared by the ledger page, its export, the dashboard and the API (one definition)."""
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget as _BooleanWidget
 
-from organizations.filters import visible_divisions
-from organizations.roles import Level
+from organizations.filters import BooleanWidget, ScopedFilterSet, visible_counties, visible_townships
 
-from .models import Category, Designation, DesignationStatus, Task, TaskStatus
+from ..models import Category, Designation, DesignationStatus, Task, TaskStatus
 
-
-class BooleanWidget(_BooleanWidget):
-    """Yes / no / all (django-filter's empty choice reads "unknown"); accepts 1/0 and true/false."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 def _rounds(request):
-    from .selectors.ledger import rounds_visible
+    from ..selectors.ledger import rounds_visible
 
     if request is None:
-        from .models import Round
+        from ..models import Round
 
         return Round.objects.none()
     return rounds_visible(request.user).order_by("-year", "county__code")
@@ -32,7 +23,7 @@ def _rounds(request):
 
 def category_choices(user) -> list[tuple[str, str]]:
     """National categories and those of the counties the user sees (by code; codes repeat across counties)."""
-    from .selectors.ledger import rounds_visible
+    from ..selectors.ledger import rounds_visible
 
     counties = rounds_visible(user).values("county_id") if user is not None else []
     rows = (Category.objects.filter(Q(county__isnull=True) | Q(county_id__in=counties)).filter(is_active=True)
@@ -43,13 +34,15 @@ def category_choices(user) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-class DesignationFilter(django_filters.FilterSet):
+class DesignationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     round = django_filters.ModelChoiceFilter(label=_("Rectification round"), queryset=_rounds, empty_label=_("All"))
     year = django_filters.NumberFilter(label=_("Year"), field_name="round__year")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DesignationStatus.choices, empty_label=_("All"))
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     category = django_filters.ChoiceFilter(label=_("Weak-and-lax category"), method="filter_category",
                                            choices=[], empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Has overdue tasks"), method="filter_overdue",
@@ -57,7 +50,7 @@ class DesignationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Designation
-        fields = ["q", "round", "year", "status", "township", "category", "overdue"]
+        fields = ["q", "round", "year", "status", "county", "township", "category", "overdue"]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -80,26 +73,28 @@ class DesignationFilter(django_filters.FilterSet):
                                .values("designation_id"))
 
     def filter_overdue(self, queryset, name, value):
-        from .selectors.ledger import has_overdue_task
+        from ..selectors.ledger import has_overdue_task
 
         if value is None:
             return queryset
         return queryset.filter(has_overdue_task()) if value else queryset.exclude(has_overdue_task())
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     round = django_filters.ModelChoiceFilter(label=_("Rectification round"), field_name="plan__designation__round",
                                              queryset=_rounds, empty_label=_("All"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TaskStatus.choices, empty_label=_("All"))
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     plan = django_filters.NumberFilter(label=_("Plan"), field_name="plan_id")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=BooleanWidget)
 
     class Meta:
         model = Task
-        fields = ["q", "round", "status", "township", "plan", "overdue"]
+        fields = ["q", "round", "status", "county", "township", "plan", "overdue"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -108,7 +103,7 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(Q(organization__name__icontains=value) | Q(title__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
-        from .selectors.ledger import overdue_tasks_q
+        from ..selectors.ledger import overdue_tasks_q
 
         if value is None:
             return queryset

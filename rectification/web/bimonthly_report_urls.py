@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import summary_views as views
+from . import bimonthly_report_views as views
 
 urlpatterns = [
     path("summaries/", views.SummaryListView.as_view(), name="summaries"),

@@ -20,8 +20,8 @@ from organizations.imports.pipeline import ImportResult, norm, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can
 
-from . import services
-from .models import Category, Designation, Round
+from .. import services
+from ..models import Category, Designation, Round
 
 HEADERS = {"区划代码": "code", "党组织名称": "name", "软弱涣散类型": "categories", "存在问题": "problems"}
 _SPLIT = re.compile(r"[,，、;；\s]+")

@@ -7,10 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division
-from organizations.roles import Level
+from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
 
-from .models import (
+from ..models import (
     ContactVisit,
     Designation,
     EvidenceFile,
@@ -23,18 +22,6 @@ from .models import (
 
 FLAG_CHOICES = [("missing", _("Missing")), ("late", _("Submitted late")), ("on_time", _("Submitted on time")),
                 ("open", _("Not yet due"))]
-
-
-def _visible_townships(request):
-    if request is None:
-        return Division.objects.none()
-    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
-
-
-def _visible_counties(request):
-    if request is None:
-        return Division.objects.none()
-    return Division.objects.visible_to(request.user).filter(level=Level.COUNTY).order_by("code")
 
 
 def _visible_rounds(request):
@@ -56,14 +43,14 @@ def _search(prefix: str):
     return method
 
 
-class ReportPlanFilter(django_filters.FilterSet):
+class ReportPlanFilter(ScopedFilterSet):
     """The report-flags page: narrows the plans; ``flag`` is applied by the selector."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=_visible_counties,
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
                                               empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     round = django_filters.ModelChoiceFilter(label=_("Rectification round"), field_name="designation__round",
                                              queryset=_visible_rounds, empty_label=_("All"))
     flag = django_filters.ChoiceFilter(label=_("Report"), choices=FLAG_CHOICES, empty_label=_("Late or missing"),
@@ -79,14 +66,14 @@ class ReportPlanFilter(django_filters.FilterSet):
         return queryset
 
 
-class PeriodReportFilter(django_filters.FilterSet):
+class PeriodReportFilter(ScopedFilterSet):
     """The reports API. ``missing``: a draft past its due date (the daily job drafts every expected period)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     plan = django_filters.NumberFilter(field_name="plan_id")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
-    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
-    county = django_filters.ModelChoiceFilter(field_name="county", queryset=_visible_counties)
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
+    county = django_filters.ModelChoiceFilter(field_name="county", queryset=visible_counties)
     round = django_filters.ModelChoiceFilter(field_name="plan__designation__round", queryset=_visible_rounds)
     late = django_filters.BooleanFilter(method="filter_late", label=_("Submitted after the due date"))
     missing = django_filters.BooleanFilter(method="filter_missing", label=_("Past due and not submitted"))
@@ -115,7 +102,7 @@ class ProgressEntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     plan = django_filters.NumberFilter(field_name="plan_id")
     task = django_filters.NumberFilter(field_name="task_id")
-    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
     happened_after = django_filters.DateFilter(field_name="happened_on", lookup_expr="gte")
     happened_before = django_filters.DateFilter(field_name="happened_on", lookup_expr="lte")
 
@@ -138,16 +125,18 @@ class EvidenceFileFilter(django_filters.FilterSet):
     filter_q = _search("")
 
 
-class ContactVisitFilter(django_filters.FilterSet):
+class ContactVisitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     plan = django_filters.NumberFilter(field_name="plan_id")
     leader = django_filters.NumberFilter(field_name="leader_id")
-    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
     visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
     visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
 
     class Meta:
         model = ContactVisit
-        fields = ["q", "plan", "leader", "township", "visited_after", "visited_before"]
+        fields = ["q", "plan", "leader", "county", "township", "visited_after", "visited_before"]
 
     filter_q = _search("")

@@ -24,7 +24,7 @@ LATEST_ENTRIES = 3
 
 def filtered_designations(request) -> QuerySet[Designation]:
     """The ledger page's queryset: the user's scope, then the same DesignationFilter (invalid filter: nothing)."""
-    from ..filters import DesignationFilter
+    from ..filters.ledger import DesignationFilter
 
     queryset = Designation.objects.visible_to(request.user)
     params = getattr(request, "query_params", request.GET)

@@ -19,10 +19,10 @@ from organizations.models import Division, NotificationKind, RoleAssignment, Use
 from organizations.roles import Role
 from organizations.services.notifications import notify
 
-from .. import summary_reports as figures_of
+from ..exports.bimonthly_reports import build_workbook, county_sheets
 from ..models import SummaryReport
 from ..periods import Period, period_label
-from ..summary_workbook import build_workbook, county_sheets
+from ..selectors import bimonthly_reports as figures_of
 
 
 def _previous_reports(division_ids: list[int], start: dt.date) -> dict[int, SummaryReport]:
@@ -62,7 +62,7 @@ def summary_reports_make(*, county: Division, today: dt.date | None = None,
     county_report = reports[county.pk]
     township_reports = [reports[pk] for pk in township_ids]
     # The county's workbook (county totals and one sheet per township) is stored with the report; a township's
-    # own workbook is made from its figures when downloaded (summary_workbook.report_workbook).
+    # own workbook is made from its figures when downloaded (exports.bimonthly_reports.report_workbook).
     content = build_workbook(title=_("Bimonthly progress report"), period_label=label,
                              sheets=county_sheets(county_report, township_reports, computed.township_names))
     if county_report.workbook.name and county_report.workbook.storage.exists(county_report.workbook.name):

@@ -20,7 +20,7 @@ from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import Division, OrganizationCategory
 from organizations.roles import LEVEL_ORDER
 
-from .models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DesignationStatus, Plan
+from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DesignationStatus, Plan
 
 NOT_COUNTED = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)
 NATIONAL_CODES = tuple(f"RSHS{n:02d}" for n in range(1, 11))

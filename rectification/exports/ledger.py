@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import OrganizationType
 
-from .models import DesignationStatus, TaskStatus
-from .selectors.exports import ExportRow, export_rows, plan_of
+from ..models import DesignationStatus, TaskStatus
+from ..selectors.ledger_export import ExportRow, export_rows, plan_of
 
 #: (header, column width in Excel character units)
 LEDGER_COLUMNS = (
