@@ -10,12 +10,12 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
+from organizations.api.permissions import ServiceChecked
 
-from ..filters import BallotFilter, EvaluationFilter, VoterGroupFilter
+from ..filters.satisfaction import BallotFilter, EvaluationFilter, VoterGroupFilter
 from ..models import Ballot, Evaluation, VoterGroup
 from ..services import satisfaction as services
 from .satisfaction_serializers import (
@@ -28,10 +28,6 @@ from .satisfaction_serializers import (
 )
 
 COUNT_FIELDS = ("satisfied", "basically_satisfied", "dissatisfied", "abstained", "invalid")
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
 
 
 class EvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,5 +1,5 @@
 """API of star management: organization ratings, members, households, commitments, bulletins, assessments,
-and the per-organization member sheet (quota preview, public notice, finalisation).
+and the per-organization member sheet (quota preview, public notice, finalisation, the §3f workbook).
 
 Every queryset starts from ``visible_to(user)`` (an id outside the scope is a 404); related ids are scoped
 fields (a foreign id is a 400); writes go through the services, which check the role table.
@@ -9,19 +9,28 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
+from organizations.api.permissions import ServiceChecked
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import effective_policy
-from organizations.services.common import ConflictError
-from rectification.api.ledger import conflict_response
+from organizations.services.security import security_event_record
 
+from ..exports.stars import member_sheet_response
+from ..filters.stars import (
+    AssessmentFilter,
+    BulletinFilter,
+    CommitmentFilter,
+    HouseholdFilter,
+    MemberFilter,
+    RatingFilter,
+)
 from ..models import (
     AssessmentKind,
     ContactHousehold,
@@ -31,16 +40,9 @@ from ..models import (
     OrganizationRating,
     PartyMember,
 )
+from ..selectors.stars import sheet_default_year
 from ..services import members as member_services
 from ..services import org_stars as rating_services
-from ..star_filters import (
-    AssessmentFilter,
-    BulletinFilter,
-    CommitmentFilter,
-    HouseholdFilter,
-    MemberFilter,
-    RatingFilter,
-)
 from .stars_serializers import (
     ContactHouseholdSerializer,
     MemberAssessmentSerializer,
@@ -55,10 +57,6 @@ from .stars_serializers import (
     SheetFinalizeSerializer,
     SheetNoticeSerializer,
 )
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
 
 
 class OrganizationRatingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -91,11 +89,7 @@ class OrganizationRatingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, vie
         payload = RatingStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        try:
-            rating = rating_services.rating_act(user=request.user, rating=rating, action=data.pop("action"),
-                                                data=data)
-        except ConflictError as exc:
-            return conflict_response(exc)
+        rating = rating_services.rating_act(user=request.user, rating=rating, action=data.pop("action"), data=data)
         return Response(self.get_serializer(rating).data)
 
 
@@ -196,10 +190,14 @@ class MemberAssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, views
 
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Year (default: this year)")
+KIND = OpenApiParameter("kind", OpenApiTypes.STR, enum=list(AssessmentKind.values),
+                        description="Assessment (default: year_end)")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class MemberSheetViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
-    """An organization's year-end member ratings with the quota check; public notice and finalisation."""
+    """An organization's year-end member ratings with the quota check; public notice and finalisation; the
+    sheet as a workbook (``export``: permission ``export/run``, written to the security log)."""
 
     queryset = Organization.objects.all()
     serializer_class = MemberSheetSerializer
@@ -259,6 +257,25 @@ class MemberSheetViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
                                                 today=timezone.localdate(),
                                                 final=payload.validated_data.get("final") or {})
         return Response(self._sheet(organization, year))
+
+
+    @extend_schema(parameters=[YEAR, KIND], request=None,
+                   responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="The §3f sheet")},
+                   summary="The member star sheet as an Excel workbook (permission export/run; logged)")
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        organization = self.get_object()
+        if not can(request.user, "export", "run"):
+            raise PermissionDenied
+        year = self._year(request) if request.query_params.get("year") else sheet_default_year(organization)
+        kind = request.query_params.get("kind")
+        kind = kind if kind in AssessmentKind.values else AssessmentKind.YEAR_END
+        security_event_record(kind="export", user=request.user, request=request, what="member star sheet",
+                              object=organization.pk, filters={"year": year, "kind": kind}, via="api")
+        response = member_sheet_response(organization, year=year, kind=kind,
+                                         policy=effective_policy(organization.division))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def register(router) -> None:

@@ -24,7 +24,7 @@ from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
 
 from ..models import Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
-from ..rates import POLICY_KEYS, Counts, Rule, compute_rate
+from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
 from ..services import satisfaction as services
 
 FAILED_VILLAGE = "枫山村"

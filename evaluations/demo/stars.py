@@ -38,7 +38,13 @@ from ..models import (
     RatingStep,
     Sex,
 )
-from ..stars import MEMBER_POLICY_KEYS, ORG_STAR_POLICY_KEYS, member_cap, notice_end, quota_allowed
+from ..rules.star_rating import (
+    MEMBER_POLICY_KEYS,
+    ORG_STAR_POLICY_KEYS,
+    member_cap,
+    notice_end,
+    quota_allowed,
+)
 
 #: (stars, share) of last year's organization ratings.
 STAR_SHARES = [(5, 10), (4, 30), (3, 40), (2, 15), (1, 5)]

@@ -11,7 +11,7 @@ from organizations.policies import effective_policy
 from rectification.models import Designation, DesignationStatus
 
 from ..models import Ballot, BallotSource, BallotToken, Choice, Evaluation, EvaluationStatus, VoterGroup
-from ..rates import POLICY_KEYS, Counts, RateResult, Rule, compute_rate
+from ..rules.satisfaction_rate import POLICY_KEYS, Counts, RateResult, Rule, compute_rate
 from ..services.satisfaction import CHOICE_FIELD
 
 #: Designation statuses the "awaiting evaluation" page lists.

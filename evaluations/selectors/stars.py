@@ -19,7 +19,7 @@ from ..models import (
     PartyMember,
     RatingStep,
 )
-from ..stars import change_against, lagging_threshold, member_cap
+from ..rules.star_rating import change_against, lagging_threshold, member_cap
 
 #: Members with a final year-end rating of this many stars or more are reserve cadre candidates (seed 004).
 RESERVE_CANDIDATE_STARS = 9
@@ -68,13 +68,15 @@ class ScreeningRow:
     below: int
 
 
-def screening_candidates(user, *, township=None, query: str = "") -> list[ScreeningRow]:
+def screening_candidates(user, *, county=None, township=None, query: str = "") -> list[ScreeningRow]:
     """Organizations whose latest approved rating is below their division's ``organization_star_screening_below``:
     candidates for next year's screening."""
     latest = OrganizationRating.objects.filter(organization=OuterRef("organization"),
                                                step=RatingStep.APPROVED).order_by("-year").values("year")[:1]
     ratings = ratings_queryset(user).filter(step=RatingStep.APPROVED, year=Subquery(latest)).select_related(
         "organization__division")
+    if county is not None:
+        ratings = ratings.filter(county=county)
     if township is not None:
         ratings = ratings.filter(township=township)
     if query:
@@ -120,6 +122,36 @@ def members_of(user, organization, *, year: int, policy) -> list[MemberRow]:
     return rows
 
 
+def with_latest_final(members) -> None:
+    """Set ``latest`` (the newest final year-end assessment) and ``reserve_candidate`` on each member of a page."""
+    members = list(members)
+    latest = {}
+    for a in MemberAssessment.objects.filter(member_id__in=[m.pk for m in members], kind=AssessmentKind.YEAR_END,
+                                             status=AssessmentStatus.FINAL).order_by("year"):
+        latest[a.member_id] = a
+    for m in members:
+        m.latest = latest.get(m.pk)
+        m.reserve_candidate = bool(m.latest and m.latest.final_stars is not None
+                                   and m.latest.final_stars >= RESERVE_CANDIDATE_STARS)
+
+
+def member_commitments(member) -> list[MemberCommitment]:
+    """A member's commitments, newest year first, each with ``goal_list``: (aspect label, stars) pairs."""
+    commitments = list(MemberCommitment.objects.filter(member=member).order_by("-year"))
+    for c in commitments:
+        c.goal_list = [(label, (c.goals or {}).get(value, 0)) for value, label in Aspect.choices]
+    return commitments
+
+
+def commitment_board(user, organization, *, year: int) -> list[MemberCommitment]:
+    """The commitments of an organization's members in ``year``, each with ``goal_list``: stars per aspect."""
+    commitments = list(MemberCommitment.objects.visible_to(user).filter(
+        organization=organization, year=year).select_related("member").order_by("member__name"))
+    for c in commitments:
+        c.goal_list = [(c.goals or {}).get(value, 0) for value in Aspect.values]
+    return commitments
+
+
 def is_reserve_candidate(member) -> bool:
     """Latest final year-end rating at 9 stars or more (the reserve-cadre pool offers such members)."""
     latest = MemberAssessment.objects.filter(member=member, kind=AssessmentKind.YEAR_END,
@@ -137,6 +169,20 @@ class SheetRow:
     change: int | None = None
     lagging: bool = False
     aspects: list = field(default_factory=list)
+
+
+def sheet_default_year(organization) -> int:
+    """The year a rating sheet opens on: the latest year-end assessment's, else this year."""
+    from django.utils import timezone
+
+    latest = MemberAssessment.objects.filter(organization=organization, kind=AssessmentKind.YEAR_END).order_by(
+        "-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
+
+
+def sheet_members(organization) -> list[PartyMember]:
+    """The members a sheet's buttons act on: active and not exempt."""
+    return list(PartyMember.objects.filter(organization=organization, is_active=True, exempt=False))
 
 
 def sheet_rows(organization, *, year: int, kind: str, policy, members=None) -> list[SheetRow]:

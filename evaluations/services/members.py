@@ -5,7 +5,7 @@ preliminary rating, public notice), finalize (the township's final rating, with 
 
 A member's star cap comes from the policy and the member's category when the assessment is first made,
 and stays frozen on it. Year-end ratings are finalised per organization and year, all or nothing; see
-evaluations/stars.py for the quota rounding (floor).
+evaluations/rules/star_rating.py for the quota rounding (floor).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ..models import (
     MemberCommitment,
     PartyMember,
 )
-from ..stars import MEMBER_POLICY_KEYS, member_cap, notice_end, notice_over, quota_lines
+from ..rules.star_rating import MEMBER_POLICY_KEYS, member_cap, notice_end, notice_over, quota_lines
 
 MEMBER_FIELDS = ("name", "sex", "birth_date", "joined_party_on", "category", "exempt", "post_claimed", "is_active")
 STAR_FIELDS = ("self_stars", "peer_stars", "public_stars", "preliminary_stars")

@@ -23,7 +23,7 @@ from organizations.policies import effective_policy
 from organizations.services.common import by, check_version, require
 
 from ..models import Grade, OrganizationRating, RatingStep
-from ..stars import ORG_STAR_POLICY_KEYS, check_stars_for_grade, notice_end, notice_over
+from ..rules.star_rating import ORG_STAR_POLICY_KEYS, check_stars_for_grade, notice_end, notice_over
 
 STEP_ORDER = [RatingStep.SELF_ASSESSMENT, RatingStep.PUBLIC_APPRAISAL, RatingStep.ORGANIZATION_REVIEW,
               RatingStep.PUBLIC_NOTICE, RatingStep.APPROVED]

@@ -40,7 +40,7 @@ from ..models import (
     VoterGroup,
     VoterGroupKind,
 )
-from ..rates import POLICY_KEYS, Counts, Rule, compute_rate
+from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
 
 #: Months of re-rectification when the evaluation does not name a new deadline.
 DEFAULT_RE_RECTIFY_MONTHS = 6
@@ -99,12 +99,11 @@ def evaluation_create(*, user, designation: Designation, held_on: dt.date | None
 
     require(user, "evaluation", "open", designation)
     designation = Designation.objects.select_for_update().select_related("organization").get(pk=designation.pk)
-    if Evaluation.objects.filter(designation=designation).exclude(status=EvaluationStatus.DECIDED).exists():
-        raise ValidationError(_("An evaluation of this organization is already in progress."))
+    refusal = evaluation_open_refusal(designation)
+    if refusal:
+        raise ValidationError(refusal)
     if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED:
         designation = evaluation_open(user=user, designation=designation)
-    elif designation.status != DesignationStatus.EVALUATING:
-        raise ValidationError(_("An evaluation is opened when the organization has applied for acceptance."))
     if party_members < 0 or public < 0:
         raise ValidationError(_("The number of voters cannot be negative."))
     today = timezone.localdate()
@@ -538,20 +537,31 @@ def _enter_star_management(designation: Designation, actor, today: dt.date) -> N
     by(rating, actor).save()
 
 
-def evaluation_may_open(designation: Designation, evaluations=None) -> bool:
-    """The one rule for opening an evaluation: the organization applied for acceptance, or it is under
-    evaluation and every evaluation so far is decided (the last one decided nothing).
+def evaluation_open_refusal(designation: Designation, evaluations=None, *, undecided: int | None = None
+                            ) -> str | None:
+    """The one rule for opening an evaluation, as the reason it cannot be opened now (None: it may).
 
-    ``evaluations``: the designation's evaluations when the caller has them (no query then).
+    The organization applied for acceptance, or it is under evaluation, and no evaluation of it is in
+    progress (every one so far is decided; after "no decision" a new one may be opened).
+    ``evaluations`` (the designation's evaluations) or ``undecided`` (how many are not decided) when the
+    caller has them: no query then.
     """
-    if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED:
-        return True
-    if designation.status != DesignationStatus.EVALUATING:
-        return False
-    if evaluations is not None:
-        return all(e.status == EvaluationStatus.DECIDED for e in evaluations)
-    return not Evaluation.objects.filter(designation_id=designation.pk).exclude(
-        status=EvaluationStatus.DECIDED).exists()
+    if designation.status not in (DesignationStatus.ACCEPTANCE_REQUESTED, DesignationStatus.EVALUATING):
+        return _("An evaluation is opened when the organization has applied for acceptance.")
+    if undecided is None:
+        if evaluations is not None:
+            undecided = sum(1 for e in evaluations if e.status != EvaluationStatus.DECIDED)
+        else:
+            undecided = Evaluation.objects.filter(designation_id=designation.pk).exclude(
+                status=EvaluationStatus.DECIDED).exists()
+    if undecided:
+        return _("An evaluation of this organization is already in progress.")
+    return None
+
+
+def evaluation_may_open(designation: Designation, evaluations=None, *, undecided: int | None = None) -> bool:
+    """May an evaluation of ``designation`` be opened now? (``evaluation_open_refusal`` gives the reason.)"""
+    return evaluation_open_refusal(designation, evaluations, undecided=undecided) is None
 
 
 def evaluation_reopen_allowed(evaluation: Evaluation) -> bool:

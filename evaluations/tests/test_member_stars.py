@@ -17,8 +17,8 @@ from evaluations.models import (
     OrganizationRating,
     PartyMember,
 )
+from evaluations.rules.star_rating import quota_allowed
 from evaluations.services import members as services
-from evaluations.stars import quota_allowed
 from organizations import services as org_services
 from organizations.models import Organization
 from organizations.policies import effective_policy

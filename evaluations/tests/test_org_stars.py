@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.models import OrganizationRating, RatingStep
+from evaluations.rules.star_rating import allowed_stars, notice_end
 from evaluations.selectors.stars import rating_history, screening_candidates
 from evaluations.services import org_stars as services
-from evaluations.stars import allowed_stars, notice_end
 from organizations import services as org_services
 from organizations.models import Organization
 from organizations.policies import effective_policy

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from evaluations.demo.satisfaction import EVALUATING_VILLAGE, FAILED_VILLAGE, seed
 from evaluations.models import BallotToken, Decision, Evaluation, EvaluationStatus
-from evaluations.rates import Counts, Rule, compute_rate
+from evaluations.rules.satisfaction_rate import Counts, Rule, compute_rate
 from rectification.models import Designation, DesignationStatus, StatusChange
 
 

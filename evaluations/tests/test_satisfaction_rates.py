@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluations.rates import ACCEPTED, NO_DECISION, RE_RECTIFY, Counts, Rule, compute_rate
+from evaluations.rules.satisfaction_rate import ACCEPTED, NO_DECISION, RE_RECTIFY, Counts, Rule, compute_rate
 
 DEFAULT = Rule()
 

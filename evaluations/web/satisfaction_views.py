@@ -1,32 +1,41 @@
 """Pages of the satisfaction evaluation (满意度测评).
 
 Everyone in scope reads; county admins and evaluators open, count and close; county admins decide.
-Out of scope is 404, in scope without the role is 403. The voting page is public: a one-time link
-shows only the organization's name and the four answers; an unknown or used link says so (404/410).
+Writes follow the kernel's write path (``organizations.web.base``): out of scope is 404, in scope without
+the role is 403, a refused POST is a 400 with the form shown again. The export is a ``ScopedExportView``.
+The voting page is public: a one-time link shows only the organization's name and the four answers; an
+unknown or used link says so (404/410).
 """
 
 from __future__ import annotations
 
 import segno
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from organizations.history import history_entries
 from organizations.permissions import can
-from organizations.services import security_event_record
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    ScopedWriteView,
+    form_errors_from,
+    render_form,
+    scoped_to,
+)
 from rectification.models import Designation
 
-from ..exports import evaluations_export_response
-from ..filters import EvaluationFilter
+from ..exports.satisfaction import evaluations_export_response
+from ..filters.satisfaction import EvaluationFilter
 from ..models import Decision, Evaluation, EvaluationStatus, VoterGroup
 from ..selectors import satisfaction as selectors
 from ..services import satisfaction as services
@@ -42,11 +51,6 @@ from .satisfaction_forms import (
 
 def _evaluation_for(request, pk) -> Evaluation:
     return get_object_or_404(selectors.evaluations_visible(request.user), pk=pk)
-
-
-def _require(request, action: str, obj) -> None:
-    if not can(request.user, "evaluation", action, obj):
-        raise PermissionDenied
 
 
 # ----------------------------------------------------------------------------------------------- lists
@@ -83,23 +87,22 @@ class AwaitingListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_open"] = can(self.request.user, "evaluation", "open")
+        may_open = can(self.request.user, "evaluation", "open")
+        for designation in context["object_list"]:
+            designation.may_open = may_open and services.evaluation_may_open(
+                designation, undecided=designation.open_evaluations)
         return context
 
 
-@login_required
-@scoped_to(Evaluation)
-def evaluations_export(request):
+class EvaluationExportView(ScopedExportView):
     """The list's evaluations (scope and filters) as an Excel workbook, one row per evaluation."""
-    if not can(request.user, "export", "run"):
-        raise Http404
-    queryset = Evaluation.objects.visible_to(request.user)
-    filterset = EvaluationFilter(request.GET or None, queryset=queryset, request=request)
-    if filterset.is_bound:
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    security_event_record(kind="export", user=request.user, request=request, what="evaluations",
-                          query=request.GET.urlencode()[:500])
-    return evaluations_export_response(queryset)
+
+    model = Evaluation
+    filterset_class = EvaluationFilter
+    export_name = "evaluations"
+
+    def export_response(self, queryset, obj):
+        return evaluations_export_response(queryset)
 
 
 # ------------------------------------------------------------------------------------------- one evaluation
@@ -122,148 +125,181 @@ def evaluation_detail(request, pk):
     })
 
 
-@login_required
-@scoped_to(Designation)
-def evaluation_open(request, pk):
+class EvaluationOpenView(ScopedWriteView):
     """Open the evaluation of an organization that applied for acceptance (or after "no decision")."""
-    designation = get_object_or_404(Designation.objects.visible_to(request.user).select_related(
-        "organization__division"), pk=pk)
-    _require(request, "open", designation)
-    form = EvaluationOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = services.evaluation_create(user=request.user, designation=designation,
-                                                    **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The evaluation is open: enter the counts, single ballots or make "
-                                        "voting links."))
-            return redirect("evaluations:evaluation", pk=evaluation.pk)
-    return render(request, "evaluations/satisfaction/open.html", {"designation": designation, "form": form},
-                  status=400 if form.errors else 200)
+
+    model = Designation
+    select_related = ("organization__division",)
+    resource, action = "evaluation", "open"
+    form_class = EvaluationOpenForm
+    template_name = "evaluations/satisfaction/open.html"
+
+    def get_success_message(self, result) -> str:
+        return _("The evaluation is open: enter the counts, single ballots or make voting links.")
+
+    def perform(self, form, obj):
+        return services.evaluation_create(user=self.request.user, designation=obj, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("evaluations:evaluation", args=[result.pk])
+
+    def get_context_data(self, obj, form) -> dict:
+        return {"designation": obj, "refusal": services.evaluation_open_refusal(obj)}
 
 
-@login_required
-@scoped_to(VoterGroup)
-def group_counts(request, pk):
+class _EvaluationWriteView(ScopedWriteView):
+    """A write page on one evaluation, or on one of its voter groups (``model = VoterGroup``)."""
+
+    model = Evaluation
+    resource = "evaluation"
+
+    def get_object(self):
+        if self.model is Evaluation:
+            return _evaluation_for(self.request, self.kwargs["pk"])
+        return get_object_or_404(VoterGroup.objects.visible_to(self.request.user).select_related(
+            "evaluation", "organization"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self, obj) -> dict:
+        # A POST is always bound, even without fields (closing, deciding without a new deadline).
+        return {"data": self.request.POST if self.request.method == "POST" else None}
+
+
+class VoterGroupCountsView(_EvaluationWriteView):
     """Enter a voter group's aggregate counts from the paper tally (while voting is open)."""
-    group = get_object_or_404(VoterGroup.objects.visible_to(request.user).select_related(
-        "evaluation", "organization"), pk=pk)
-    _require(request, "count", group)
-    evaluation = group.evaluation
-    form = GroupCountsForm(request.POST or None, initial={f: getattr(group, f) for f in (
-        "size", "satisfied", "basically_satisfied", "dissatisfied", "abstained", "invalid")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.voter_group_counts(user=request.user, group=group, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The counts of %(group)s have been saved.") % {"group": group})
-            return redirect("evaluations:evaluation", pk=evaluation.pk)
-    return render(request, "evaluations/satisfaction/counts.html", {
-        "group": group, "evaluation": evaluation, "form": form,
-        "is_open": evaluation.status == EvaluationStatus.OPEN}, status=400 if form.errors else 200)
+
+    model = VoterGroup
+    action = "count"
+    form_class = GroupCountsForm
+    template_name = "evaluations/satisfaction/counts.html"
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {**super().get_form_kwargs(obj), "initial": {f: getattr(obj, f) for f in GroupCountsForm.base_fields}}
+
+    def perform(self, form, obj):
+        return services.voter_group_counts(user=self.request.user, group=obj, **form.cleaned_data)
+
+    def get_success_message(self, result) -> str:
+        return _("The counts of %(group)s have been saved.") % {"group": result}
+
+    def success_url(self, result) -> str:
+        return reverse("evaluations:evaluation", args=[result.evaluation_id])
+
+    def get_context_data(self, obj, form) -> dict:
+        evaluation = obj.evaluation
+        return {"group": obj, "evaluation": evaluation, "is_open": evaluation.status == EvaluationStatus.OPEN}
 
 
-@login_required
-@scoped_to(Evaluation)
-def ballot_enter(request, pk):
+class BallotEnterView(_EvaluationWriteView):
     """Enter single paper ballots one by one (the form stays on the page for the next one)."""
-    evaluation = _evaluation_for(request, pk)
-    _require(request, "count", evaluation)
-    form = BallotForm(request.POST or None, evaluation=evaluation,
-                      initial={"group": request.GET.get("group")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ballot_enter(user=request.user, group=form.cleaned_data["group"],
-                                  choice=form.cleaned_data["choice"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("Ballot entered."))
-            return redirect(reverse("evaluations:evaluation-ballot", args=[evaluation.pk])
-                            + f"?group={form.cleaned_data['group'].pk}")
-    panel = selectors.evaluation_panel(request.user, evaluation)
-    return render(request, "evaluations/satisfaction/ballot.html", {
-        "evaluation": evaluation, "form": form, "panel": panel}, status=400 if form.errors else 200)
+
+    action = "count"
+    form_class = BallotForm
+    template_name = "evaluations/satisfaction/ballot.html"
+    success_message = gettext_lazy("Ballot entered.")
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {**super().get_form_kwargs(obj), "evaluation": obj,
+                "initial": {"group": self.request.GET.get("group")}}
+
+    def perform(self, form, obj):
+        return services.ballot_enter(user=self.request.user, group=form.cleaned_data["group"],
+                                     choice=form.cleaned_data["choice"])
+
+    def success_url(self, result) -> str:
+        return reverse("evaluations:evaluation-ballot", args=[result.evaluation_id]) + f"?group={result.group_id}"
+
+    def get_context_data(self, obj, form) -> dict:
+        return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj)}
 
 
 def _qr_svg(url: str) -> str:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=2))  # noqa: S308 - our SVG
 
 
-@never_cache
-@login_required
-@scoped_to(VoterGroup)
-def group_links(request, pk):
-    """Make one-time voting links for a group; the printable page (QR codes) is shown once, right away."""
-    group = get_object_or_404(VoterGroup.objects.visible_to(request.user).select_related(
-        "evaluation", "organization"), pk=pk)
-    _require(request, "count", group)
-    evaluation = group.evaluation
-    form = LinksForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tokens = services.ballot_links_create(user=request.user, group=group, count=form.cleaned_data["count"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            cards = []
-            for token in tokens:
-                url = request.build_absolute_uri(reverse("evaluations:vote", args=[token]))
-                cards.append({"url": url, "qr": _qr_svg(url)})
-            response = render(request, "evaluations/satisfaction/links_print.html", {
-                "group": group, "evaluation": evaluation, "cards": cards})
-            response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
-            return response
-    return render(request, "evaluations/satisfaction/links.html", {
-        "group": group, "evaluation": evaluation, "form": form,
-        "is_open": evaluation.status == EvaluationStatus.OPEN}, status=400 if form.errors else 200)
+@method_decorator(never_cache, name="dispatch")
+class VoterGroupLinksView(_EvaluationWriteView):
+    """Make one-time voting links for a group; the printable page (QR codes) is shown once, right away.
 
+    The one write page whose success is not a redirect: the raw tokens exist only in this response
+    (only their hashes are stored), so the print page is rendered from the service's result.
+    """
 
-@login_required
-@scoped_to(Evaluation)
-def evaluation_close(request, pk):
-    evaluation = _evaluation_for(request, pk)
-    _require(request, "close", evaluation)
-    if request.method == "POST":
-        try:
-            services.evaluation_close(user=request.user, evaluation=evaluation)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Voting is closed; the totals are frozen."))
-        return redirect("evaluations:evaluation", pk=evaluation.pk)
-    return render(request, "evaluations/satisfaction/confirm.html", {
-        "evaluation": evaluation, "panel": selectors.evaluation_panel(request.user, evaluation),
-        "action": "close"})
+    model = VoterGroup
+    action = "count"
+    form_class = LinksForm
+    template_name = "evaluations/satisfaction/links.html"
 
+    def get_context_data(self, obj, form) -> dict:
+        evaluation = obj.evaluation
+        return {"group": obj, "evaluation": evaluation, "is_open": evaluation.status == EvaluationStatus.OPEN}
 
-@login_required
-@scoped_to(Evaluation)
-def evaluation_decide(request, pk):
-    """Decide a closed evaluation now (the threshold job does the same for those left undecided)."""
-    evaluation = _evaluation_for(request, pk)
-    _require(request, "decide", evaluation)
-    form = DecideForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decided = services.evaluation_decide(evaluation=evaluation, user=request.user,
-                                                 new_deadline=form.cleaned_data["new_deadline"])
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            if decided.applied:
-                messages.success(request, decided.decision_note)
+    def post(self, request, *args, **kwargs):
+        group = self.object
+        form = self.get_form(group)
+        if form.is_valid():
+            try:
+                tokens = services.ballot_links_create(user=request.user, group=group,
+                                                      count=form.cleaned_data["count"])
+            except ValidationError as exc:
+                form_errors_from(exc, form)
             else:
-                messages.info(request, _("Nothing to decide: the evaluation is still open or already decided."))
-            return redirect("evaluations:evaluation", pk=evaluation.pk)
-    return render(request, "evaluations/satisfaction/confirm.html", {
-        "evaluation": evaluation, "panel": selectors.evaluation_panel(request.user, evaluation),
-        "action": "decide", "form": form}, status=400 if form.errors else 200)
+                return self._print_page(group, tokens)
+        return render_form(request, self.template_name, self.get_context_data(group, form), form)
+
+    def _print_page(self, group, tokens):
+        cards = []
+        for token in tokens:
+            url = self.request.build_absolute_uri(reverse("evaluations:vote", args=[token]))
+            cards.append({"url": url, "qr": _qr_svg(url)})
+        response = render(self.request, "evaluations/satisfaction/links_print.html", {
+            "group": group, "evaluation": group.evaluation, "cards": cards})
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation without fields (closing the voting): the service's refusal lands on the form."""
+
+
+class EvaluationCloseView(_EvaluationWriteView):
+    action = "close"
+    form_class = ConfirmForm
+    template_name = "evaluations/satisfaction/confirm.html"
+    success_message = gettext_lazy("Voting is closed; the totals are frozen.")
+
+    def perform(self, form, obj):
+        return services.evaluation_close(user=self.request.user, evaluation=obj)
+
+    def success_url(self, result) -> str:
+        return reverse("evaluations:evaluation", args=[result.pk])
+
+    def get_context_data(self, obj, form) -> dict:
+        return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj), "action": "close"}
+
+
+class EvaluationDecideView(_EvaluationWriteView):
+    """Decide a closed evaluation now (the threshold job does the same for those left undecided)."""
+
+    action = "decide"
+    form_class = DecideForm
+    template_name = "evaluations/satisfaction/confirm.html"
+
+    def perform(self, form, obj):
+        return services.evaluation_decide(evaluation=obj, user=self.request.user,
+                                          new_deadline=form.cleaned_data["new_deadline"])
+
+    def get_success_message(self, result) -> str:
+        if result.applied:
+            return result.decision_note
+        return _("Nothing to decide: the evaluation is still open or already decided.")
+
+    def success_url(self, result) -> str:
+        return reverse("evaluations:evaluation", args=[result.pk])
+
+    def get_context_data(self, obj, form) -> dict:
+        return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj), "action": "decide"}
 
 
 # ------------------------------------------------------------------------------------------ public voting

@@ -6,5 +6,5 @@ app_name = "evaluations"
 
 urlpatterns = [
     path("", include("evaluations.web.satisfaction_urls")),
-    path("", include("evaluations.web.stars_urls")),
+    path("", include("evaluations.web.star_urls")),
 ]

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from organizations.exports.excel import xlsx_response
 
-from .models import Decision, EvaluationStatus, VoterGroupKind
-from .rates import Counts, Rule, compute_rate
-from .selectors.satisfaction import export_rows
+from ..models import Decision, EvaluationStatus, VoterGroupKind
+from ..rules.satisfaction_rate import Counts, Rule, compute_rate
+from ..selectors.satisfaction import export_rows
 
 CHOICE_COLUMNS = (("satisfied", "Satisfied"), ("basically_satisfied", "Basically satisfied"),
                   ("dissatisfied", "Dissatisfied"), ("abstained", "Abstained"), ("invalid", "Invalid"))

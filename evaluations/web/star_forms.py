@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Aspect, Grade, PartyMember
-from ..services.members import MEMBER_FIELDS
+from ..services.members import MEMBER_FIELDS, STAR_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORE = {"required": False, "min_value": 0, "max_value": 100, "decimal_places": 1, "max_digits": 5}
@@ -92,3 +92,38 @@ class BulletinForm(forms.Form):
     quarter = forms.TypedChoiceField(label=_("quarter"), coerce=int, choices=[(q, str(q)) for q in (1, 2, 3, 4)])
     held_on = forms.DateField(label=_("held on"), widget=DATE)
     summary = forms.CharField(label=_("bulletin"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssessmentSheetForm(forms.Form):
+    """The rating grid of an organization: one ``m<member id>-<field>`` number per member and column.
+
+    The grid is drawn by its template; this form parses it: which button (save / notice / finalize), the
+    notice start, and the stars typed (an empty cell clears a star when saving).
+    """
+
+    action = forms.ChoiceField(choices=[("save", "save"), ("notice", "notice"), ("finalize", "finalize")],
+                               required=False)
+    notice_start = forms.DateField(label=_("Public notice from"), required=False)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            for name in (*STAR_FIELDS, "final_stars"):
+                self.fields[f"m{member.pk}-{name}"] = forms.IntegerField(
+                    required=False, label=member.name, error_messages={"invalid": _("Stars are whole numbers.")})
+
+    def rows(self) -> dict[int, dict]:
+        """Member id → the stars typed on the sheet (only the cells it had)."""
+        rows = {}
+        for member in self.members:
+            values = {name: self.cleaned_data.get(f"m{member.pk}-{name}") for name in STAR_FIELDS
+                      if f"m{member.pk}-{name}" in self.data}
+            if values:
+                rows[member.pk] = values
+        return rows
+
+    def final(self) -> dict[int, int]:
+        """Member id → final stars changed on the sheet (empty cells keep the branch's rating)."""
+        return {member.pk: value for member in self.members
+                if (value := self.cleaned_data.get(f"m{member.pk}-final_stars")) is not None}

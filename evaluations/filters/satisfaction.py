@@ -6,22 +6,21 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import visible_divisions
-from organizations.roles import Level
+from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
 
-from .models import Ballot, Choice, Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
+from ..models import Ballot, Choice, Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
 
 DECISION_CHOICES = [c for c in Decision.choices if c[0]]
 
 
-class EvaluationFilter(django_filters.FilterSet):
+class EvaluationFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EvaluationStatus.choices, empty_label=_("All"))
     decision = django_filters.ChoiceFilter(label=_("Decision"), choices=DECISION_CHOICES, empty_label=_("All"))
     county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county",
-                                              queryset=visible_divisions(Level.COUNTY), empty_label=_("All"))
+                                              queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=visible_divisions(Level.TOWNSHIP), empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
 
     class Meta:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from organizations.exports.excel import xlsx_response
 
-from .models import Aspect, Grade, RatingStep
-from .selectors.stars import previous_stars, sheet_rows
+from ..models import Aspect, Grade, RatingStep
+from ..selectors.stars import previous_stars, sheet_rows
 
 GRADES = dict(Grade.choices)
 

@@ -65,7 +65,7 @@ def notice_over(end: dt.date | None, today: dt.date) -> bool:
 
 
 def member_cap(policy, category: str) -> int:
-    from .models import CAPPED_CATEGORIES
+    from ..models.members import CAPPED_CATEGORIES
 
     return int(policy["member_star_cap_limited"] if category in CAPPED_CATEGORIES else policy["member_star_cap"])
 

@@ -1,4 +1,8 @@
-"""Filters of star management pages, exports and API (township choices limited to the user's scope)."""
+"""Filters of star management: the rating and member lists, their exports, the screening page and the API.
+
+County, township and organization choices are the user's scope (``organizations.filters``); above county
+level the township list is narrowed to the chosen county (``ScopedFilterSet``).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division, Organization
-from organizations.roles import Level
-from rectification.filters import BooleanWidget
+from organizations.filters import (
+    BooleanWidget,
+    ScopedFilterSet,
+    visible_counties,
+    visible_organizations,
+    visible_townships,
+)
 
-from .models import (
+from ..models import (
     AssessmentKind,
     AssessmentStatus,
     ContactHousehold,
@@ -26,18 +34,6 @@ from .models import (
 STAR_CHOICES = [(str(s), str(s)) for s in range(5, -1, -1)]
 
 
-def _visible_townships(request):
-    if request is None:
-        return Division.objects.none()
-    return Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP).order_by("code")
-
-
-def _visible_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user)
-
-
 def _search(prefix: str = ""):
     def method(self, queryset, name, value):
         value = (value or "").strip()
@@ -49,49 +45,55 @@ def _search(prefix: str = ""):
     return method
 
 
-class RatingFilter(django_filters.FilterSet):
+class RatingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     year = django_filters.NumberFilter(label=_("Year"))
     step = django_filters.ChoiceFilter(label=_("Step"), choices=RatingStep.choices, empty_label=_("All"))
     stars = django_filters.ChoiceFilter(label=_("Stars"), choices=STAR_CHOICES, empty_label=_("All"))
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(label=_("Party organization"), field_name="organization",
-                                                    queryset=_visible_organizations,
+                                                    queryset=visible_organizations,
                                                     widget=django_filters.widgets.forms.HiddenInput)
 
     class Meta:
         model = OrganizationRating
-        fields = ["q", "year", "step", "stars", "township", "organization"]
+        fields = ["q", "year", "step", "stars", "county", "township", "organization"]
 
     filter_q = _search()
 
 
-class ScreeningFilter(django_filters.FilterSet):
-    """The screening-candidates page (applied by the selector): township and search."""
+class ScreeningFilter(ScopedFilterSet):
+    """The screening-candidates page and its export (applied by the selector): county, township and search."""
 
     q = django_filters.CharFilter(label=_("Search"))
-    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=_visible_townships,
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
+    township = django_filters.ModelChoiceFilter(label=_("Township"), queryset=visible_townships,
                                                 empty_label=_("All"))
 
     class Meta:
         model = OrganizationRating
-        fields = ["q", "township"]
+        fields = ["q", "county", "township"]
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
+                                              empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
-                                                queryset=_visible_townships, empty_label=_("All"))
+                                                queryset=visible_townships, empty_label=_("All"))
     organization = django_filters.ModelChoiceFilter(label=_("Party organization"), field_name="organization",
-                                                    queryset=_visible_organizations, empty_label=_("All"))
+                                                    queryset=visible_organizations, empty_label=_("All"))
     category = django_filters.ChoiceFilter(label=_("Member category"), choices=MemberCategory.choices,
                                            empty_label=_("All"))
     exempt = django_filters.BooleanFilter(label=_("Exempt from rating"), widget=BooleanWidget)
 
     class Meta:
         model = PartyMember
-        fields = ["q", "township", "organization", "category", "exempt"]
+        fields = ["q", "county", "township", "organization", "category", "exempt"]
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
@@ -102,7 +104,7 @@ class MemberFilter(django_filters.FilterSet):
 
 class _ByOrganization(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    township = django_filters.ModelChoiceFilter(field_name="township", queryset=_visible_townships)
+    township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
     organization = django_filters.NumberFilter(field_name="organization_id")
 
     filter_q = _search()

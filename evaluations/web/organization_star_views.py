@@ -1,12 +1,18 @@
-"""Pages of the organization star rating (五星管理): list, detail with the step forms, history, screening."""
+"""Pages of the organization star rating (五星管理): list, detail with the step forms, history, screening.
+
+Writes follow the kernel's write path (``organizations.web.base``): out of scope is 404, in scope without
+the role ("rating": self_assess / review / approve) is 403, a refused POST (a rule of the service, or a
+save over someone else's: the version moved on) is a 400 with the form shown again. The ratings and
+screening exports are ``ScopedExportView`` pages.
+"""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -15,16 +21,22 @@ from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import POLICY_BY_KEY, effective_policy
-from organizations.services.common import ConflictError
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedListView,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
+from ..exports.stars import ratings_export_response, screening_export_response
+from ..filters.stars import RatingFilter, ScreeningFilter
 from ..models import Grade, OrganizationRating, RatingStep
+from ..rules.star_rating import notice_over
 from ..selectors import stars as selectors
 from ..services import org_stars as services
-from ..star_exports import ratings_export_response, screening_export_response
-from ..star_filters import RatingFilter, ScreeningFilter
-from ..stars import notice_over
-from .stars_forms import AppraiseForm, ApproveForm, NoticeForm, ReviewForm, SelfAssessForm, StartForm
+from .star_forms import AppraiseForm, ApproveForm, NoticeForm, ReviewForm, SelfAssessForm, StartForm
 
 STEP_FORMS = {
     "self_assess": SelfAssessForm,
@@ -57,14 +69,18 @@ class RatingListView(ScopedListView):
         return context
 
 
-@login_required
-@scoped_to(OrganizationRating)
-def rating_export(request):
-    queryset = OrganizationRating.objects.visible_to(request.user)
-    filterset = RatingFilter(request.GET or None, queryset=queryset, request=request)
-    if filterset.is_bound:
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    return ratings_export_response(queryset.order_by("-year", "organization__division__code"))
+class RatingExportView(ScopedExportView):
+    """The list's ratings (scope and filters) as an Excel workbook."""
+
+    model = OrganizationRating
+    filterset_class = RatingFilter
+    export_name = "organization ratings"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-year", "organization__division__code")
+
+    def export_response(self, queryset, obj):
+        return ratings_export_response(queryset)
 
 
 def _mapping_text(policy) -> str:
@@ -99,28 +115,19 @@ def rating_detail(request, pk):
     rating = get_object_or_404(selectors.ratings_queryset(request.user), pk=pk)
     policy = effective_policy(rating.organization.division)
     bound_action = bound_form = None
-    status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in STEP_FORMS:
-            raise PermissionDenied
-        step, permission = services.ACTIONS[action]
-        if not can(request.user, "rating", permission, rating):
-            raise PermissionDenied
+            return HttpResponseBadRequest()
+        write_gate(request.user, "rating", services.ACTIONS[action][1], rating)
         kwargs = {"mapping": _mapping_text(policy)} if action == "review" else {}
         form = STEP_FORMS[action](request.POST, prefix=action, **kwargs)
-        if form.is_valid():
-            try:
-                services.rating_act(user=request.user, rating=rating, action=action, data=form.cleaned_data)
-            except ConflictError as exc:
-                messages.error(request, exc.messages[0])
-                return redirect("evaluations:rating", pk=rating.pk)
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("evaluations:rating", pk=rating.pk)
-        bound_action, bound_form, status = action, form, 400
+        done = submit(request, form, lambda data: services.rating_act(user=request.user, rating=rating,
+                                                                        action=action, data=data),
+                      success=reverse("evaluations:rating", args=[rating.pk]), message=_("Saved."))
+        if done:
+            return done
+        bound_action, bound_form = action, form
     steps = []
     reached = services.STEP_ORDER.index(rating.step)
     for index, step in enumerate(services.STEP_ORDER):
@@ -137,7 +144,7 @@ def rating_detail(request, pk):
                         for k, v in (rating.policy or {}).items()],
         "history": history_entries(rating),
         "organization_history": selectors.rating_history(request.user, rating.organization)[:10],
-    }, status=status)
+    }, status=400 if bound_form is not None else 200)
 
 
 @login_required
@@ -146,23 +153,30 @@ def organization_ratings(request, pk):
     """An organization's ratings across years; a township or county starts the rating of a year."""
     organization = get_object_or_404(Organization.objects.visible_to(request.user).select_related("division"),
                                      pk=pk)
-    may_start = can(request.user, "rating", "review", organization)
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not may_start:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                rating = services.rating_start(user=request.user, organization=organization,
-                                               year=form.cleaned_data["year"])
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                return redirect("evaluations:rating", pk=rating.pk)
-    return render(request, "evaluations/stars/organization_ratings.html", {
+        write_gate(request.user, "rating", "review", organization)
+        done = submit(request, form, lambda data: services.rating_start(user=request.user, organization=organization,
+                                                                        year=data["year"]),
+                      success=lambda rating: reverse("evaluations:rating", args=[rating.pk]))
+        if done:
+            return done
+    may_start = can(request.user, "rating", "review", organization)
+    return render_form(request, "evaluations/stars/organization_ratings.html", {
         "organization": organization, "rows": selectors.rating_history(request.user, organization),
         "form": form if may_start else None,
-    }, status=400 if form.errors else 200)
+    }, form)
+
+
+def screening_rows(request):
+    """The screening page's filter and candidates (shared with its export)."""
+    filterset = ScreeningFilter(request.GET or None, queryset=OrganizationRating.objects.none(), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, []
+    data = filterset.form.cleaned_data if filterset.is_bound else {}
+    return filterset, selectors.screening_candidates(request.user, county=data.get("county"),
+                                                     township=data.get("township"),
+                                                     query=(data.get("q") or "").strip())
 
 
 class ScreeningView(LoginRequiredMixin, TemplateView):
@@ -171,25 +185,19 @@ class ScreeningView(LoginRequiredMixin, TemplateView):
     model = OrganizationRating
     template_name = "evaluations/stars/screening.html"
 
-    def candidates(self):
-        filterset = ScreeningFilter(self.request.GET or None, queryset=OrganizationRating.objects.none(),
-                                    request=self.request)
-        if filterset.is_bound and not filterset.is_valid():
-            return filterset, []
-        data = filterset.form.cleaned_data if filterset.is_bound else {}
-        return filterset, selectors.screening_candidates(self.request.user, township=data.get("township"),
-                                                         query=(data.get("q") or "").strip())
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset, rows = self.candidates()
-        query = self.request.GET.copy()
-        context.update(filter=filterset, rows=rows, querystring=query.urlencode())
+        filterset, rows = screening_rows(self.request)
+        context.update(filter=filterset, rows=rows, querystring=self.request.GET.urlencode())
         return context
 
 
-@login_required
-@scoped_to(OrganizationRating)
-def screening_export(request):
-    _filterset, rows = ScreeningView(request=request).candidates()
-    return screening_export_response(rows)
+class ScreeningExportView(ScopedExportView):
+    """The screening candidates of the page (scope, county, township, search) as an Excel workbook."""
+
+    model = OrganizationRating
+    export_name = "screening candidates"
+
+    def export_response(self, queryset, obj):
+        _filterset, rows = screening_rows(self.request)
+        return screening_export_response(rows)
