@@ -59,11 +59,6 @@ class ReserveCadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSeria
                   "measures", "status", "status_display", "status_changed_on", "source_member", "note"]
         read_only_fields = ["township", "status", "status_changed_on"]
 
-    def validate(self, attrs):
-        if self.instance is None and not attrs.get("id_number"):
-            raise serializers.ValidationError({"id_number": ["This field is required."]})
-        return attrs
-
 
 class ReserveStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReserveStatus.choices)

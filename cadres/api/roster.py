@@ -39,11 +39,6 @@ class CadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSerializer):
                   "education_display", "political_status_display", "note"]
         read_only_fields = ["township", "post_ended_on", "birth_date"]
 
-    def validate(self, attrs):
-        if self.instance is None and not attrs.get("id_number"):
-            raise serializers.ValidationError({"id_number": ["This field is required."]})
-        return attrs
-
 
 @extend_schema_view(
     list=extend_schema(description="Cadres in the caller's scope (ID and mobile masked). Filters: q, township, "

@@ -206,18 +206,9 @@ class FirstSecretaryViewSet(UnmaskActionMixin, ScopedViewSetMixin, mixins.Create
             user=self.request.user, organization=organization, other_villages=others, account=account, **data)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        organization = data.pop("organization", None)
-        if organization is not None and organization.pk != serializer.instance.organization_id:
-            raise serializers.ValidationError({"organization": "The village stationed in cannot be changed; "
-                                                               "end this service and add a new one."})
-        kwargs = {}
-        if "other_villages" in data:
-            kwargs["other_villages"] = data.pop("other_villages")
-        if "account" in data:
-            kwargs["account"] = data.pop("account")
         serializer.instance = services.first_secretary_update(user=self.request.user,
-                                                              first_secretary=serializer.instance, **kwargs, **data)
+                                                              first_secretary=serializer.instance,
+                                                              **serializer.validated_data)
 
     @extend_schema(methods=["GET"], responses={200: FirstSecretarySerializer},
                    description="The first secretary as it stands (recalled_on empty while serving).")
@@ -252,16 +243,12 @@ class _HolderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
         serializer.instance = create(user=self.request.user, **data)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        division = data.pop("division", None)
-        if division is not None and division.pk != serializer.instance.division_id:
-            raise serializers.ValidationError({"division": "The county cannot be changed."})
         if self.is_leader:
             serializer.instance = services.contact_leader_update(user=self.request.user, leader=serializer.instance,
-                                                                 **data)
+                                                                 **serializer.validated_data)
         else:
             serializer.instance = services.helping_unit_update(user=self.request.user, unit=serializer.instance,
-                                                               **data)
+                                                               **serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.support_holder_delete(user=self.request.user, holder=instance)

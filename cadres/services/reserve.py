@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization
 from organizations.services.common import by, require
 
+from ..identity import normalise_id_number
 from ..models import ReserveCadre, ReserveReview, ReserveStatus
 from ..selectors.reserve import POOL_CATEGORIES
 
@@ -60,12 +61,14 @@ def _save(reserve: ReserveCadre, user) -> ReserveCadre:
 
 @transaction.atomic
 def reserve_add(*, user, organization: Organization, **fields: Any) -> ReserveCadre:
-    """Add a person to a village's reserve pool."""
+    """Add a person to a village's reserve pool (the ID number is required, as in the import)."""
     require(user, "reserve", "change", organization)
     _check_organization(organization)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown reserve fields: {sorted(unknown)}")
+    if not normalise_id_number(fields.get("id_number") or ""):
+        raise ValidationError({"id_number": _("The ID number is missing.")})
     fields.setdefault("joined_on", timezone.localdate())
     reserve = ReserveCadre(**fields)
     place_in(reserve, organization)

@@ -77,6 +77,8 @@ def _validate(cadre: Cadre) -> None:
         cadre.full_clean(exclude=["county", "township"], validate_constraints=False)
     except ValidationError as exc:
         errors = exc.message_dict
+    if cadre._state.adding and not cadre.id_number:
+        errors.setdefault("id_number", []).append(_("The ID number is missing."))
     if not errors.get("id_number") and cadre.post_ended_on is None:
         conflicts = post_conflicts(cadre.organization, cadre.post, cadre.id_number, exclude_pk=cadre.pk)
         if conflicts:
@@ -96,7 +98,8 @@ def _validate(cadre: Cadre) -> None:
 @transaction.atomic
 def cadre_add(*, user, organization: Organization, post: str, post_started_on: dt.date | None = None,
               note: str = "", **person) -> Cadre:
-    """Add a person holding ``post`` in ``organization`` (fields of PersonFields as keywords)."""
+    """Add a person holding ``post`` in ``organization`` (fields of PersonFields as keywords; the ID number
+    is required, as in the roster import)."""
     require(user, "cadre", "change", organization)
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:

@@ -208,12 +208,17 @@ _UNSET = object()
 
 @transaction.atomic
 def first_secretary_update(*, user, first_secretary: FirstSecretary, other_villages=_UNSET, account=_UNSET,
-                           today: dt.date | None = None, **fields: Any) -> FirstSecretary:
+                           organization: Organization | None = None, today: dt.date | None = None,
+                           **fields: Any) -> FirstSecretary:
+    """Correct a first secretary; the village stationed in stays (``organization``, when given, must be it)."""
     today = today or timezone.localdate()
     unknown = set(fields) - set(FIRST_SECRETARY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown first secretary fields: {sorted(unknown)}")
     require(user, "first_secretary", "change", first_secretary)
+    if organization is not None and organization.pk != first_secretary.organization_id:
+        raise ValidationError({"organization": _("The village stationed in cannot be changed; end this service "
+                                                 "and add a new one.")})
     before_orgs = {o.pk for o in _first_secretary_organizations(first_secretary)}
     before_account = first_secretary.user
     for name, value in fields.items():
@@ -308,10 +313,17 @@ def contact_leader_create(*, user, division: Division, account=None, **fields: A
     return leader
 
 
+def _check_same_county(holder, division) -> None:
+    """A contact leader or helping unit stays with the county keeping it."""
+    if division is not None and division.pk != holder.division_id:
+        raise ValidationError({"division": _("The county cannot be changed.")})
+
+
 @transaction.atomic
-def contact_leader_update(*, user, leader: ContactLeader, account=_UNSET, today: dt.date | None = None,
-                          **fields: Any) -> ContactLeader:
+def contact_leader_update(*, user, leader: ContactLeader, account=_UNSET, division: Division | None = None,
+                          today: dt.date | None = None, **fields: Any) -> ContactLeader:
     require(user, "support", "change", leader)
+    _check_same_county(leader, division)
     before = leader.user
     _apply(leader, fields, CONTACT_LEADER_FIELDS)
     if account is not _UNSET:
@@ -334,9 +346,10 @@ def helping_unit_create(*, user, division: Division, account=None, **fields: Any
 
 
 @transaction.atomic
-def helping_unit_update(*, user, unit: HelpingUnit, account=_UNSET, today: dt.date | None = None,
-                        **fields: Any) -> HelpingUnit:
+def helping_unit_update(*, user, unit: HelpingUnit, account=_UNSET, division: Division | None = None,
+                        today: dt.date | None = None, **fields: Any) -> HelpingUnit:
     require(user, "support", "change", unit)
+    _check_same_county(unit, division)
     before = unit.user
     _apply(unit, fields, HELPING_UNIT_FIELDS)
     if account is not _UNSET:

@@ -27,6 +27,11 @@ class DateInput(forms.DateInput):
 class ConfirmForm(forms.Form):
     """A form without fields: the POST of a confirmation page (delete, remove); errors are non-field."""
 
+    @classmethod
+    def for_request(cls, request) -> ConfirmForm:
+        """Bound on any POST (an empty POST body is still a confirmation), unbound otherwise."""
+        return cls(request.POST if request.method == "POST" else None)
+
 
 def import_page(request, form, run: Callable, *, template: str, context: dict, success: str,
                 message: Callable) -> object:

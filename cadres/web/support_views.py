@@ -349,7 +349,7 @@ def _holder_delete(request, model, pk):
     holder = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
     write_gate(request.user, "support", "change", holder)
     kind = _holder_kind(model)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm.for_request(request)
     done = submit(request, form, lambda _data: services.support_holder_delete(user=request.user, holder=holder),
                   success=reverse(kind["list"]), message=_("Deleted."))
     return done or render_form(request, "cadres/support/confirm_form.html", {

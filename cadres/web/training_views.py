@@ -124,7 +124,7 @@ def attendance_add_view(request, pk):
 def attendance_remove_view(request, pk):
     row = get_object_or_404(TrainingAttendance.objects.visible_to(request.user).select_related("event"), pk=pk)
     write_gate(request.user, "training", "change", row)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm.for_request(request)
     done = submit(request, form, lambda _data: attendance_remove(user=request.user, attendance=row),
                   success=reverse("cadres:training-detail", args=[row.event_id]),
                   message=_("The attendee has been removed."))
