@@ -25,7 +25,6 @@ from organizations.policies import effective_policy
 from organizations.services.common import by, require
 from organizations.services.notifications import notify
 from rectification.models import Designation, DesignationStatus
-from rectification.recipients import plan_people_many
 
 from ..models import (
     Ballot,
@@ -321,7 +320,7 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
     designation = Designation.objects.select_related("organization").get(pk=evaluation.designation_id)
     actor = user or actor or system_actor()
     in_evaluation = designation.status == DesignationStatus.EVALUATING
-    _settle(evaluation, designation, today, in_evaluation=in_evaluation)
+    decision_settle(evaluation, designation, today, in_evaluation=in_evaluation)
     if evaluation.decision == Decision.ACCEPTED and in_evaluation:
         from rectification.services.designations import evaluation_accept
 
@@ -333,14 +332,14 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
         evaluation_re_rectify(user=actor, designation=designation, comment=evaluation.decision_note,
                               new_deadline=evaluation.new_deadline, today=today)
     if in_evaluation:
-        _notify_decision(evaluation, designation.organization, _plan_people(designation))
+        decision_notify(evaluation, designation.organization, _plan_people(designation))
     evaluation.decided_by = user
     by(evaluation, actor).save()
     evaluation.applied = True
     return evaluation
 
 
-def _settle(evaluation: Evaluation, designation: Designation, today: dt.date, *, in_evaluation: bool) -> None:
+def decision_settle(evaluation: Evaluation, designation: Designation, today: dt.date, *, in_evaluation: bool) -> None:
     """Set the decision, rate, note, new deadline and status on ``evaluation`` (not saved): both paths use it."""
     rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
         POLICY_KEYS))
@@ -374,7 +373,7 @@ def _settle(evaluation: Evaluation, designation: Designation, today: dt.date, *,
     evaluation.decided_at = timezone.now()
 
 
-def _notify_decision(evaluation: Evaluation, organization, people) -> None:
+def decision_notify(evaluation: Evaluation, organization, people) -> None:
     if evaluation.decision == Decision.ACCEPTED:
         kind = NotificationKind.CLOSED_OUT
         title = _("%(organization)s is closed out") % {"organization": organization.name}
@@ -387,139 +386,6 @@ def _notify_decision(evaluation: Evaluation, organization, people) -> None:
         notify(users=people, kind=kind, title=title, body=evaluation.decision_note,
                url=reverse("evaluations:evaluation", args=[evaluation.pk]),
                dedupe_key=f"evaluation-{evaluation.pk}-decision")
-
-
-# ------------------------------------------------------------------------------------ deciding many at once
-
-
-@transaction.atomic
-def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | None = None) -> dict[str, int]:
-    """The threshold job's path: the decisions of ``evaluation_decide`` for many evaluations, written in bulk.
-
-    Same rules, notes, lifecycle effects and audit trail as deciding one by one (the lifecycle table gives
-    each next state; acceptance sets the close-out and consolidation dates from the policy, re-rectification
-    closes the plan's cycle and opens the next; a status change row each; the first star rating; the plan's
-    people notified), with a few queries per batch instead of a few dozen per evaluation. Evaluations are
-    locked first, then their designations (the order ``evaluation_decide`` uses), and only those still
-    closed and undecided are decided. Returns the counts of the decisions applied.
-    """
-    from simple_history.utils import bulk_create_with_history
-
-    from organizations.policies import PolicyBook
-    from rectification.lifecycle import transition_for
-    from rectification.models import Plan, PlanCycle, StatusChange
-
-    counts = {"accepted": 0, "re_rectify": 0, "no_decision": 0}
-    evaluations = list(Evaluation.objects.select_for_update().filter(
-        pk__in=ids, status=EvaluationStatus.CLOSED, decision="").order_by("pk"))
-    if not evaluations:
-        return counts
-    actor = actor or system_actor()
-    designations = {d.pk: d for d in Designation.objects.select_for_update(of=("self",)).select_related(
-        "organization").filter(pk__in={e.designation_id for e in evaluations}).order_by("pk")}
-    book = PolicyBook(["consolidation_months"])
-    now = timezone.now()
-    changes, moved, accepted, re_rectified = [], [], [], []
-    for evaluation in evaluations:
-        designation = designations[evaluation.designation_id]
-        evaluation.organization = designation.organization  # for the note's policy fallback
-        action = {"accepted": "accept", "re_rectify": "re_rectify"}.get(_preview(evaluation))
-        transition = transition_for(designation.status, action) if action else None
-        _settle(evaluation, designation, today, in_evaluation=transition is not None)
-        counts[evaluation.decision] += 1
-        if transition is None:
-            continue
-        change = StatusChange(designation=designation, action=action, from_status=designation.status,
-                              to_status=transition.next_state, user=actor, comment=evaluation.decision_note)
-        change.copy_scope_from(designation)
-        changes.append(change)
-        designation.status, designation.updated_at = transition.next_state, now
-        if action == "accept":
-            months = int(book.for_organization(designation.organization)["consolidation_months"])
-            designation.closed_out_on = today
-            designation.consolidation_until = today + relativedelta(months=months)
-            accepted.append((evaluation, designation))
-        else:
-            re_rectified.append((evaluation, designation))
-        moved.append(designation)
-    _update_rows(evaluations, Evaluation, ["status", "decision", "rate", "decision_note", "decided_at",
-                                           "new_deadline"], actor=actor, now=now)
-    if moved:
-        _update_rows(moved, Designation, ["status", "closed_out_on", "consolidation_until", "updated_at"],
-                     actor=actor, now=now)
-        StatusChange.objects.bulk_create(changes)
-    if re_rectified:
-        _new_cycles_bulk(re_rectified, today, actor, now, Plan, PlanCycle, bulk_create_with_history)
-    if accepted:
-        rated = set(OrganizationRating.objects.filter(
-            organization_id__in=[d.organization_id for _e, d in accepted], year=today.year).values_list(
-            "organization_id", flat=True))
-        ratings = []
-        for _evaluation, designation in accepted:
-            if designation.organization_id in rated:
-                continue
-            rated.add(designation.organization_id)
-            rating = OrganizationRating(year=today.year, designation=designation, step=RatingStep.SELF_ASSESSMENT)
-            rating.copy_scope_from(designation)
-            ratings.append(rating)
-        if ratings:
-            bulk_create_with_history(ratings, OrganizationRating, default_user=actor, default_date=now)
-    decided = accepted + re_rectified
-    if decided:
-        people = plan_people_many([d.organization for _e, d in decided])
-        for evaluation, designation in decided:
-            _notify_decision(evaluation, designation.organization, people.get(designation.organization_id, []))
-    return counts
-
-
-def _preview(evaluation: Evaluation) -> str:
-    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
-        POLICY_KEYS))
-    return compute_rate(Counts.of(evaluation), rule).outcome
-
-
-def _update_rows(objects, model, fields: list[str], *, actor, now) -> None:
-    """Write ``fields`` of many rows with one prepared UPDATE (executemany), then their audit-trail rows.
-
-    Django's ``bulk_update`` builds one CASE expression per field and row, which costs more than the
-    decisions themselves at 10,000 rows.
-    """
-    from django.db import connection
-
-    meta, quote = model._meta, connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(c.column)} = %s' for c in columns)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
-    params = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk]
-              for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-    model.history.bulk_history_create(objects, update=True, default_user=actor, default_date=now)
-
-
-def _new_cycles_bulk(pairs, today, actor, now, Plan, PlanCycle, bulk_create_with_history) -> None:  # noqa: N803
-    """``cycle_open`` for many plans: the open cycle is closed today, the next one starts with the new deadline."""
-    plans = {p.designation_id: p for p in Plan.objects.filter(designation_id__in=[d.pk for _e, d in pairs])}
-    last: dict[int, PlanCycle] = {}
-    for cycle in PlanCycle.objects.filter(plan__in=list(plans.values())).order_by("plan_id", "-number"):
-        last.setdefault(cycle.plan_id, cycle)
-    closing, opening = [], []
-    for evaluation, designation in pairs:
-        plan = plans.get(designation.pk)
-        if plan is None:
-            continue
-        previous = last.get(plan.pk)
-        if previous is not None and previous.closed_on is None:
-            previous.closed_on = today
-            closing.append(previous)
-        cycle = PlanCycle(plan=plan, number=(previous.number + 1) if previous else 1, started_on=today,
-                          deadline=evaluation.new_deadline, reason=evaluation.decision_note)
-        cycle.copy_scope_from(plan)
-        opening.append(cycle)
-    if closing:
-        _update_rows(closing, PlanCycle, ["closed_on"], actor=actor, now=now)
-    if opening:
-        bulk_create_with_history(opening, PlanCycle, default_user=actor, default_date=now)
 
 
 def _plan_people(designation: Designation):

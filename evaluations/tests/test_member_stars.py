@@ -307,6 +307,38 @@ def test_member_api_scope_and_finalize(demo, login):
     assert response.status_code == 400
 
 
+def test_member_sheet_api_export_is_checked_and_logged(demo, login, monkeypatch):
+    from organizations.models import SecurityEvent, User
+
+    organization = demo.org_in(demo.village_a)
+    url = f"/api/v1/evaluations/member-sheets/{organization.pk}/export/"
+    client = login("village_secretary")
+    before = set(SecurityEvent.objects.values_list("pk", flat=True))
+    response = client.get(url, {"year": YEAR - 1})
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    assert response["Cache-Control"] == "no-store"
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.iter_rows(
+        values_only=True))
+    assert len(rows) - 1 == PartyMember.objects.filter(organization=organization, is_active=True).count()
+    new = list(SecurityEvent.objects.exclude(pk__in=before))
+    assert [(e.kind, e.user_id) for e in new] == [("export", demo.users["village_secretary"].pk)]
+    assert new[0].detail["what"] == "member star sheet" and new[0].detail["object"] == organization.pk
+    assert new[0].detail["filters"] == {"year": YEAR - 1, "kind": "year_end"}
+    # A role without export/run: refused before anything is written or logged.
+    monkeypatch.setattr("evaluations.api.stars.can", lambda user, resource, action, obj=None: False)
+    exports = SecurityEvent.objects.filter(kind="export")
+    count = exports.count()
+    assert client.get(url).status_code == 403
+    assert exports.count() == count
+    monkeypatch.undo()
+    # Outside the scope, or without any role: 404, nothing logged.
+    assert login("other_county_admin").get(url).status_code == 404
+    nobody, _created = User.objects.get_or_create(username="no_role_at_all")
+    client.force_login(nobody)
+    assert client.get(url).status_code == 404
+    assert exports.count() == count
+
+
 # -------------------------------------------------------------------------------------------- demo
 
 

@@ -187,3 +187,32 @@ def test_export_has_the_computed_numbers_and_follows_scope_and_filters(demo, log
     other = login("other_county_admin").get(reverse("evaluations:evaluation-export"))
     names = {r[3] for r in list(_xlsx(other).iter_rows(values_only=True))[1:]}
     assert mine.organization.name not in names
+
+
+def test_open_page_says_why_and_a_refused_post_is_400(demo, login):
+    designation = acceptance_requested(demo)
+    services.evaluation_create(user=demo.users["county_admin"], designation=designation)
+    client = login("county_admin")
+    url = reverse("evaluations:evaluation-open", args=[designation.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "already in progress" in page.content.decode()
+    response = client.post(url, {"held_on": "2026-11-20", "party_members": 1, "public": 1})
+    assert response.status_code == 400 and "already in progress" in response.content.decode()
+    assert Evaluation.objects.filter(designation=designation).count() == 1
+    awaiting = client.get(reverse("evaluations:evaluation-awaiting"))
+    assert url not in awaiting.content.decode()
+
+
+def test_closing_twice_is_a_400_with_the_reason(demo, login):
+    evaluation = closed_evaluation(demo, {PM: (9, 0, 1, 0)})
+    client = login("county_admin")
+    response = client.post(reverse("evaluations:evaluation-close", args=[evaluation.pk]))
+    assert response.status_code == 400 and "Voting on this evaluation is closed." in response.content.decode()
+
+
+def test_a_role_that_may_not_open_gets_403_in_scope_and_404_outside(demo, login):
+    designation = acceptance_requested(demo)
+    url = reverse("evaluations:evaluation-open", args=[designation.pk])
+    assert login("village_secretary").get(url).status_code in (403, 404)
+    assert login("county_leader").get(url).status_code == 403
+    assert login("other_county_admin").get(url).status_code == 404

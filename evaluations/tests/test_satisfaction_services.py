@@ -242,7 +242,7 @@ def test_concurrent_decisions_apply_once(seeded_demo):  # noqa: F811
     Committed data (the threads have their own connections), as in the worker tests: the database is
     put back from the session's snapshot afterwards (root conftest.py).
     """
-    from evaluations.services.satisfaction import evaluations_decide_batch
+    from evaluations.services.threshold_check import evaluations_decide_batch
 
     evaluation = closed_evaluation(seeded_demo, {PM: (5, 0, 5, 0)}, year=2096)
     results, errors = [], []
@@ -296,7 +296,7 @@ def _effects(evaluation):
 @pytest.mark.parametrize("counts", [{PM: (8, 1, 1, 0)}, {PM: (5, 1, 4, 0)}, {PM: (0, 0, 0, 2)}])
 def test_the_job_batch_path_has_the_effects_of_deciding_one_by_one(demo, counts):
     """The job writes in bulk; what it leaves behind is what evaluation_decide leaves (same rules, notes, rows)."""
-    from evaluations.services.satisfaction import evaluations_decide_batch
+    from evaluations.services.threshold_check import evaluations_decide_batch
 
     today = dt.date(2031, 3, 2)
     village = demo.village_a  # 东山村: the village secretary, the township organizer and a contact leader

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluations.tasks import OUTCOMES, _today, counties_with_undecided, decide_county
+from evaluations.services.threshold_check import OUTCOMES, counties_with_undecided, evaluations_decide_county
+from evaluations.tasks import parse_today
 from organizations.models import Division
 from organizations.roles import Level
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            today = _today(options["today"])
+            today = parse_today(options["today"])
         except ValueError as exc:
             raise CommandError(f"--today must be a date like 2026-03-01: {exc}") from exc
         if options["county"]:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         totals = dict.fromkeys(keys, 0)
         names = dict(Division.objects.filter(pk__in=county_ids).values_list("pk", "name"))
         for county_id in county_ids:
-            counts = decide_county(county_id, today)
+            counts = evaluations_decide_county(county_id=county_id, today=today)
             for key in keys:
                 totals[key] += counts[key]
             self.stdout.write(f"{names.get(county_id, county_id)}: " + ", ".join(
