@@ -83,9 +83,8 @@ class OrganizationRatingViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, vie
     def step(self, request, pk=None):
         rating = self.get_object()
         if request.method == "GET":
-            allowed = [name for name, (step, permission) in rating_services.ACTIONS.items()
-                       if rating.step == step and can(request.user, "rating", permission, rating)]
-            return Response({"step": rating.step, "allowed": allowed})
+            return Response({"step": rating.step,
+                             "allowed": rating_services.rating_actions_allowed(request.user, rating)})
         payload = RatingStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)

@@ -155,6 +155,25 @@ def rating_approve(*, user, rating, today: dt.date | None = None, expected_versi
     return _save(rating, user)
 
 
+def rating_actions_allowed(user, rating, today: dt.date | None = None) -> list[str]:
+    """The step actions ``user`` may take on ``rating`` now (pages show their forms, the API lists them):
+    the action of the rating's step and the role for it; the notice is published once; approval waits
+    for the end of the notice."""
+    from organizations.permissions import can
+
+    today = today or timezone.localdate()
+    allowed = []
+    for action, (step, permission) in ACTIONS.items():
+        if rating.step != step or not can(user, "rating", permission, rating):
+            continue
+        if action == "notice" and rating.notice_start is not None:
+            continue
+        if action == "approve" and not notice_over(rating.notice_end, today):
+            continue
+        allowed.append(action)
+    return allowed
+
+
 def rating_act(*, user, rating, action: str, data: dict, today: dt.date | None = None):
     """Dispatch one step by name (pages and API): ``data`` holds the step's fields and ``version``."""
     version = data.get("version")

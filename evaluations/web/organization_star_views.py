@@ -33,7 +33,6 @@ from organizations.web.base import (
 from ..exports.stars import ratings_export_response, screening_export_response
 from ..filters.stars import RatingFilter, ScreeningFilter
 from ..models import Grade, OrganizationRating, RatingStep
-from ..rules.star_rating import notice_over
 from ..selectors import stars as selectors
 from ..services import org_stars as services
 from .star_forms import AppraiseForm, ApproveForm, NoticeForm, ReviewForm, SelfAssessForm, StartForm
@@ -92,19 +91,12 @@ def _mapping_text(policy) -> str:
 def _step_forms(request, rating, policy, bound_action=None, bound_form=None):
     """The forms of the actions the user may take now (others read the rating)."""
     forms = []
-    for action, form_class in STEP_FORMS.items():
-        step, permission = services.ACTIONS[action]
-        if rating.step != step or not can(request.user, "rating", permission, rating):
-            continue
-        if action == "approve" and not notice_over(rating.notice_end, timezone.localdate()):
-            continue  # the page says until when the notice runs
-        if action == "notice" and rating.notice_start is not None:
-            continue
+    for action in services.rating_actions_allowed(request.user, rating):
         if action == bound_action:
             form = bound_form
         else:
             kwargs = {"mapping": _mapping_text(policy)} if action == "review" else {}
-            form = form_class(initial={"version": rating.version}, prefix=action, **kwargs)
+            form = STEP_FORMS[action](initial={"version": rating.version}, prefix=action, **kwargs)
         forms.append((action, form))
     return forms
 
