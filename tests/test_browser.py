@@ -49,8 +49,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def playwright(migration_rows, playwright):
-    """Playwright, started only after the database is set up (see migration_rows in conftest)."""
+def playwright(django_db_setup, playwright):
+    """Playwright, started only after the database is set up and snapshotted, in plain synchronous code
+    (once Playwright runs its event loop in this thread, Django hands out other connection objects)."""
     return playwright
 
 

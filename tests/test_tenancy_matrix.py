@@ -145,20 +145,111 @@ def expected_queryset(model, username):
     raise AssertionError(f"No scope oracle for {model}")
 
 
-def candidates(model):
-    """Objects spread over the tree: both counties, several townships and villages."""
+def code_path(model) -> str | None:
+    """Where an object of ``model`` sits in the tree: the lookup of a division code (as the oracle reads it)."""
     if model is Organization:
-        return list(Organization.objects.order_by("division__code")[::7])
+        return "division__code"
     if model is Division:
-        return list(Division.objects.order_by("code")[::5])
-    if model is ImportJob:
-        return list(ImportJob.objects.all())
-    rows = list(model.objects.order_by("pk"))
-    return rows[:: max(1, len(rows) // 40)]
+        return "code"
+    if model is Round:
+        return "county__code"
+    if model is Notification:
+        return None  # a person's own: nowhere in the tree
+    if any(f.name == "division" for f in model._meta.get_fields()):
+        return "division__code"
+    if any(f.name == "organization" for f in model._meta.get_fields()):
+        return "organization__division__code"
+    raise AssertionError(f"No place in the tree for {model}")
 
 
-@pytest.fixture
-def import_jobs(demo):
+def shared_digits(code: str, anchors: list[str]) -> int:
+    """How far ``code`` follows the nearest anchor down the tree: 12 same village, 9 same township, 6 same
+    county, 4 same city, 2 same province, 0 elsewhere."""
+    best = 0
+    for anchor in anchors:
+        for digits in (12, 9, 6, 4, 2):
+            if code[:digits] == anchor[:digits]:
+                best = max(best, digits)
+                break
+    return best
+
+
+class Oracle:
+    """The independent expectations of the module, computed once: the matrix data does not change between
+    its tests (each test's writes are rolled back), so neither do the scopes nor the boundary objects."""
+
+    def __init__(self):
+        self._visible: dict = {}
+        self._boundary: dict = {}
+        self._anchors: dict = {}
+
+    def visible(self, model, username: str) -> frozenset:
+        key = (model, username)
+        if key not in self._visible:
+            self._visible[key] = frozenset(expected_queryset(model, username).values_list("pk", flat=True))
+        return self._visible[key]
+
+    def anchors(self, username: str) -> list[str]:
+        """The division codes a persona's grants hang on: role assignments and assigned organizations."""
+        if username not in self._anchors:
+            self._anchors[username] = [
+                *RoleAssignment.objects.filter(user__username=username).values_list("division__code", flat=True),
+                *ObjectAssignment.objects.filter(user__username=username).values_list(
+                    "organization__division__code", flat=True)]
+        return self._anchors[username]
+
+    def boundary(self, model, username: str) -> tuple[list, list]:
+        """(inside, outside): two objects in the persona's scope (the first and the last in tree order) and,
+        for each ring around its grants, the nearest object out of its scope: a sibling village in the
+        same township, a sibling township in the same county, the other county of the city, the city
+        outside (and, for a row on no division, a few other rows)."""
+        key = (model, username)
+        if key not in self._boundary:
+            visible = self.visible(model, username)
+            path = code_path(model)
+            if path is None:
+                rows = [(pk, "") for pk in model.objects.order_by("pk").values_list("pk", flat=True)]
+            else:
+                rows = list(model.objects.order_by(path, "pk").values_list("pk", path))
+            inside = [pk for pk, _code in rows if pk in visible]
+            inside = inside[:1] + inside[-1:] if len(inside) > 1 else inside
+            rings: dict[int, int] = {}
+            others = []
+            for pk, code in rows:
+                if pk in visible:
+                    continue
+                if path is None:
+                    others.append(pk)
+                else:
+                    rings.setdefault(shared_digits(code, self.anchors(username)), pk)
+            outside = [rings[digits] for digits in sorted(rings, reverse=True)] + others[:3]
+            self._boundary[key] = (inside, outside)
+        inside, outside = self._boundary[key]
+        objects = model.objects.in_bulk(inside + outside)
+        return [objects[pk] for pk in inside], [objects[pk] for pk in outside]
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The rows the matrix needs besides the demo, made once for the module inside a transaction that is
+    rolled back when the module ends (each test runs in a savepoint of it): an import job per county,
+    evidence photos spread over the ledger, bimonthly progress reports (with a workbook file) of both
+    counties and two townships, and a notification for each persona. Yields the module's ``Oracle``."""
+    from django.db import transaction
+
+    from organizations.demo.testing import DemoHandles
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo = DemoHandles.load()
+        _import_jobs(demo)
+        _evidence_files()
+        _summaries_and_notifications(demo)
+        with django_db_blocker.block():  # each test asks for the database itself
+            yield Oracle()
+        transaction.set_rollback(True)
+
+
+def _import_jobs(demo):
     from django.core.files.base import ContentFile
 
     for county in (demo.county1, demo.county2):
@@ -167,19 +258,13 @@ def import_jobs(demo):
         job.save()
 
 
-@pytest.fixture(autouse=True)
-def summaries_and_notifications(request):
-    """Bimonthly progress reports (with a workbook file) of both counties and two townships, and a notification
-    for each persona, so the matrix has rows of both to check. Cheap inserts; only for tests on the database."""
-    if "demo" not in request.fixturenames:
-        return
+def _summaries_and_notifications(demo):
     import datetime as dt
 
     from django.core.files.base import ContentFile
 
     from rectification.models import SummaryReport
 
-    demo = request.getfixturevalue("demo")
     for division in (demo.county1, demo.county2, demo.township_a, demo.township_b):
         report = SummaryReport(division=division, county_id=division.county_id or division.pk,
                                period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 2, 28), figures={"total": 1})
@@ -189,8 +274,7 @@ def summaries_and_notifications(request):
                                       for name in PERSONAS if name in demo.users])
 
 
-@pytest.fixture
-def evidence_files(demo):
+def _evidence_files():
     """A few evidence photos on progress entries spread over the demo ledger (with their files)."""
     from django.core.files.base import ContentFile
 
@@ -210,7 +294,7 @@ def test_every_route_is_classified():
                   and r.name not in LIST_ROUTES_WITHOUT_MODEL]
     assert not unknown and not unparsable, (
         f"Routes the tenancy matrix cannot classify: {unknown + unparsable}. Give the view a scoped `model` "
-        "(or `queryset`), decorate function views with organizations.ui.scoped_to, or list it here.")
+        "(or `queryset`), decorate function views with organizations.web.base.scoped_to, or list it here.")
 
 
 # Collection pages without a single model: checked for leaks of organization and division links.
@@ -228,8 +312,8 @@ def _anonymous_ok(route: Route, response) -> bool:
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in PUBLIC_ROUTES], ids=lambda r: r.name)
-def test_anonymous_is_kept_out(client, demo, import_jobs, evidence_files, route):
-    objects = candidates(route.model)[:1] if route.has_pk else [None]
+def test_anonymous_is_kept_out(client, matrix, db, route):
+    objects = [route.model.objects.order_by("pk").first()] if route.has_pk else [None]
     for obj in objects:
         url = _url(route, obj)
         for method in ("get", "post"):
@@ -238,14 +322,12 @@ def test_anonymous_is_kept_out(client, demo, import_jobs, evidence_files, route)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.has_pk], ids=lambda r: r.name)
-def test_objects_outside_scope_are_404(client, demo, import_jobs, evidence_files, route):
+def test_objects_outside_scope_are_404(client, matrix, demo, route):
     failures = []
     checked = 0
     for username in PERSONAS:
         client.force_login(demo.users[username])
-        visible_ids = set(expected_queryset(route.model, username).values_list("pk", flat=True))
-        inside = [o for o in candidates(route.model) if o.pk in visible_ids][:2]
-        outside = [o for o in candidates(route.model) if o.pk not in visible_ids][:6]
+        inside, outside = matrix.boundary(route.model, username)
         for obj in outside:
             url = _url(route, obj)
             before = _snapshot(obj)
@@ -278,16 +360,15 @@ def _snapshot(obj):
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if not r.has_pk and r.name not in PUBLIC_ROUTES],
                          ids=lambda r: r.name)
-def test_lists_show_nothing_outside_scope(client, demo, import_jobs, evidence_files, route):
+def test_lists_show_nothing_outside_scope(client, matrix, demo, route):
     from organizations.permissions import can
 
     failures = []
     for username in PERSONAS:
         user = demo.users[username]
         client.force_login(user)
-        visible_orgs = set(expected_organizations(username).values_list("pk", flat=True))
-        outsiders = [o for o in Organization.objects.order_by("division__code")[::11] if o.pk not in visible_orgs]
-        insiders = [o for o in Organization.objects.order_by("division__code") if o.pk in visible_orgs][:1]
+        visible_orgs = matrix.visible(Organization, username)
+        insiders, outsiders = matrix.boundary(Organization, username)
         assert outsiders, f"no out-of-scope organization for {username}"
         url = _url(route)
         response = client.get(url)
@@ -299,18 +380,20 @@ def test_lists_show_nothing_outside_scope(client, demo, import_jobs, evidence_fi
         if response.status_code != 200:
             failures.append(f"{username} GET {url} -> {response.status_code} (want 200)")
             continue
-        # Ask for each outsider by name: its link (or id, or row) must not come back.
-        for org in outsiders[:4] + insiders:
+        # Ask for each outsider by name: its link (or id, or row) must not come back; and an organization
+        # list must find an insider.
+        must_find = route.model is Organization and route.is_list
+        for org in outsiders + (insiders[:1] if must_find else []):
             found = _mentions(client, url, org)
             should = org.pk in visible_orgs
             if found and not should:
                 failures.append(f"{username} GET {url}?q={org.name} shows {org.name} (outside its scope)")
-            if should and not found and route.model is Organization and route.is_list:
+            if should and not found and must_find:
                 failures.append(f"{username} GET {url}?q={org.name} misses {org.name} (inside its scope)")
         if route.is_api and route.model is not None:
             payload = client.get(url, {"page_size": 500}).json()
             rows = payload.get("results", payload) if isinstance(payload, dict) else payload
-            allowed = set(expected_queryset(route.model, username).values_list("pk", flat=True))
+            allowed = matrix.visible(route.model, username)
             leaked = [row["id"] for row in rows if row["id"] not in allowed]
             if leaked:
                 failures.append(f"{username} GET {url} lists ids outside its scope: {leaked[:5]}")
@@ -334,7 +417,7 @@ def _mentions(client, url, org) -> bool:
     return reverse("organizations:detail", args=[org.pk]) + '"' in html or f">{org.name}<" in html
 
 
-def test_foreign_ids_on_write_are_rejected(client, demo):
+def test_foreign_ids_on_write_are_rejected(client, matrix, demo):
     """A related id from outside the scope is a 400 on the API and a form error on the page."""
     client.force_login(demo.users["county_admin"])
     foreign_division = Division.objects.filter(county=demo.county2, level="village").first()
@@ -351,7 +434,7 @@ def test_foreign_ids_on_write_are_rejected(client, demo):
     assert Organization.objects.count() == count
 
 
-def test_foreign_ids_in_filters_return_nothing(client, demo):
+def test_foreign_ids_in_filters_return_nothing(client, matrix, demo):
     client.force_login(demo.users["town_organizer"])
     response = client.get("/api/v1/organizations/", {"township": demo.township_b.pk})
     assert response.status_code == 400 or response.json()["count"] == 0
@@ -361,7 +444,7 @@ def test_foreign_ids_in_filters_return_nothing(client, demo):
     assert reverse("organizations:detail", args=[other.pk]) not in response.content.decode()
 
 
-def test_admin_is_closed_to_portal_roles(client, demo):
+def test_admin_is_closed_to_portal_roles(client, matrix, demo):
     for username in PERSONAS:
         client.force_login(demo.users[username])
         response = client.get("/admin/organizations/organization/")
