@@ -62,6 +62,8 @@ NEW_CYCLE_ACTIONS = frozenset({"re_rectify", "relapse"})
 EVALUATION_ACTIONS = frozenset({"open_evaluation", "accept", "re_rectify"})
 
 _BY_KEY = {(t.state, t.action): t for t in TRANSITIONS}
+#: Every role that takes some action of the table; the others (leaders, reviewers, villages...) only read.
+LIFECYCLE_ROLES = frozenset().union(*(t.roles for t in TRANSITIONS))
 
 
 def transition_for(state: str, action: str) -> Transition | None:
@@ -84,3 +86,11 @@ def allowed_transitions(user, designation) -> list[Transition]:
                 pk=designation.pk).exists():
             result.append(transition)
     return result
+
+
+def may_act(user, designation) -> bool:
+    """Does ``user`` hold, on ``designation``, a role that takes part in the lifecycle at all (whatever its state)?"""
+    from .models import Designation
+
+    return user.is_superuser or Designation.objects.visible_to(user, roles=LIFECYCLE_ROLES).filter(
+        pk=designation.pk).exists()

@@ -41,9 +41,11 @@ def register() -> None:
 
 
 def _seed_ledger(county, *, accounts):
-    from .demo.ledger import seed_round
+    from .demo.ledger import seed_bimonthly_reports, seed_round
 
-    return seed_round(county, accounts=accounts)
+    round_ = seed_round(county, accounts=accounts)
+    seed_bimonthly_reports(county)
+    return round_
 
 
 def _weak_counts(user, division):

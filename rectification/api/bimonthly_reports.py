@@ -48,9 +48,10 @@ class SummaryReportViewSet(ScopedReadOnlyViewSet):
                               OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def workbook(self, request, pk=None):
-        from ..web.bimonthly_report_views import summary_workbook
+        from ..web.bimonthly_report_views import ReportWorkbookView
 
-        return summary_workbook(request._request, pk=self.get_object().pk)
+        # The page's export view: the same permission check and security-log entry.
+        return ReportWorkbookView.as_view()(request._request, pk=self.get_object().pk)
 
 
 def register(router) -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
-from organizations.services.common import ConflictError
+
+# evaluations/api/stars.py still imports conflict_response from here; the lead moves that import to
+# organizations.api.exceptions, then this re-export goes. (The kernel's exception handler answers 409.)
+from organizations.api.exceptions import conflict_response  # noqa: F401
+from organizations.api.permissions import ServiceChecked
 
 from .. import services
 from ..filters.ledger import DesignationFilter, TaskFilter
@@ -32,22 +35,6 @@ from .ledger_serializers import (
     TaskSerializer,
     TransitionSerializer,
 )
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
-
-
-def conflict_response(exc: ConflictError) -> Response:
-    return Response({
-        "detail": exc.messages[0],
-        "current_version": exc.current_version,
-        "changes": [{"field": label, "old": _text(old), "new": _text(new)} for label, old, new in exc.changes],
-    }, status=status.HTTP_409_CONFLICT)
-
-
-def _text(value):
-    return None if value is None else str(value)
 
 
 class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -108,7 +95,8 @@ class DesignationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
 
 
 class _VersionedUpdate:
-    """PATCH with ``version``: the service refuses a stale save with ConflictError -> 409."""
+    """PATCH with ``version``: the service refuses a stale save with ConflictError, which the kernel's exception
+    handler answers with 409 and the other person's changes."""
 
     update_service = None
     object_arg = ""
@@ -122,11 +110,7 @@ class _VersionedUpdate:
         if version is None:
             return Response({"version": [str(_version_required())]}, status=status.HTTP_400_BAD_REQUEST)
         data.pop("measure", None)
-        try:
-            obj = type(self).update_service(user=request.user, expected_version=version,
-                                            **{self.object_arg: obj}, **data)
-        except ConflictError as exc:
-            return conflict_response(exc)
+        obj = type(self).update_service(user=request.user, expected_version=version, **{self.object_arg: obj}, **data)
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 

@@ -13,10 +13,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from organizations.api.permissions import ServiceChecked
 
 from ..filters.progress import ContactVisitFilter, EvidenceFileFilter, PeriodReportFilter, ProgressEntryFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry
@@ -31,10 +31,6 @@ from .progress_serializers import (
     ProgressEntrySerializer,
     ReportSubmitSerializer,
 )
-
-
-class ServiceChecked(IsAuthenticated):
-    """Authenticated users read their scope; every write is checked by the service it calls."""
 
 
 @extend_schema_view(create=extend_schema(request={"multipart/form-data": ProgressEntrySerializer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,13 +18,15 @@ from organizations.api.base import ScopedViewSetMixin
 from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.models import Division
 from organizations.permissions import can
-from organizations.services import security_event_record
+from organizations.services.security import security_event_record
 
 from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
 from ..filters.ledger import DesignationFilter
 from ..models import Designation, DesignationStatus
-from ..selectors.dashboard import dashboard_for_request, dashboard_payload
+from ..selectors.dashboard import DashboardOfScope, dashboard_filters, dashboard_of_scope
+from ..selectors.ledger import LEDGER_ORDER
 from ..selectors.ledger_export import export_rows
+from ..web.dashboard_links import add_links
 
 #: JSON keys of the consolidated ledger row, in the order of the workbook's columns.
 ROW_KEYS = ("number", "county", "township", "village", "organization_name", "organization_type", "party_members",
@@ -94,8 +97,6 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     def get_queryset(self):
-        from ..web.ledger_views import LEDGER_ORDER
-
         return Designation.objects.visible_to(self.request.user).order_by(*LEDGER_ORDER)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -109,15 +110,18 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"],
                                                 description="xlsx: the whole filtered ledger as a workbook")])
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        if request.accepted_renderer.format == "xlsx":
-            if not can(request.user, "export", "run"):
-                from rest_framework.exceptions import PermissionDenied
-
-                raise PermissionDenied
-            security_event_record(kind="export", user=request.user, request=request, what="ledger",
-                                  filters=request.query_params.dict(), via="api")
-            return ledger_export_response(queryset)
+        # As the page's export (ScopedExportView): no export/run right is a 404, the rows a security event.
+        if not can(request.user, "export", "run"):
+            raise Http404
+        queryset = self.filter_queryset(self.get_queryset())  # a bad filter is a 400, nothing logged
+        fmt = request.accepted_renderer.format
+        filters = {key: value for key, value in request.query_params.items() if key not in ("format", "page")}
+        security_event_record(kind="export", user=request.user, request=request, what="ledger", filters=filters,
+                              via="api", format=fmt)
+        if fmt == "xlsx":
+            response = ledger_export_response(queryset)
+            response["Cache-Control"] = "no-store"
+            return response
         page = self.paginate_queryset(queryset.values_list("pk", flat=True))
         offset = self.paginator.page.start_index() - 1 if page else 0
         labels = row_labels()
@@ -131,7 +135,9 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
             values = dict(zip(ROW_KEYS, ledger_row(index, row, labels), strict=True))
             values.update(id=pk, status=row.designation.status, status_label=values["status"])
             rows.append(values)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def _rows_for(ids):
@@ -151,8 +157,24 @@ class DashboardViewSet(viewsets.GenericViewSet):
                     OpenApiParameter("county", int, description="A county of the caller's scope: its townships")],
         responses={200: OpenApiTypes.OBJECT})
     def list(self, request, *args, **kwargs):
-        context = dashboard_for_request(request, today=timezone.localdate())
-        return Response(dashboard_payload(context))
+        view = add_links(dashboard_of_scope(request.user, filters=dashboard_filters(request.query_params),
+                                            county_id=request.query_params.get("county"),
+                                            today=timezone.localdate()))
+        return Response(dashboard_payload(view))
+
+
+def dashboard_payload(view: DashboardOfScope) -> dict:
+    """The API's JSON: the same numbers as the page, rows with their division's id."""
+    result = view.dashboard
+    return {
+        "today": result.today.isoformat(),
+        "level": result.level,
+        "county": view.county.pk if view.county else None,
+        "totals": {**result.totals.as_dict(), "links": result.totals.links},
+        "results": [{"id": row.division_id, **row.as_dict(), "links": row.links}
+                    for row in result.rows if row.division_id is not None],
+        "chart": result.chart,
+    }
 
 
 def register(router) -> None:

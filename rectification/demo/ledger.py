@@ -151,6 +151,14 @@ def seed_round(county: Division, *, accounts: dict[str, User]) -> Round:
     return round_
 
 
+def seed_bimonthly_reports(county: Division) -> None:
+    """The bimonthly progress reports of the period that just ended, as the daily job makes them (idempotent)."""
+    from ..services.bimonthly_reports import summary_reports_make
+
+    if Designation.objects.filter(county=county).exists():
+        summary_reports_make(county=county)
+
+
 def _round(county: Division, year: int, admin: User) -> Round:
     existing = Round.objects.filter(county=county, year=year).first()
     return existing or services.round_create(user=admin, county=county, year=year,

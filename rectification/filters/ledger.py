@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -108,3 +110,11 @@ class TaskFilter(ScopedFilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue_tasks_q()) if value else queryset.exclude(overdue_tasks_q())
+
+
+def designation_filter_for(user, data: dict | None, queryset=None) -> DesignationFilter:
+    """The ledger's filter for ``user`` outside a request (a selector): the same choices and validation as the
+    ledger page's, whose filter reads only ``request.user``."""
+    if queryset is None:
+        queryset = Designation.objects.visible_to(user)
+    return DesignationFilter(data or None, queryset=queryset, request=SimpleNamespace(user=user))

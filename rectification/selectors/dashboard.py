@@ -189,77 +189,59 @@ def dashboard_counties(user) -> list[Division]:
     return list(Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code"))
 
 
+# --- the page and the API: the filters, the chosen county ------------------------------------------------------
 
-# --- the page and the API: filters from the request, drill-down links --------------------------------------------
-
-#: Query parameters the dashboard passes on to the ledger list (the DesignationFilter's own).
+#: Filter values the dashboard takes (the DesignationFilter's own); the page passes them on to the ledger list.
 PASSED_ON = ("round", "year", "category", "q")
 
 
-def _ledger_url(params: dict) -> str:
-    from django.urls import reverse
-    from django.utils.http import urlencode
+@dataclass
+class DashboardOfScope:
+    """What the page and the API show: the dashboard and the filters it was computed with."""
 
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse("rectification:ledger") + (f"?{query}" if query else "")
-
-
-def _links(base: dict, extra: dict) -> dict[str, str]:
-    links = {"total": _ledger_url({**base, **extra})}
-    for status in STATUSES:
-        links[f"status:{status}"] = _ledger_url({**base, **extra, "status": status})
-    links["overdue"] = _ledger_url({**base, **extra, "overdue": "true"})
-    return links
+    dashboard: Dashboard
+    filterset: object  # the DesignationFilter (its form is the page's filter form)
+    county: Division | None
+    valid: bool
+    #: The filter values applied (with the default year), to pass on to drill-down lists; empty when invalid.
+    filters: dict[str, str]
+    shown_statuses: list[tuple[str, str]]
+    summary_divisions: list[Division]
 
 
-def dashboard_for_request(request, *, today: dt.date) -> dict:
-    """Everything the page and the API show: the filter form, the chosen county, the dashboard with links."""
-    from django.urls import reverse
-    from django.utils.http import urlencode
+def dashboard_filters(params) -> dict[str, str]:
+    """The dashboard's filter values from a query mapping (plain strings; empty values dropped)."""
+    return {key: str(params.get(key)) for key in PASSED_ON if params.get(key)}
 
-    from ..filters.ledger import DesignationFilter
 
-    user = request.user
-    params = getattr(request, "query_params", request.GET)
-    data = {key: params.get(key) for key in PASSED_ON if params.get(key)}
+def dashboard_of_scope(user, *, filters: dict[str, str], county_id=None, today: dt.date) -> DashboardOfScope:
+    """The dashboard of ``user``'s scope narrowed by ``filters`` (the ledger's) and, above county level, one
+    county (``county_id``). Without a round or a year, the latest round year: an organization listed again this
+    year is counted once. Invalid filters (e.g. a foreign round or county) count nothing."""
+    from ..filters.ledger import designation_filter_for
+
+    data = {key: value for key, value in filters.items() if key in PASSED_ON and value}
     queryset = Designation.objects.visible_to(user)
     if not data.get("round") and not data.get("year"):
-        # By default the current rounds: an organization listed again this year is counted once.
         latest = queryset.order_by("-round__year").values_list("round__year", flat=True).first()
         if latest:
             data["year"] = str(latest)
-    filterset = DesignationFilter(data or None, queryset=queryset, request=request)
+    filterset = designation_filter_for(user, data, queryset)
     valid = not filterset.is_bound or filterset.is_valid()
     designations = (filterset.qs if filterset.is_bound else queryset) if valid else queryset.none()
     county = None
-    if params.get("county"):
-        county = Division.objects.visible_to(user).filter(level=Level.COUNTY, pk=_int(params.get("county"))).first()
+    if county_id not in (None, ""):
+        county = Division.objects.visible_to(user).filter(level=Level.COUNTY, pk=_int(county_id)).first()
         designations = designations.filter(county=county) if county is not None else designations.none()
         valid = valid and county is not None
     result = dashboard(user, designations, today=today, county=county)
-    base = data if valid else {}
-    if county is None and valid:
-        result.totals.links = _links(base, {})
-    for row in result.rows:
-        if row.key is None or not valid:
-            continue
-        if row.level == COUNTY:
-            row.links = {"dashboard": reverse("rectification:dashboard") + "?" + urlencode({**base, "county": row.key})}
-        elif row.level == TOWNSHIP:
-            row.links = _links(base, {"township": row.key})
-        elif row.designation_id:
-            row.links = {"designation": reverse("rectification:designation", args=[row.designation_id])}
-            if row.plan_id:
-                row.links["plan"] = reverse("rectification:plan", args=[row.plan_id])
     shown = [(value, label) for value, label in DesignationStatus.choices if result.totals.by_status.get(value)]
-    for target in [result.totals, *result.rows]:
-        target.status_cells = [(value, label, target.by_status.get(value, 0), target.links.get(f"status:{value}"))
-                               for value, label in shown]
     held = {division for _role, division, _level in grants_for(user).divisions}
     summary_divisions = [county] if county is not None else list(
         Division.objects.visible_to(user).filter(pk__in=held).order_by("code"))
-    return {"dashboard": result, "filter": filterset, "county": county, "filters_valid": valid,
-            "shown_statuses": shown, "summary_divisions": summary_divisions}
+    return DashboardOfScope(dashboard=result, filterset=filterset, county=county, valid=valid,
+                            filters=data if valid else {}, shown_statuses=shown,
+                            summary_divisions=summary_divisions)
 
 
 def _int(value) -> int | None:
@@ -267,17 +249,3 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def dashboard_payload(context: dict) -> dict:
-    """The API's JSON: the same numbers as the page, rows with their division's id."""
-    result: Dashboard = context["dashboard"]
-    return {
-        "today": result.today.isoformat(),
-        "level": result.level,
-        "county": context["county"].pk if context["county"] else None,
-        "totals": {**result.totals.as_dict(), "links": result.totals.links},
-        "results": [{"id": row.division_id, **row.as_dict(), "links": row.links}
-                    for row in result.rows if row.division_id is not None],
-        "chart": result.chart,
-    }

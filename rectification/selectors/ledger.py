@@ -28,6 +28,8 @@ from ..models import (
     TaskStatus,
 )
 
+#: The ledger's order (page, export, API): latest round first, then township and village by code.
+LEDGER_ORDER = ("-round__year", "township__code", "organization__division__code", "pk")
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_ORGANIZER, Role.TOWNSHIP_SECRETARY})
 VILLAGE_ROLES = frozenset({Role.VILLAGE_SECRETARY, Role.FIRST_SECRETARY})
 

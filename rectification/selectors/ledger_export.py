@@ -1,5 +1,7 @@
 """Reads behind the ledger export: the ledger page's scoped, filtered designations, loaded chunk by chunk.
 
+The queryset comes from the export view (the list page's scope and DesignationFilter).
+
 Each chunk of designations costs a fixed number of queries (the rows with their organization, plan and
 divisions; categories; cycles; measures with their tasks; the latest progress entries; the latest
 submitted report; how often each organization was designated), whatever the chunk's size, so an
@@ -20,19 +22,6 @@ from ..models import Designation, Measure, PeriodReport, PlanCycle, ProgressEntr
 CHUNK_SIZE = 2000
 #: Progress entries shown per organization in the "progress this period" cell.
 LATEST_ENTRIES = 3
-
-
-def filtered_designations(request) -> QuerySet[Designation]:
-    """The ledger page's queryset: the user's scope, then the same DesignationFilter (invalid filter: nothing)."""
-    from ..filters.ledger import DesignationFilter
-
-    queryset = Designation.objects.visible_to(request.user)
-    params = getattr(request, "query_params", request.GET)
-    data = {key: value for key, value in params.items() if key not in ("format", "page", "page_size")}
-    filterset = DesignationFilter(data or None, queryset=queryset, request=request)
-    if filterset.is_bound:
-        return filterset.qs if filterset.is_valid() else queryset.none()
-    return queryset
 
 
 @dataclass

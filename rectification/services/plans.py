@@ -47,12 +47,22 @@ def plan_update(*, user, plan: Plan, expected_version: int | None, **fields: Any
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise ValidationError(_("An approved or submitted plan cannot be edited; the county may return it."))
     check_version(plan, expected_version)
+    leader = fields.get("contact_leader")
+    if leader is not None and leader.pk != plan.contact_leader_id and not _may_lead(plan, leader):
+        raise ValidationError({"contact_leader": _("Choose a contact leader of this organization or county.")})
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
     plan.version += 1
     by(plan, user).save()
     return plan
+
+
+def _may_lead(plan: Plan, leader) -> bool:
+    """The plan's contact leader: one assigned to the organization, or a county leader of its county."""
+    from ..selectors.ledger import contact_leader_choices
+
+    return contact_leader_choices(plan).filter(pk=leader.pk).exists()
 
 
 @transaction.atomic
@@ -111,8 +121,11 @@ def task_update(*, user, task: Task, expected_version: int | None, **fields: Any
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"Unknown task fields: {sorted(unknown)}")
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update().select_related("cycle").get(pk=task.pk)
     require(user, "task", "change", task)
+    if task.cycle.closed_on is not None:
+        raise ValidationError(_("This task belongs to an earlier, closed cycle of the plan; it can no longer be "
+                                "changed."))
     check_version(task, expected_version)
     for name, value in fields.items():
         setattr(task, name, value)

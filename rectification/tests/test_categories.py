@@ -55,4 +55,4 @@ def test_only_the_county_admin_adds(client, demo):
         services.category_create(user=demo.users["other_county_admin"], county=demo.county1, code="X2", name="x")
     client.force_login(demo.users["other_county_admin"])  # county 1 is not among its choices
     response = client.post(URL, {"county": demo.county1.pk, "code": "X3", "name": "x"})
-    assert response.status_code == 200 and response.context["form"].errors.get("county")
+    assert response.status_code == 400 and response.context["form"].errors.get("county")

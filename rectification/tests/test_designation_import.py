@@ -83,7 +83,7 @@ def test_a_list_with_errors_writes_nothing_and_lists_every_error(login, demo, ne
     ], encoding="gb18030")
     response = login("county_admin").post(reverse("rectification:designation-import"),
                                           {"round": next_round.pk, "file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again, with every row's errors
     errors = response.context["result"].errors
     by_row = {}
     for error in errors:
@@ -103,14 +103,14 @@ def test_bad_files_and_roles(login, demo, next_round):
     url = reverse("rectification:designation-import")
     response = login("county_admin").post(url, {"round": next_round.pk, "file": SimpleUploadedFile(
         "x.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100)})
-    assert response.status_code == 200 and response.context["form"].errors.get("file")
+    assert response.status_code == 400 and response.context["form"].errors.get("file")
     response = login("county_admin").post(url, {"round": next_round.pk, "file": SimpleUploadedFile(
         "x.csv", "名称,代码\n甲,1\n".encode())})
-    assert response.status_code == 200 and "区划代码" in response.context["result"].errors[0]["message"]
+    assert response.status_code == 400 and "区划代码" in response.context["result"].errors[0]["message"]
     for username in ("town_organizer", "county_leader", "village_secretary"):
         assert login(username).get(url).status_code == 404
     # The other county's admin cannot import into county 1's round.
     a = orgs(demo.township_a, 1)[0]
     response = login("other_county_admin").post(url, {"round": next_round.pk, "file": csv_upload([row(a)])})
-    assert response.status_code == 200 and response.context["form"].errors.get("round")
+    assert response.status_code == 400 and response.context["form"].errors.get("round")
     assert not Designation.objects.filter(round=next_round).exists()

@@ -215,3 +215,30 @@ def test_api_is_scoped(demo, login, ledger):
 def test_api_is_in_the_openapi_schema(demo, login):
     schema = login("county_admin").get(reverse("api-schema"), {"format": "json"}).json()
     assert "/api/v1/ledger/export/" in schema["paths"] and "/api/v1/ledger/dashboard/" in schema["paths"]
+
+
+def test_the_api_export_is_checked_and_logged_like_the_page(demo, login, ledger):
+    """The API's rows and its workbook are exports too: export/run, one security event per answer."""
+    from organizations.models import User
+
+    def events():
+        return list(SecurityEvent.objects.filter(kind="export").order_by("pk").values_list("user_id", "detail"))
+
+    before = events()
+    client = login("county_leader")
+    assert client.get(API, {"round": ledger["round"].pk}).status_code == 200
+    rows_of(client.get(API, {"round": ledger["round"].pk, "format": "xlsx"}))
+    new = events()[len(before):]
+    leader = demo.users["county_leader"].pk
+    assert [(user, detail["what"], detail["via"], detail["format"]) for user, detail in new] == [
+        (leader, "ledger", "api", "json"), (leader, "ledger", "api", "xlsx")]
+    assert new[0][1]["filters"] == {"round": str(ledger["round"].pk)}
+    # A bad filter is a 400 and nothing is logged.
+    assert client.get(API, {"township": "nonsense"}).status_code == 400
+    # An account without any role: 404 in both formats, nothing logged.
+    nobody, _created = User.objects.get_or_create(username="no_role_at_all")
+    client.force_login(nobody)
+    count = SecurityEvent.objects.count()
+    assert client.get(API).status_code == 404
+    assert client.get(API, {"format": "xlsx"}).status_code == 404
+    assert SecurityEvent.objects.count() == count

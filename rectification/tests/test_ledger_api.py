@@ -206,3 +206,32 @@ def test_api_list_queries_do_not_grow(client, demo, next_round):
     add(organizations[2:])
     assert Task.objects.filter(plan__designation__round=next_round).count() == 10
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_the_contact_leader_rule_is_the_services_for_page_and_api(client, demo, next_round):
+    """Only a contact leader assigned to the organization or a county leader of its county: plan_update says so
+    (on the field), the API answers it as a 400 on ``contact_leader``, the page's choices offer only them."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    organization = village_orgs(demo.township_a)[0]
+    designation = services.designation_propose(
+        user=demo.users["county_admin"], round=next_round, organization=organization,
+        categories=list(Category.objects.filter(code="RSHS01", county__isnull=True)), problems="班子不全。")
+    designation = services.designation_confirm(user=demo.users["county_admin"], designation=designation)
+    plan = services.plan_ensure(user=demo.users["town_organizer"], designation=designation)
+    stranger = demo.users["other_county_admin"]
+    with pytest.raises(ValidationError) as refused:
+        services.plan_update(user=demo.users["town_organizer"], plan=plan, expected_version=plan.version,
+                             contact_leader=stranger)
+    assert "contact_leader" in refused.value.message_dict
+    leader = demo.users["county_leader"]  # a county leader of the organization's county
+    plan = services.plan_update(user=demo.users["town_organizer"], plan=plan, expected_version=plan.version,
+                                contact_leader=leader)
+    assert plan.contact_leader == leader
+    organizer = api(client, demo.users["town_organizer"])
+    response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": plan.version, "contact_leader": stranger.pk},
+                               content_type="application/json")
+    assert response.status_code == 400 and "contact_leader" in response.json()
+    page = organizer.get(reverse("rectification:plan", args=[plan.pk])).content.decode()
+    assert f'value="{leader.pk}"' in page and f'value="{stranger.pk}"' not in page

@@ -46,10 +46,6 @@ def version_in(response) -> str:
     return re.search(r'name="version" value="(\d+)"', response.content.decode()).group(1)
 
 
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 def designate(demo, round_, organization, codes=("RSHS01",)):
     designation = services.designation_propose(
         user=demo.users["county_admin"], round=round_, organization=organization,
@@ -114,8 +110,10 @@ def test_township_organizer_journey(demo, next_round):
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.PLAN_REVIEW
     response = admin.post(reverse("rectification:designation-transition", args=[designation.pk]),
-                          {"action": "return_plan", "comment": ""}, follow=True)
-    assert "Give a reason" in " ".join(messages_of(response)) or "请说明理由" in " ".join(messages_of(response))
+                          {"action": "return_plan", "comment": ""})
+    assert response.status_code == 400  # the form again, with the reason it was refused
+    refused = " ".join(str(e) for errors in response.context["form"].errors.values() for e in errors)
+    assert "Give a reason" in refused or "请说明理由" in refused
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.PLAN_REVIEW  # nothing changed without the reason
     admin.post(reverse("rectification:designation-transition", args=[designation.pk]),
@@ -153,32 +151,31 @@ def test_township_organizer_journey(demo, next_round):
         "confirm", "submit_plan", "return_plan", "submit_plan", "approve_plan"]
 
 
-def test_illegal_transitions_are_messages_not_errors(demo, next_round):
+def test_illegal_transitions_are_form_errors_not_server_errors(demo, next_round):
     organization = village_orgs(demo.township_a)[1]
     designation = services.designation_propose(
         user=demo.users["town_organizer"], round=next_round, organization=organization,
         categories=list(Category.objects.filter(code="RSHS01", county__isnull=True)), problems="班子不全。")
     url = reverse("rectification:designation-transition", args=[designation.pk])
+
+    def refused(response):
+        return response.status_code == 400 and response.context["form"].errors
+
     # An action the state does not allow.
-    response = client_for(demo.users["county_admin"]).post(url, {"action": "approve_plan"}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert refused(client_for(demo.users["county_admin"]).post(url, {"action": "approve_plan"}))
     # A role that may not take it.
-    response = client_for(demo.users["town_organizer"]).post(url, {"action": "confirm"}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert refused(client_for(demo.users["town_organizer"]).post(url, {"action": "confirm"}))
     # Submitting a plan that does not exist yet.
     designation = services.designation_confirm(user=demo.users["county_admin"], designation=designation)
-    response = client_for(demo.users["town_organizer"]).post(url, {"action": "submit_plan"}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert refused(client_for(demo.users["town_organizer"]).post(url, {"action": "submit_plan"}))
     # An unknown action.
-    response = client_for(demo.users["county_admin"]).post(url, {"action": "explode"}, follow=True)
-    assert response.status_code == 200 and messages_of(response)
+    assert refused(client_for(demo.users["county_admin"]).post(url, {"action": "explode"}))
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.DESIGNATED
-    # The county leader (read only) sees no action button and gets a message when posting one.
+    # The county leader (read only) sees no action button; posting one is refused outright (403).
     leader = client_for(demo.users["county_leader"])
     assert 'name="action"' not in leader.get(reverse("rectification:designation", args=[designation.pk])).content.decode()
-    response = leader.post(url, {"action": "withdraw", "comment": "x"}, follow=True)
-    assert messages_of(response)
+    assert leader.post(url, {"action": "withdraw", "comment": "x"}).status_code == 403
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.DESIGNATED
 
@@ -194,7 +191,7 @@ def test_two_people_editing_the_same_plan(demo, next_round):
                             "responsible_person": "黄丽华"}).status_code == 302
     response = second.post(url, {"form": "plan", "version": v2, "objectives": "第二人的目标",
                                  "responsible_person": "陈明"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the form again with the conflict
     html = response.content.decode()
     plan.refresh_from_db()
     assert plan.objectives == "第一人的目标" and plan.responsible_person == "黄丽华"  # not overwritten
@@ -221,7 +218,7 @@ def test_two_people_editing_the_same_task(demo, next_round):
     data = {"title": task.title, "owner_name": task.owner_name, "deadline": f"{YEAR}-06-30", "status": "in_progress"}
     assert first.post(url, {**data, "version": v, "progress": 40}).status_code == 302
     response = second.post(url, {**data, "version": v, "progress": 70})
-    assert response.status_code == 200 and 'class="conflict"' in response.content.decode()
+    assert response.status_code == 400 and 'class="conflict"' in response.content.decode()
     task.refresh_from_db()
     assert task.progress == 40
     assert 'value="70"' in response.content.decode()
@@ -237,14 +234,14 @@ def test_propose_offers_only_organizations_in_scope(demo, next_round):
     response = client.post(url, {"round": next_round.pk, "organization": other.pk,
                                  "categories": [Category.objects.get(code="RSHS01", county__isnull=True).pk],
                                  "problems": "越权提名"})
-    assert response.status_code == 200 and response.context["form"].errors.get("organization")
+    assert response.status_code == 400 and response.context["form"].errors.get("organization")
     assert Designation.objects.count() == count
     # An organization of another county, even for the county admin of county 1.
     foreign = Organization.objects.filter(county=demo.county2).first()
     response = client_for(demo.users["county_admin"]).post(url, {
         "round": next_round.pk, "organization": foreign.pk,
         "categories": [Category.objects.get(code="RSHS01", county__isnull=True).pk], "problems": "外县"})
-    assert response.status_code == 200 and response.context["form"].errors.get("organization")
+    assert response.status_code == 400 and response.context["form"].errors.get("organization")
     assert Designation.objects.count() == count
     # Roles that may not propose do not get the page.
     assert client_for(demo.users["county_leader"]).get(url).status_code == 404
@@ -257,9 +254,9 @@ def test_rounds_list_and_create(demo):
     assert response.status_code == 302
     assert "2098" in admin.get(url).content.decode()
     response = admin.post(url, {"county": demo.county1.pk, "year": 2098, "name": ""})
-    assert response.status_code == 200 and response.context["form"].errors
+    assert response.status_code == 400 and response.context["form"].errors
     response = admin.post(url, {"county": demo.county2.pk, "year": 2097, "name": ""})
-    assert response.status_code == 200 and response.context["form"].errors.get("county")
+    assert response.status_code == 400 and response.context["form"].errors.get("county")
     organizer = client_for(demo.users["town_organizer"])
     page = organizer.get(url).content.decode()
     assert "2098" in page and 'name="year"' not in page  # sees the county's rounds, may not create

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
 from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.policies import POLICY_BY_KEY
-from organizations.web.base import ScopedDetailView, ScopedListView, scoped_to
+from organizations.web.base import ScopedDetailView, ScopedExportView, ScopedListView, scoped_object_or_404
 
 from ..exports.bimonthly_reports import figure_rows, figure_value, report_workbook
 from ..filters.bimonthly_reports import SummaryReportFilter
@@ -54,13 +52,19 @@ class SummaryDetailView(ScopedDetailView):
         return context
 
 
-@login_required
-@scoped_to(SummaryReport)
-def summary_workbook(request, pk):
-    """The report's Excel workbook (only within the scope: 404 otherwise)."""
-    report = get_object_or_404(SummaryReport.objects.visible_to(request.user).select_related(
-        "division", "previous"), pk=pk)
-    name = f"{report.division.name}-{report.period_start:%Y%m}-{report.period_end:%Y%m}.xlsx"
-    response = HttpResponse(report_workbook(report), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+class ReportWorkbookView(ScopedExportView):
+    """The report's Excel workbook (only within the scope: 404 otherwise), for the level above."""
+
+    model = SummaryReport
+    one_object = True
+    export_name = "bimonthly_report"
+
+    def get_export_object(self):
+        return scoped_object_or_404(SummaryReport.objects.select_related("division", "previous"),
+                                    self.request.user, pk=self.kwargs["pk"])
+
+    def export_response(self, queryset, report):
+        name = f"{report.division.name}-{report.period_start:%Y%m}-{report.period_end:%Y%m}.xlsx"
+        response = HttpResponse(report_workbook(report), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response

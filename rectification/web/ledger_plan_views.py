@@ -7,23 +7,23 @@ person changed, and the current version, so a second deliberate save goes throug
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.permissions import can
 from organizations.services.common import ConflictError
-from organizations.web.base import form_errors_from, scoped_to
-from rectification.selectors.progress import plan_progress_panel
+from organizations.web.base import scoped_object_or_404, scoped_to, submit, write_gate
 
 from .. import services
 from ..models import DesignationStatus, Measure, Plan, PlanStatus, StatusChange, Task
 from ..selectors.ledger import contact_leader_choices
+from ..selectors.progress import plan_progress_panel
 from ..services.plans import EDITABLE_PLAN_STATUSES
 from .ledger_forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
 
@@ -39,59 +39,64 @@ def _rebound(form_class, request, exc: ConflictError, **kwargs):
     return form_class(data, **kwargs)
 
 
+class _Conflict:
+    """Catches the ConflictError of a versioned save for the page's conflict box (submit() sees it too)."""
+
+    def __init__(self):
+        self.error: ConflictError | None = None
+
+    def __call__(self, save):
+        def perform(data):
+            try:
+                return save(data)
+            except ConflictError as exc:
+                self.error = exc
+                raise
+
+        return perform
+
+
 @scoped_to(Plan)
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_view(request, pk):
     user = request.user
-    plan = get_object_or_404(Plan.objects.visible_to(user).select_related(
-        "designation", "designation__round", "organization", "township", "contact_leader", "reviewed_by"), pk=pk)
+    plan = scoped_object_or_404(Plan.objects.select_related(
+        "designation", "designation__round", "organization", "township", "contact_leader", "reviewed_by"),
+        user, pk=pk)
     may_change = can(user, "plan", "change", plan)
     editable = may_change and plan.status in EDITABLE_PLAN_STATUSES
     may_add_work = may_change and (editable or plan.designation.status == DesignationStatus.RECTIFYING)
     open_measures = Measure.objects.filter(plan=plan, cycle__closed_on__isnull=True)
-    plan_form = PlanForm(instance=plan, contact_leaders=contact_leader_choices(plan))
+    leaders = contact_leader_choices(plan)
+    plan_form = PlanForm(instance=plan, contact_leaders=leaders)
     measure_form, task_form = MeasureForm(), TaskAddForm(measures=open_measures)
-    conflict = None
+    conflict = _Conflict()
     if request.method == "POST":
+        write_gate(user, "plan", "change", plan)
         kind = request.POST.get("form")
-        if not may_change:
-            raise PermissionDenied
-        try:
-            if kind == "plan":
-                plan_form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk),
-                                     contact_leaders=contact_leader_choices(plan))
-                if plan_form.is_valid():
-                    fields = {name: plan_form.cleaned_data[name] for name in PlanForm.Meta.fields}
-                    services.plan_update(user=user, plan=plan, expected_version=plan_form.cleaned_data["version"],
-                                         **fields)
-                    messages.success(request, _("Plan saved."))
-                    return redirect("rectification:plan", pk=plan.pk)
-            elif kind == "measure":
-                measure_form = MeasureForm(request.POST)
-                if measure_form.is_valid():
-                    services.measure_add(user=user, plan=plan, **measure_form.cleaned_data)
-                    messages.success(request, _("Measure added."))
-                    return redirect("rectification:plan", pk=plan.pk)
-            elif kind == "task":
-                task_form = TaskAddForm(request.POST, measures=open_measures)
-                if task_form.is_valid():
-                    services.task_add(user=user, **task_form.cleaned_data)
-                    messages.success(request, _("Task added."))
-                    return redirect("rectification:plan", pk=plan.pk)
-            else:
-                messages.error(request, _("Unknown form."))
-                return redirect("rectification:plan", pk=plan.pk)
-        except ConflictError as exc:
-            conflict = conflict_context(exc)
-            plan_form = _rebound(PlanForm, request, exc, instance=Plan.objects.get(pk=plan.pk),
-                                 contact_leaders=contact_leader_choices(plan))
-        except ValidationError as exc:
-            target = {"plan": plan_form, "measure": measure_form, "task": task_form}[kind]
-            form_errors_from(exc, target)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("Your role may not do this."))
-            return redirect("rectification:plan", pk=plan.pk)
+        if kind == "plan":
+            plan_form = form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk), contact_leaders=leaders)
+            perform = conflict(lambda data: services.plan_update(
+                user=user, plan=plan, expected_version=data["version"],
+                **{name: data[name] for name in PlanForm.Meta.fields}))
+            message = _("Plan saved.")
+        elif kind == "measure":
+            measure_form = form = MeasureForm(request.POST)
+            perform = lambda data: services.measure_add(user=user, plan=plan, **data)  # noqa: E731
+            message = _("Measure added.")
+        elif kind == "task":
+            task_form = form = TaskAddForm(request.POST, measures=open_measures)
+            perform = lambda data: services.task_add(user=user, **data)  # noqa: E731
+            message = _("Task added.")
+        else:
+            raise SuspiciousOperation("unknown plan form")
+        done = submit(request, form, perform, success=reverse("rectification:plan", args=[plan.pk]), message=message)
+        if done:
+            return done
+        if conflict.error is not None:
+            plan_form = _rebound(PlanForm, request, conflict.error, instance=Plan.objects.get(pk=plan.pk),
+                                 contact_leaders=leaders)
     cycles = list(plan.cycles.prefetch_related(
         Prefetch("measures", queryset=Measure.objects.order_by("sort_order", "pk").prefetch_related(
             Prefetch("tasks", queryset=Task.objects.order_by("deadline", "pk"))))))
@@ -100,13 +105,15 @@ def plan_view(request, pk):
         returned = (StatusChange.objects.visible_to(user).filter(designation_id=plan.designation_id,
                                                                  action="return_plan")
                     .select_related("user").order_by("-created_at", "-pk").first())
+    refused = request.method == "POST"  # a POST that did not redirect was refused
     return render(request, "rectification/ledger/plan.html", {
         "plan": plan, "returned": returned, "designation": plan.designation, "cycles": cycles,
         "plan_form": plan_form, "measure_form": measure_form, "task_form": task_form,
         "editable": editable, "may_add_work": may_add_work and open_measures is not None,
-        "has_measures": open_measures.exists(), "conflict": conflict, "today": timezone.localdate(),
+        "has_measures": open_measures.exists(), "today": timezone.localdate(),
+        "conflict": conflict_context(conflict.error) if conflict.error else None,
         "panel": plan_progress_panel(user, plan),
-    })
+    }, status=400 if refused else 200)
 
 
 @scoped_to(Task)
@@ -114,27 +121,23 @@ def plan_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def task_view(request, pk):
     user = request.user
-    task = get_object_or_404(Task.objects.visible_to(user).select_related(
-        "plan", "plan__designation", "measure", "cycle", "organization"), pk=pk)
+    task = scoped_object_or_404(Task.objects.select_related(
+        "plan", "plan__designation", "measure", "cycle", "organization"), user, pk=pk)
     may_change = can(user, "task", "change", task) and task.cycle.closed_on is None
     form = TaskForm(instance=task)
-    conflict = None
+    conflict = _Conflict()
     if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied
+        write_gate(user, "task", "change", task)
         form = TaskForm(request.POST, instance=Task.objects.get(pk=task.pk))
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in TaskForm.Meta.fields}
-            try:
-                services.task_update(user=user, task=task, expected_version=form.cleaned_data["version"], **fields)
-            except ConflictError as exc:
-                conflict = conflict_context(exc)
-                form = _rebound(TaskForm, request, exc, instance=Task.objects.get(pk=task.pk))
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                messages.success(request, _("Task saved."))
-                return redirect("rectification:plan", pk=task.plan_id)
+        done = submit(request, form, conflict(lambda data: services.task_update(
+            user=user, task=task, expected_version=data["version"],
+            **{name: data[name] for name in TaskForm.Meta.fields})),
+            success=reverse("rectification:plan", args=[task.plan_id]), message=_("Task saved."))
+        if done:
+            return done
+        if conflict.error is not None:
+            form = _rebound(TaskForm, request, conflict.error, instance=Task.objects.get(pk=task.pk))
     return render(request, "rectification/ledger/task.html", {
-        "task": task, "plan": task.plan, "form": form, "may_change": may_change, "conflict": conflict,
-    })
+        "task": task, "plan": task.plan, "form": form, "may_change": may_change,
+        "conflict": conflict_context(conflict.error) if conflict.error else None,
+    }, status=400 if request.method == "POST" else 200)

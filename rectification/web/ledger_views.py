@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from organizations.models import Division
 from organizations.permissions import can, writable
 from organizations.roles import Level, Role
 from organizations.scoping import grants_for
-from organizations.web.base import ScopedListView, ScopedQuerysetMixin, scoped_to
+from organizations.web.base import (
+    ScopedListView,
+    ScopedQuerysetMixin,
+    render_form,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
 from .. import services
 from ..filters.ledger import DesignationFilter
 from ..models import Designation, Round
 from ..selectors import ledger as selectors
-from .ledger_forms import RoundForm
-
-LEDGER_ORDER = ("-round__year", "township__code", "organization__division__code", "pk")
+from ..selectors.ledger import LEDGER_ORDER
+from .ledger_forms import CategoryForm, RoundForm
 
 
 def export_url() -> str | None:
@@ -94,56 +97,45 @@ class MyLedgerView(ScopedQuerysetMixin, TemplateView):
 
 @scoped_to(Round)
 @login_required
+@require_http_methods(["GET", "POST"])
 def rounds_view(request):
     """The rounds the user sees; a county admin creates one here."""
     user = request.user
+    if request.method == "POST":
+        write_gate(user, "round", "create")
     counties = writable(Division.objects.filter(level=Level.COUNTY), user, "round", "create").order_by("code")
-    may_create = counties.exists()
     form = RoundForm(request.POST or None, initial={"year": timezone.localdate().year})
     form.fields["county"].queryset = counties
-    if may_create and counties.count() == 1:
+    if counties.count() == 1:
         form.fields["county"].initial = counties.first()
-    if request.method == "POST":
-        if not may_create:
-            raise Http404
-        if form.is_valid():
-            try:
-                round_ = services.round_create(user=user, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-            else:
-                messages.success(request, _("Round “%(name)s” created.") % {"name": round_.name})
-                return redirect("rectification:rounds")
+    done = submit(request, form, lambda data: services.round_create(user=user, **data),
+                  success=reverse("rectification:rounds"),
+                  message=lambda round_: _("Round “%(name)s” created.") % {"name": round_.name})
+    if done:
+        return done
     rounds = selectors.rounds_visible(user).order_by("-year", "county__code")
     visible = Designation.objects.visible_to(user).values("pk")
     rounds = rounds.annotate(designation_count=Count("designations", filter=Q(designations__in=visible)))
-    return render(request, "rectification/ledger/rounds.html", {
-        "rounds": rounds, "form": form if may_create else None,
-    })
+    return render_form(request, "rectification/ledger/rounds.html", {
+        "rounds": rounds, "form": form if counties.exists() else None}, form)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def categories_view(request):
     """Weak-and-lax categories: the ten national ones and each county's own; a county admin adds its own."""
-    from .ledger_forms import CategoryForm
-
     user = request.user
+    if request.method == "POST":
+        write_gate(user, "category", "create")
     counties = writable(Division.objects.filter(level=Level.COUNTY), user, "category", "create").order_by("code")
     form = CategoryForm(request.POST or None)
     form.fields["county"].queryset = counties
     if counties.count() == 1:
         form.fields["county"].initial = counties.first()
-    if request.method == "POST":
-        if not counties.exists():
-            raise Http404
-        if form.is_valid():
-            try:
-                category = services.category_create(user=user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, _("Category %(code)s added.") % {"code": category.code})
-                return redirect("rectification:categories")
-    return render(request, "rectification/ledger/categories.html", {
-        "categories": selectors.categories_visible(user), "form": form if counties.exists() else None,
-    })
+    done = submit(request, form, lambda data: services.category_create(user=user, **data),
+                  success=reverse("rectification:categories"),
+                  message=lambda category: _("Category %(code)s added.") % {"code": category.code})
+    if done:
+        return done
+    return render_form(request, "rectification/ledger/categories.html", {
+        "categories": selectors.categories_visible(user), "form": form if counties.exists() else None}, form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -13,23 +13,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from organizations.permissions import can
-from organizations.web.base import ScopedListView, form_errors_from, scoped_to
+from organizations.web.base import (
+    ScopedListView,
+    render_form,
+    scoped_object_or_404,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
 from ..filters.progress import ContactVisitFilter, ReportPlanFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
 from ..selectors import progress as selectors
-from ..services.progress import progress_entry_add
+from ..services.progress import progress_entry_add, progress_open
 from ..services.reports import report_submit, reports_ensure
 from ..services.visits import visit_log
 from .progress_forms import ProgressEntryForm, ReportSubmitForm, VisitForm
 
 
 def _plan_for(request, pk):
-    return get_object_or_404(Plan.objects.visible_to(request.user).select_related(
-        "designation__round", "organization__division"), pk=pk)
+    return scoped_object_or_404(Plan.objects.select_related("designation__round", "organization__division"),
+                                request.user, pk=pk)
 
 
 # ------------------------------------------------------------------------------------------ progress
@@ -37,12 +45,12 @@ def _plan_for(request, pk):
 
 @login_required
 @scoped_to(Plan)
+@require_http_methods(["GET", "POST"])
 def plan_progress(request, pk):
     """Every progress entry of a plan with its evidence; POST prepares the plan's period-report drafts."""
     plan = _plan_for(request, pk)
     if request.method == "POST":
-        if not can(request.user, "report", "submit", plan):
-            raise PermissionDenied
+        write_gate(request.user, "report", "submit", plan)
         made = reports_ensure(plan=plan)
         messages.success(request, _("%(count)s period reports are ready.") % {"count": len(made)})
         return redirect("rectification:plan-progress", pk=plan.pk)
@@ -57,36 +65,34 @@ def plan_progress(request, pk):
 
 @login_required
 @scoped_to(Plan)
+@require_http_methods(["GET", "POST"])
 def progress_add(request, pk):
     """Quick progress entry, usable from a phone: what was done, the date, photos from the camera."""
     plan = _plan_for(request, pk)
-    if not can(request.user, "progress", "create", plan):
-        raise PermissionDenied
-    from ..services.progress import progress_open
-
+    write_gate(request.user, "progress", "create", plan)
     form = ProgressEntryForm(request.POST or None, request.FILES or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def perform(data):
         try:
-            progress_entry_add(user=request.user, plan=plan, task=data["task"], happened_on=data["happened_on"],
-                               content=data["content"], files=[*data["photos"], *data["files"]])
-        except ValidationError as exc:
+            return progress_entry_add(user=request.user, plan=plan, task=data["task"],
+                                      happened_on=data["happened_on"], content=data["content"],
+                                      files=[*data["photos"], *data["files"]])
+        except ValidationError as exc:  # the service names the upload "files"; the page has "photos" first
             if hasattr(exc, "error_dict") and "files" in exc.error_dict:
                 exc.error_dict["photos"] = exc.error_dict.pop("files")
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The progress has been recorded."))
-            return redirect(reverse("rectification:plan", args=[plan.pk]) + "#progress")
-    return render(request, "rectification/progress/entry_form.html", {
-        "plan": plan, "form": form, "progress_open": progress_open(plan)},
-        status=400 if form.errors else 200)
+            raise
+
+    done = submit(request, form, perform, success=reverse("rectification:plan", args=[plan.pk]) + "#progress",
+                  message=_("The progress has been recorded."))
+    return done or render_form(request, "rectification/progress/entry_form.html", {
+        "plan": plan, "progress_open": progress_open(plan)}, form)
 
 
 @login_required
 @scoped_to(EvidenceFile)
 def evidence_download(request, pk):
     """An evidence file, only to users whose scope includes its plan; images inline, the rest as attachment."""
-    record = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    record = scoped_object_or_404(EvidenceFile, request.user, pk=pk)
     try:
         handle = record.file.open("rb")
     except (FileNotFoundError, OSError, ValueError) as exc:
@@ -136,35 +142,29 @@ class ReportFlagsView(LoginRequiredMixin, TemplateView):
 
 @login_required
 @scoped_to(PeriodReport)
+@require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
     """A period report: its content (frozen once submitted), what changed since the previous one; submit."""
     report = get_object_or_404(selectors.report_queryset(request.user), pk=pk)
-    may_submit = report.status == ReportStatus.DRAFT and can(request.user, "report", "submit", report)
     form = ReportSubmitForm(request.POST or None, initial={"summary": report.summary})
     if request.method == "POST":
-        if report.status != ReportStatus.DRAFT:
-            messages.error(request, _("This report has been submitted and can no longer be changed."))
-            return redirect("rectification:report", pk=report.pk)
-        if not may_submit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                report_submit(user=request.user, report=report, summary=form.cleaned_data["summary"])
-            except ValidationError as exc:
-                form_errors_from(exc, form)
-            else:
-                messages.success(request, _("The report has been submitted; it can no longer be changed."))
-                return redirect("rectification:report", pk=report.pk)
+        write_gate(request.user, "report", "submit", report)
+    done = submit(request, form, lambda data: report_submit(user=request.user, report=report,
+                                                            summary=data["summary"]),
+                  success=reverse("rectification:report", args=[report.pk]),
+                  message=_("The report has been submitted; it can no longer be changed."))
+    if done:
+        return done
+    may_submit = report.status == ReportStatus.DRAFT and can(request.user, "report", "submit", report)
     content = selectors.report_view_content(report)
     flag = selectors.report_flag(status=report.status, due_on=report.due_on, submitted_at=report.submitted_at,
                                  today=timezone.localdate())
-    return render(request, "rectification/progress/report_detail.html", {
+    return render_form(request, "rectification/progress/report_detail.html", {
         "report": report, "plan": report.plan, "content": content, "flag": flag,
         "changes": selectors.report_changes(report, content), "form": form if may_submit else None,
-    }, status=400 if form.errors else 200)
-
-
-# -------------------------------------------------------------------------------------------- visits
+        # A refused submission of a report no longer open (e.g. submitted meanwhile): the reason, without the form.
+        "refused": form.non_field_errors() if form.errors and not may_submit else None,
+    }, form)
 
 
 class VisitListView(ScopedListView):
@@ -190,19 +190,12 @@ class VisitListView(ScopedListView):
 
 @login_required
 @scoped_to(Plan)
+@require_http_methods(["GET", "POST"])
 def visit_add(request, pk):
     plan = _plan_for(request, pk)
-    if not can(request.user, "visit", "create", plan):
-        raise PermissionDenied
+    write_gate(request.user, "visit", "create", plan)
     form = VisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit_log(user=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-        else:
-            messages.success(request, _("The visit has been logged."))
-            return redirect("rectification:visits")
-    return render(request, "rectification/progress/visit_form.html", {
-        "plan": plan, "form": form, "tally": selectors.visits_this_month(request.user, plan)},
-        status=400 if form.errors else 200)
+    done = submit(request, form, lambda data: visit_log(user=request.user, plan=plan, **data),
+                  success=reverse("rectification:visits"), message=_("The visit has been logged."))
+    return done or render_form(request, "rectification/progress/visit_form.html", {
+        "plan": plan, "tally": selectors.visits_this_month(request.user, plan)}, form)

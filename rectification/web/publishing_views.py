@@ -1,75 +1,79 @@
-"""Pages of the publishing area: the ledger export and statistical summary, the disclosure board, the
-leader dashboard. Thin: reads come from selectors, writes from services."""
+"""Pages of the publishing area: the ledger export and the upward statistical summary, the disclosure board,
+the leader dashboard. Thin: reads come from selectors, writes from services, exports go through the kernel's
+export base (permission ``export/run``, security log)."""
 
 from __future__ import annotations
 
 import segno
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django import forms
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
 from organizations.models import Division
 from organizations.permissions import can
-from organizations.services import security_event_record
-from organizations.web.base import ScopedQuerysetMixin, scoped_to
+from organizations.web.base import (
+    ScopedExportView,
+    ScopedQuerysetMixin,
+    render_form,
+    scoped_object_or_404,
+    scoped_to,
+    submit,
+    write_gate,
+)
 
 from .. import services
 from ..exports.ledger import ledger_export_response
 from ..exports.upward_summary import default_year, summary_export_response, summary_of
+from ..filters.ledger import DesignationFilter
 from ..models import Designation, DisclosureBoard
 from ..selectors.boards import board_content
-from ..selectors.dashboard import dashboard_for_request
-from ..selectors.ledger_export import filtered_designations
+from ..selectors.dashboard import dashboard_filters, dashboard_of_scope
+from ..selectors.ledger import LEDGER_ORDER
+from .dashboard_links import add_links
 
 
-def ledger_order():
-    from .ledger_views import LEDGER_ORDER
-
-    return LEDGER_ORDER
-
-
-class LedgerExportView(LoginRequiredMixin, View):
+class LedgerExportView(ScopedExportView):
     """The ledger page's scope and filters, written as a workbook in the consolidated layout."""
 
     model = Designation
-    http_method_names = ["get"]
+    filterset_class = DesignationFilter
+    export_name = "ledger"
 
-    def get(self, request):
-        if not can(request.user, "export", "run"):
-            raise Http404
-        queryset = filtered_designations(request).order_by(*ledger_order())
-        security_event_record(kind="export", user=request.user, request=request, what="ledger",
-                              filters=request.GET.dict())
+    def get_queryset(self):
+        return super().get_queryset().order_by(*LEDGER_ORDER)
+
+    def export_response(self, queryset, obj):
         return ledger_export_response(queryset)
 
 
-class SummaryExportView(LoginRequiredMixin, View):
-    """The statistical summary (total, villages, communities, each child division) of a division."""
+class UpwardSummaryExportView(ScopedExportView):
+    """The upward statistical summary (total, villages, communities, each child division) of a division."""
 
     model = Division
-    http_method_names = ["get"]
+    one_object = True
+    export_name = "summary"  # the name earlier security-log entries carry
 
-    def get(self, request, pk):
-        division = get_object_or_404(Division.objects.visible_to(request.user), pk=pk)
-        if not can(request.user, "export", "run"):
-            raise Http404
+    def get_export_object(self):
+        division = super().get_export_object()
         try:
-            year = int(request.GET.get("year") or default_year(request.user, division))
+            self.year = int(self.request.GET.get("year") or default_year(self.request.user, division))
         except ValueError:
-            year = default_year(request.user, division)
-        summary = summary_of(request.user, division, year)
-        security_event_record(kind="export", user=request.user, request=request, what="summary",
-                              division=division.pk, year=year)
-        return summary_export_response(summary)
+            self.year = default_year(self.request.user, division)
+        return division
+
+    def log_detail(self) -> dict:
+        return {"division": self.kwargs["pk"], "year": self.year}
+
+    def export_response(self, queryset, division):
+        return summary_export_response(summary_of(self.request.user, division, self.year))
 
 
 # --- the disclosure board ---------------------------------------------------------------------------------------
@@ -78,40 +82,42 @@ def _qr_svg(url: str) -> str:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2, title=url))  # noqa: S308 - our SVG
 
 
+class BoardActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("publish", gettext_lazy("Publish the board")),
+                                        ("unpublish", gettext_lazy("Withdraw the board"))])
+
+
 @scoped_to(Designation)
+@login_required
+@require_http_methods(["GET", "POST"])
 def board_view(request, pk):
     """The printable A4 board of a designation; county admins publish or withdraw it here (POST)."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    designation = get_object_or_404(Designation.objects.visible_to(request.user), pk=pk)
+    designation = scoped_object_or_404(Designation, request.user, pk=pk)
+    form = BoardActionForm(request.POST or None)
     if request.method == "POST":
-        action = request.POST.get("action")
-        if not can(request.user, "board", "publish", designation):
-            raise PermissionDenied
-        try:
-            if action == "publish":
-                services.board_publish(user=request.user, designation=designation)
-                messages.success(request, _("The board is published: its public link now works."))
-            elif action == "unpublish":
-                services.board_unpublish(user=request.user, designation=designation)
-                messages.success(request, _("The board is withdrawn: its public link no longer works."))
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("rectification:board", pk=designation.pk)
+        write_gate(request.user, "board", "publish", designation)
+
+        def perform(data):
+            if data["action"] == "publish":
+                return services.board_publish(user=request.user, designation=designation)
+            return services.board_unpublish(user=request.user, designation=designation)
+
+        done = submit(request, form, perform, success=reverse("rectification:board", args=[designation.pk]),
+                      message=lambda _board: _("The board is published: its public link now works.")
+                      if form.cleaned_data["action"] == "publish"
+                      else _("The board is withdrawn: its public link no longer works."))
+        if done:
+            return done
     content = board_content(designation)
     board = content["board"]
     public_url = request.build_absolute_uri(reverse("rectification:board-public", args=[board.token])) \
         if board is not None else None
-    return render(request, "rectification/publishing/board.html", {
+    return render_form(request, "rectification/publishing/board.html", {
         **content,
         "public_url": public_url,
         "qr_svg": _qr_svg(public_url) if public_url else "",
         "can_publish": can(request.user, "board", "publish", designation),
-    })
+    }, form)
 
 
 @require_GET
@@ -141,8 +147,13 @@ class DashboardView(ScopedQuerysetMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(dashboard_for_request(self.request, today=timezone.localdate()))
-        chart = context["dashboard"].chart
-        context["chart_data"] = chart
-        context["chart_rows"] = list(zip(chart["labels"], chart["due"], chart["done"], chart["closed"], strict=True))
+        view = add_links(dashboard_of_scope(self.request.user, filters=dashboard_filters(self.request.GET),
+                                            county_id=self.request.GET.get("county"),
+                                            today=timezone.localdate()))
+        chart = view.dashboard.chart
+        context.update(dashboard=view.dashboard, filter=view.filterset, county=view.county,
+                       filters_valid=view.valid, shown_statuses=view.shown_statuses,
+                       summary_divisions=view.summary_divisions, chart_data=chart,
+                       chart_rows=list(zip(chart["labels"], chart["due"], chart["done"], chart["closed"],
+                                           strict=True)))
         return context
