@@ -218,6 +218,22 @@ def test_rating_page_walks_the_steps(demo, login):
     assert rating.stars == 5 and rating.step == RatingStep.PUBLIC_NOTICE
 
 
+def test_a_step_someone_else_took_meanwhile_is_a_400_that_says_so(demo, login):
+    organizer = demo.users["town_organizer"]
+    rating = services.rating_start(user=organizer, organization=_org(demo), year=2027)
+    services.rating_self_assess(user=organizer, rating=rating, grade="good")
+    loaded = rating.version
+    rating.refresh_from_db()
+    services.rating_appraise(user=organizer, rating=rating, grade="fairly_good", expected_version=rating.version)
+    client = login("town_organizer")
+    url = reverse("evaluations:rating", args=[rating.pk])
+    response = client.post(url, {"action": "appraise", "appraise-grade": "good", "appraise-version": loaded})
+    assert response.status_code == 400 and "is not possible now" in response.content.decode()
+    rating.refresh_from_db()
+    assert rating.public_grade == "fairly_good"
+    assert client.post(url, {"action": "bogus"}).status_code == 400
+
+
 def test_ratings_export(demo, login):
     client = login("town_organizer")
     response = client.get(reverse("evaluations:rating-export"), {"stars": "1"})

@@ -21,6 +21,7 @@ from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import POLICY_BY_KEY, effective_policy
+from organizations.services.common import ConflictError
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
@@ -113,22 +114,34 @@ def rating_detail(request, pk):
             return HttpResponseBadRequest()
         write_gate(request.user, "rating", services.ACTIONS[action][1], rating)
         kwargs = {"mapping": _mapping_text(policy)} if action == "review" else {}
-        form = STEP_FORMS[action](request.POST, prefix=action, **kwargs)
-        done = submit(request, form, lambda data: services.rating_act(user=request.user, rating=rating,
-                                                                        action=action, data=data),
-                      success=reverse("evaluations:rating", args=[rating.pk]), message=_("Saved."))
+        form = STEP_FORMS[action](request.POST.copy(), prefix=action, **kwargs)
+
+        def perform(data):
+            try:
+                return services.rating_act(user=request.user, rating=rating, action=action, data=data)
+            except ConflictError as exc:
+                # Shown again with the current version: saving once more is a deliberate overwrite.
+                form.data[form.add_prefix("version")] = str(exc.current_version)
+                raise
+
+        done = submit(request, form, perform, success=reverse("evaluations:rating", args=[rating.pk]),
+                      message=_("Saved."))
         if done:
             return done
         bound_action, bound_form = action, form
+        rating.refresh_from_db()  # the page shows the rating as it is now
     steps = []
     reached = services.STEP_ORDER.index(rating.step)
     for index, step in enumerate(services.STEP_ORDER):
         steps.append({"label": step.label, "done": index < reached or rating.step == RatingStep.APPROVED,
                       "current": index == reached})
     today = timezone.localdate()
+    forms = _step_forms(request, rating, policy, bound_action, bound_form)
     return render(request, "evaluations/stars/rating_detail.html", {
-        "rating": rating, "steps": steps, "policy_mapping": _mapping_text(policy),
-        "forms": _step_forms(request, rating, policy, bound_action, bound_form),
+        "rating": rating, "steps": steps, "policy_mapping": _mapping_text(policy), "forms": forms,
+        # A refused step whose form is no longer offered (someone took the step meanwhile): say why.
+        "refused": bound_form.non_field_errors() if bound_form is not None and bound_action not in dict(forms)
+        else None,
         "notice_running": rating.notice_end is not None and today <= rating.notice_end
         and rating.step == RatingStep.PUBLIC_NOTICE,
         "policy_used": [(POLICY_BY_KEY[k].label if k in POLICY_BY_KEY else k,
