@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from evaluations.models import Evaluation, EvaluationStatus, OrganizationRating  # noqa: E402
-from evaluations.rates import POLICY_KEYS, Counts, Rule, compute_rate  # noqa: E402
+from evaluations.rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate  # noqa: E402
 from evaluations.services.satisfaction import evaluation_decide  # noqa: E402
 from evaluations.tasks import check_satisfaction_thresholds  # noqa: E402
 from organizations.models import Notification  # noqa: E402

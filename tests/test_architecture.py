@@ -129,3 +129,56 @@ def test_the_cycle_check_finds_a_cycle():
             return {"a.x": {"a.y"}, "a.y": {"a.x"}, "a.z": {"a.x"}}[module]
 
     assert _cycles(Fake()) == [["a.x", "a.y"]]
+
+
+def _internal_imports():
+    """(file, line, module) of every import of a project module, function-level ones included."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for app in (*LAYERS, "config", "tests"):
+        for path in sorted((root / app).rglob("*.py")):
+            relative = path.relative_to(root).with_suffix("")
+            parts = list(relative.parts)
+            package = parts[:-1]  # the package a relative import starts from (also for an __init__)
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom):
+                    if node.level:
+                        base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                        module = ".".join([*base, *([node.module] if node.module else [])])
+                    else:
+                        module = node.module or ""
+                    names = [alias.name for alias in node.names]
+                    yield path.relative_to(root), node.lineno, module, names
+                elif isinstance(node, ast.Import):
+                    for alias in node.names:
+                        yield path.relative_to(root), node.lineno, alias.name, []
+
+
+def test_every_import_of_a_project_module_resolves():
+    """A moved module leaves no stale import behind, not even inside a function that no test runs."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def exists(module: str) -> bool:
+        path = root.joinpath(*module.split("."))
+        return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+    broken = []
+    for path, line, module, names in _internal_imports():
+        if module.split(".")[0] not in (*LAYERS, "config", "tests"):
+            continue
+        if not exists(module):
+            broken.append(f"{path}:{line} imports {module}")
+            continue
+        for name in names:
+            if name != "*" and exists(f"{module}.{name}"):
+                continue  # a submodule
+            source = root.joinpath(*module.split("."))
+            source = source.with_suffix(".py") if source.with_suffix(".py").exists() else source / "__init__.py"
+            if name != "*" and name not in source.read_text(encoding="utf-8"):
+                broken.append(f"{path}:{line} imports {name} from {module}, which does not define it")
+    assert not broken, "\n".join(broken)

@@ -45,7 +45,7 @@ def home_blocks(user) -> list[ScopeBlock]:
 
     A bounded number of queries per grant (users hold a handful), whatever the data size.
     """
-    from .roles import Role
+    from ..roles import Role
 
     grants = grants_for(user)
     blocks: list[ScopeBlock] = []
