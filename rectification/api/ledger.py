@@ -14,10 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
-
-# evaluations/api/stars.py still imports conflict_response from here; the lead moves that import to
-# organizations.api.exceptions, then this re-export goes. (The kernel's exception handler answers 409.)
-from organizations.api.exceptions import conflict_response  # noqa: F401
 from organizations.api.permissions import ServiceChecked
 
 from .. import services

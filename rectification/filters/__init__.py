@@ -6,7 +6,3 @@
 
 Scoped choices and the All/Yes/No widget come from the kernel (``organizations.filters``).
 """
-
-# evaluations/star_filters.py still imports BooleanWidget from here; the lead moves it to
-# organizations.filters, then this re-export goes.
-from organizations.filters import BooleanWidget  # noqa: F401
