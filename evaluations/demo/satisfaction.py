@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from organizations.policies import effective_policy
 from organizations.services.common import by
-from rectification.demo.ledger import _clock
+from rectification.demo.ledger import clock
 from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
 
@@ -64,7 +64,7 @@ def _passed(designation: Designation, admin) -> None:
     closed_on = designation.closed_out_on
     held_on = closed_on - dt.timedelta(days=rng.randint(2, 4))
     policy = effective_policy(designation.organization.division).snapshot(POLICY_KEYS)
-    with _clock(closed_on - dt.timedelta(days=6), hour=16):
+    with clock(closed_on - dt.timedelta(days=6), hour=16):
         evaluation = Evaluation(designation=designation, held_on=held_on, opened_by=admin,
                                 title=f"{designation.organization.name}整顿验收满意度测评")
         evaluation.copy_scope_from(designation)
@@ -77,13 +77,13 @@ def _passed(designation: Designation, admin) -> None:
             by(group, admin).save()
             total = total + Counts.of(group)
     result = compute_rate(total, Rule.from_policy(policy))
-    with _clock(held_on, hour=17):
+    with clock(held_on, hour=17):
         for field in services.COUNT_FIELDS:
             setattr(evaluation, field, getattr(total, field))
         evaluation.policy, evaluation.rate = policy, result.rate
         evaluation.status, evaluation.closed_by, evaluation.closed_at = EvaluationStatus.CLOSED, admin, timezone.now()
         by(evaluation, admin).save()
-    with _clock(closed_on, hour=15):
+    with clock(closed_on, hour=15):
         evaluation.status, evaluation.decision = EvaluationStatus.DECIDED, Decision.ACCEPTED
         evaluation.decided_at, evaluation.decided_by = timezone.now(), admin
         evaluation.decision_note = f"满意度为{result.rate}%，达到{policy['satisfaction_threshold']}%的标准，同意验收销号。"
@@ -94,39 +94,39 @@ def _failed(designation: Designation, admin) -> None:
     """Applied for acceptance, evaluated below the threshold, rectifying again (a second plan cycle)."""
     today = timezone.localdate()
     start = today - dt.timedelta(days=40)
-    with _clock(start, hour=10):
+    with clock(start, hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance", today=start)
-    with _clock(start + dt.timedelta(days=5), hour=15):
+    with clock(start + dt.timedelta(days=5), hour=15):
         evaluation = services.evaluation_create(user=admin, designation=designation,
                                                 held_on=start + dt.timedelta(days=7), party_members=10, public=8)
     groups = {g.kind: g for g in evaluation.groups.all()}
-    with _clock(start + dt.timedelta(days=7), hour=11):
+    with clock(start + dt.timedelta(days=7), hour=11):
         services.voter_group_counts(user=admin, group=groups[VoterGroupKind.PARTY_MEMBERS], satisfied=3,
                                     basically_satisfied=3, dissatisfied=4, abstained=0)
         services.voter_group_counts(user=admin, group=groups[VoterGroupKind.PUBLIC], satisfied=2,
                                     basically_satisfied=2, dissatisfied=3, abstained=1)
         services.evaluation_close(user=admin, evaluation=evaluation)
     decided_on = start + dt.timedelta(days=8)
-    with _clock(decided_on, hour=16):
+    with clock(decided_on, hour=16):
         services.evaluation_decide(evaluation=evaluation, user=admin, today=decided_on)
 
 
 def _voting(designation: Designation, admin) -> None:
     """Under evaluation now: the Party members' tally is in, the public votes through one-time links."""
     today = timezone.localdate()
-    with _clock(today - dt.timedelta(days=6), hour=10):
+    with clock(today - dt.timedelta(days=6), hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance")
-    with _clock(today - dt.timedelta(days=2), hour=15):
+    with clock(today - dt.timedelta(days=2), hour=15):
         evaluation = services.evaluation_create(user=admin, designation=designation, held_on=today,
                                                 party_members=9, public=12)
     groups = {g.kind: g for g in evaluation.groups.all()}
-    with _clock(today - dt.timedelta(days=1), hour=9):
+    with clock(today - dt.timedelta(days=1), hour=9):
         services.voter_group_counts(user=admin, group=groups[VoterGroupKind.PARTY_MEMBERS], satisfied=6,
                                     basically_satisfied=2, dissatisfied=1, abstained=0)
         tokens = services.ballot_links_create(user=admin, group=groups[VoterGroupKind.PUBLIC], count=12)
     choices = ["satisfied", "satisfied", "basically_satisfied", "satisfied", "dissatisfied"]
     for index, (token, choice) in enumerate(zip(tokens, choices, strict=False)):
-        with _clock(today - dt.timedelta(days=1), hour=10 + index):
+        with clock(today - dt.timedelta(days=1), hour=10 + index):
             services.ballot_cast_anonymous(token=token, choice=choice)

@@ -389,7 +389,7 @@ def decision_notify(evaluation: Evaluation, organization, people) -> None:
 
 
 def _plan_people(designation: Designation):
-    from rectification.recipients import plan_people
+    from rectification.selectors.recipients import plan_people
 
     return plan_people(designation.organization)
 

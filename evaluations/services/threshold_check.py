@@ -21,7 +21,7 @@ from organizations.models import User
 from organizations.policies import PolicyBook, effective_policy
 from rectification.lifecycle import transition_for
 from rectification.models import Designation, Plan, PlanCycle, StatusChange
-from rectification.recipients import plan_people_many
+from rectification.selectors.recipients import plan_people_many
 
 from ..models import Evaluation, EvaluationStatus, OrganizationRating, RatingStep
 from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate

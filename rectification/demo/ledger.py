@@ -3,7 +3,7 @@
 Each designation walks its lifecycle through the services (proposal, confirmation, plan with the four
 essentials and the "four ones", measures decomposed into tasks, submission, approval, task updates,
 acceptance and close-out), so the audit trail and the ``StatusChange`` rows are real. Every step runs
-under ``_clock(day)``, which pins ``django.utils.timezone.now`` to that day: the timestamps the services
+under ``clock(day)``, which pins ``django.utils.timezone.now`` to that day: the timestamps the services
 and the audit trail write (proposed_at, StatusChange.created_at, history dates, completed_on) tell a
 believable year. All dates are relative to the real ``timezone.localdate()``: confirmation eight months
 ago, close-outs between five months after approval and three weeks ago, some open tasks overdue today.
@@ -89,7 +89,7 @@ _GIVEN = ["建国", "志强", "秀英", "国华", "明辉", "丽娟", "海燕", 
 
 
 @contextmanager
-def _clock(day: dt.date, hour: int = 10):
+def clock(day: dt.date, hour: int = 10):
     """Pin ``timezone.now()`` (and so ``localdate()``, auto_now and the audit trail's dates) to ``day``."""
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
     with mock.patch.object(timezone, "now", lambda: moment):
@@ -135,7 +135,7 @@ def seed_round(county: Division, *, accounts: dict[str, User]) -> Round:
     existing = Round.objects.filter(county=county, designations__plan__isnull=False).order_by("-year").first()
     if existing is not None and existing.year not in (confirmed_on.year, confirmed_on.year - 1):
         return existing  # seeded in another year: nothing to add
-    with _clock(confirmed_on - dt.timedelta(days=40)):
+    with clock(confirmed_on - dt.timedelta(days=40)):
         round_ = _round(county, confirmed_on.year, cast.admin)
     categories = {c.code: c for c in Category.objects.filter(county__isnull=True)}
     stories = [(o, False) for o in rectified] + [(o, True) for o in not_yet]
@@ -178,14 +178,14 @@ def _fresh_designation(round_: Round, organization: Organization) -> bool:
 
 def _previous_round(county, organization, categories, cast, confirmed_on, today) -> None:
     """Last year's designation of the repeat listing: rectified and closed out, relapsed since."""
-    with _clock(confirmed_on - dt.timedelta(days=40)):
+    with clock(confirmed_on - dt.timedelta(days=40)):
         round_ = _round(county, confirmed_on.year, cast.admin)
     rng = random.Random(f"demo-previous-{organization.division.code}")
     closed = _story(round_, organization, [categories["RSHS04"]], "组织生活不正常，党员大会长期未召开。", cast, rng,
                     confirmed_on, today, is_open=False, close_by=confirmed_on + relativedelta(months=8))
     if closed is None:
         return
-    with _clock(confirmed_on + relativedelta(months=11)):
+    with clock(confirmed_on + relativedelta(months=11)):
         designation = Designation.objects.get(pk=closed.pk)
         designation.follow_up_result = "回头看发现：组织生活再次不正常，活动场所问题未根本解决，问题反弹，列入下一年度整顿对象。"
         by(designation, cast.admin).save(update_fields=["follow_up_result", "updated_at"])
@@ -195,32 +195,32 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
     if not _fresh_designation(round_, organization):
         return None
     township_user = cast.township_user(organization)
-    with _clock(confirmed_on - dt.timedelta(days=14 + rng.randint(0, 6))):
+    with clock(confirmed_on - dt.timedelta(days=14 + rng.randint(0, 6))):
         designation = services.designation_propose(user=township_user, round=round_, organization=organization,
                                                    categories=categories, problems=problems)
-    with _clock(confirmed_on, hour=15):
+    with clock(confirmed_on, hour=15):
         designation = services.designation_confirm(user=cast.admin, designation=designation,
                                                    comment="县委常委会研究确定。")
     written_on = confirmed_on + dt.timedelta(days=rng.randint(3, 7))
     approved_on = written_on + dt.timedelta(days=rng.randint(12, 18))
-    with _clock(written_on):
+    with clock(written_on):
         plan = _write_plan(designation, organization, township_user, cast, rng, approved_on)
         tasks = _decompose(plan, organization, township_user, cast, rng, approved_on, today, is_open)
-    with _clock(written_on + dt.timedelta(days=4)):
+    with clock(written_on + dt.timedelta(days=4)):
         designation = services.designation_transition(user=township_user, designation=designation,
                                                       action="submit_plan")
     if organization.division.name == RETURNED_VILLAGE:
-        with _clock(written_on + dt.timedelta(days=7), hour=16):
+        with clock(written_on + dt.timedelta(days=7), hour=16):
             designation = services.designation_transition(
                 user=cast.admin, designation=designation, action="return_plan",
                 comment="措施不够具体，请把居务财务公开的时间节点和责任人逐项写清。")
-        with _clock(written_on + dt.timedelta(days=9)):
+        with clock(written_on + dt.timedelta(days=9)):
             plan = services.plan_update(user=township_user, plan=Plan.objects.get(pk=plan.pk),
                                         expected_version=Plan.objects.get(pk=plan.pk).version,
                                         cause_analysis=plan.cause_analysis + "居务监督委员会作用发挥不够。")
             designation = services.designation_transition(user=township_user, designation=designation,
                                                           action="submit_plan")
-    with _clock(approved_on, hour=16):
+    with clock(approved_on, hour=16):
         designation = services.designation_transition(user=cast.admin, designation=designation,
                                                       action="approve_plan", comment="同意。")
     close_by = close_by or today - dt.timedelta(days=21)
@@ -239,7 +239,7 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
         for day, user, action in ((closed_on - dt.timedelta(days=14), township_user, "request_acceptance"),
                                   (closed_on - dt.timedelta(days=6), cast.admin, "open_evaluation"),
                                   (closed_on, cast.admin, "accept")):
-            with _clock(day, hour=15):
+            with clock(day, hour=15):
                 designation = services.designation_transition(
                     user=user, designation=designation, action=action, today=day,
                     comment="满意度测评达到80%以上，同意销号。" if action == "accept" else "",
@@ -361,7 +361,7 @@ def _work(plan, tasks, organization, author, cast, rng, approved_on, last_day, t
     future = [t for t in tasks if t.deadline >= today]
     if len(future) == len(tasks) and future:  # nothing due yet: move one deadline into the past
         task = future[-1]
-        with _clock(approved_on + dt.timedelta(days=1)):
+        with clock(approved_on + dt.timedelta(days=1)):
             tasks[tasks.index(task)] = services.task_update(
                 user=author, task=task, expected_version=task.version,
                 deadline=today - dt.timedelta(days=rng.randint(6, 40)))
@@ -381,7 +381,7 @@ def _work(plan, tasks, organization, author, cast, rng, approved_on, last_day, t
             events.append((start, task, TaskStatus.IN_PROGRESS, rng.choice([10, 30, 50])))
     versions = {}
     for day, task, status, progress in sorted(events, key=lambda e: (e[0], e[1].pk)):
-        with _clock(day, hour=rng.randint(9, 17)):
+        with clock(day, hour=rng.randint(9, 17)):
             current = services.task_update(user=writer, task=task, status=status, progress=progress,
                                            expected_version=versions.get(task.pk, task.version))
             versions[task.pk] = current.version
@@ -412,7 +412,7 @@ def _reports(plan, designation, author, rng, today, is_open):
             submitted = period.end + dt.timedelta(days=rng.randint(1, grace))
         if is_open:
             report = services_reports.report_prepare(plan=plan, period_start=period.start, policy_values=values)
-            with _clock(submitted, hour=11):
+            with clock(submitted, hour=11):
                 count = ProgressEntry.objects.filter(plan=plan, happened_on__range=(period.start, period.end)).count()
                 services_reports.report_submit(user=author, report=report, today=submitted, summary=(
                     f"本期共记录整顿进展{count}条，按计划推进。" if count else "本期无新进展，下期加快推进。"))
@@ -439,7 +439,7 @@ def _visits(plan, leader, rng, approved_on, last_day):
             if day < approved_on or day > last_day:
                 continue
             solved = rng.randint(0, 2)
-            with _clock(day, hour=14):
+            with clock(day, hour=14):
                 services_visits.visit_log(user=leader, plan=plan, visited_on=day, discussed=rng.choice(VISIT_TOPICS),
                                           problems_solved="协调解决群众反映的具体问题。" if solved else "",
                                           problems_solved_count=solved, today=day)
@@ -447,5 +447,5 @@ def _visits(plan, leader, rng, approved_on, last_day):
 
 
 def _publish_board(designation, admin, day):
-    with _clock(day, hour=9):
+    with clock(day, hour=9):
         services_boards.board_publish(user=admin, designation=designation)

@@ -26,10 +26,10 @@ from organizations.roles import Role
 from organizations.services.notifications import Message, notify_many
 
 from ..models import Plan, Task
-from ..recipients import people_of_organizations
 from ..selectors.bimonthly_reports import system_reader
 from ..selectors.ledger import overdue_tasks_q
 from ..selectors.progress import MISSING, late_and_missing_reports
+from ..selectors.recipients import people_of_organizations
 
 ITEMS_LISTED = 20
 

@@ -28,7 +28,7 @@ from organizations.services.notifications import notify
 
 from .. import periods
 from ..models import Designation, DesignationStatus
-from ..recipients import TOWNSHIP_ROLES
+from ..selectors.recipients import TOWNSHIP_ROLES
 
 CHECK_REMINDER_DAYS = 30
 ACCEPTANCE_REMINDER_FROM = (12, 1)  # month, day

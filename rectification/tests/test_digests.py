@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from organizations.models import Notification, Organization
 from rectification.models import Plan, Task
-from rectification.recipients import plan_people
 from rectification.selectors.bimonthly_reports import system_reader
 from rectification.selectors.ledger import overdue_tasks_q
 from rectification.selectors.progress import late_and_missing_reports
+from rectification.selectors.recipients import plan_people
 from rectification.services.digests import (
     collect_county_digests,
     digest_key,
