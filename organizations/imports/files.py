@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .packages import MAX_COMPRESSION_RATIO, PackageRefused, open_package
 
@@ -32,13 +32,13 @@ _CHUNK = 64 * 1024
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _XLSX_REFUSED = {
-    "damaged": _lazy("The file is not a valid Excel workbook (.xlsx): it is damaged."),
-    "too_many_parts": _lazy("The workbook has too many parts (%(count)s) to be a table of divisions."),
-    "macros": _lazy("The workbook contains macros (.xlsm). Save it as an Excel workbook (.xlsx) without macros "
+    "damaged": gettext_lazy("The file is not a valid Excel workbook (.xlsx): it is damaged."),
+    "too_many_parts": gettext_lazy("The workbook has too many parts (%(count)s) to be a table of divisions."),
+    "macros": gettext_lazy("The workbook contains macros (.xlsm). Save it as an Excel workbook (.xlsx) without macros "
                     "and upload it again."),
-    "zip_bomb": _lazy("The workbook expands to far more data than its size suggests (compression ratio above "
+    "zip_bomb": gettext_lazy("The workbook expands to far more data than its size suggests (compression ratio above "
                       "%(ratio)s to 1); it is refused."),
-    "not_ooxml": _lazy("The file is a zip archive but not an Excel workbook (.xlsx)."),
+    "not_ooxml": gettext_lazy("The file is a zip archive but not an Excel workbook (.xlsx)."),
 }
 
 
