@@ -215,8 +215,9 @@ class ScopedWriteView(LoginRequiredMixin, View):
         return obj
 
     def get_form_kwargs(self, obj) -> dict:
-        kwargs: dict[str, Any] = {"data": self.request.POST or None, "files": self.request.FILES or None}
-        return kwargs
+        # A POST is always bound, even an empty one (a confirmation button); a GET never is.
+        posted = self.request.method == "POST"
+        return {"data": self.request.POST if posted else None, "files": self.request.FILES if posted else None}
 
     def get_form(self, obj):
         form = self.form_class(**self.get_form_kwargs(obj))
