@@ -45,8 +45,10 @@ run: translations
 	@echo "Serving on http://127.0.0.1:$${PORT:-8000}/ (stop with Ctrl+C)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}
 
+# The suite in parallel under pytest-xdist, one worker per CPU (each with its own test database,
+# media directory and Celery queue); TEST_WORKERS=0 runs it in this one process.
 test: translations
-	$(BIN)/pytest -ra $(PYTEST_ARGS)
+	$(BIN)/pytest -ra -n $(or $(TEST_WORKERS),auto) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
