@@ -2,7 +2,7 @@
 
 Transactional tests (a live server, a Celery worker, threads of their own) commit, and Django empties every
 table when they end. Seeding the demo city again took 20-25 s a test; putting the snapshot back takes well
-under a second on SQLite and a few seconds on PostgreSQL, and it brings back everything the session set-up
+under a second on SQLite and about a second on PostgreSQL, and it brings back everything the session set-up
 wrote (the demo, the city outside it, the rows data migrations wrote) with the same ids and sequences.
 
 - SQLite (the in-memory test database by default): the sqlite3 online backup copies the whole database into
@@ -109,12 +109,17 @@ class Snapshot:
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
     def drop(self) -> None:
+        """At the end of the session: the snapshot goes, and on PostgreSQL so do the connections other
+        threads left open (a worker's, one made under Playwright's event loop), which would keep Django
+        from dropping the test database."""
         if self._sqlite_copy is not None:
             self._sqlite_copy.close()
             self._sqlite_copy = None
         elif self._tables:
             with self.connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+                cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
             self._tables = []
 
 
