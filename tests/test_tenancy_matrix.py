@@ -4,6 +4,11 @@ Routes are discovered from the URL resolver, so a new endpoint joins automatical
 that cannot be classified fails ``test_every_route_is_classified``. Expected scopes are
 computed independently of ``visible_to``: from the national division codes (a code's
 prefix is its ancestry) and the object-assignment rows.
+
+Each persona is probed where a scope can leak: objects just inside it and, ring by ring around
+its grants, the nearest object outside it (a sibling village, a sibling township, the other
+county, the city outside), rather than many objects of each kind. The expectations are computed
+once per module (``Oracle``): the module's data does not change between its tests.
 """
 
 from __future__ import annotations
