@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import ScopedFilterSet, text_search, visible_counties, visible_townships
 from organizations.models import Organization
 
 from ..models import ReserveCadre, ReserveReview, ReserveStatus, ReserveType, Track
@@ -43,12 +42,7 @@ class ReserveCadreFilter(ScopedFilterSet):
         model = ReserveCadre
         fields = ["q", "county", "township", "organization", "reserve_type", "track", "status"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(organization__name__icontains=value)
-                               | Q(mentor__icontains=value) | Q(current_post__icontains=value))
+    filter_q = text_search("name", "organization__name", "mentor", "current_post")
 
 
 class ReserveReviewFilter(ScopedFilterSet):
@@ -63,11 +57,7 @@ class ReserveReviewFilter(ScopedFilterSet):
         model = ReserveReview
         fields = ["reserve", "year", "county", "township", "result", "q"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(reserve__name__icontains=value) | Q(organization__name__icontains=value))
+    filter_q = text_search("reserve__name", "organization__name")
 
 
 FLAG_CHOICES = [(SHORT, _("Below the minimum")), (ABOVE_MAX, _("Above the maximum")),

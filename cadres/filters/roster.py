@@ -7,10 +7,15 @@ level the township list is narrowed to the chosen county (``ScopedFilterSet``).
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, visible_counties, visible_organizations, visible_townships
+from organizations.filters import (
+    ScopedFilterSet,
+    text_search,
+    visible_counties,
+    visible_organizations,
+    visible_townships,
+)
 
 from ..models import Cadre, Post
 
@@ -43,12 +48,7 @@ class CadreFilter(ScopedFilterSet):
             data["status"] = CURRENT
         super().__init__(data, *args, **kwargs)
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(organization__name__icontains=value)
-                               | Q(organization__division__name__icontains=value))
+    filter_q = text_search("name", "organization__name", "organization__division__name")
 
     def filter_status(self, queryset, name, value):
         if value == FORMER:

@@ -14,7 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import (
+    ScopedFilterSet,
+    organization_search,
+    text_search,
+    visible_counties,
+    visible_townships,
+)
 from rectification.models import Designation
 
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
@@ -27,17 +33,6 @@ STATE_CHOICES = [(selectors.SERVING, _("Serving")), (selectors.UPCOMING, _("Not 
 
 def _today(filterset) -> dt.date:
     return getattr(filterset, "today", None) or timezone.localdate()
-
-
-def _organization_search(prefix: str = ""):
-    def method(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(**{f"{prefix}organization__name__icontains": value})
-                               | Q(**{f"{prefix}organization__division__name__icontains": value}))
-
-    return method
 
 
 class FirstSecretaryFilter(ScopedFilterSet):
@@ -94,11 +89,7 @@ class ContactLeaderFilter(django_filters.FilterSet):
         model = ContactLeader
         fields = ["q"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(post__icontains=value))
+    filter_q = text_search("name", "post")
 
 
 class HelpingUnitFilter(django_filters.FilterSet):
@@ -110,11 +101,7 @@ class HelpingUnitFilter(django_filters.FilterSet):
         model = HelpingUnit
         fields = ["q", "kind"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(contact_name__icontains=value))
+    filter_q = text_search("name", "contact_name")
 
 
 PAIRING_KIND_CHOICES = [("contact_leader", _("Contact leaders")), ("helping_unit", _("Helping units"))]
@@ -139,7 +126,7 @@ class PairingFilter(ScopedFilterSet):
         model = Pairing
         fields = ["q", "county", "township", "kind", "state", "contact_leader", "helping_unit"]
 
-    filter_q = _organization_search()
+    filter_q = organization_search()
 
     def filter_kind(self, queryset, name, value):
         if value == "contact_leader":
@@ -171,7 +158,7 @@ class CoverageFilter(ScopedFilterSet):
         model = Designation
         fields = ["q", "county", "township", "missing"]
 
-    filter_q = _organization_search()
+    filter_q = organization_search()
 
     def filter_missing(self, queryset, name, value):
         return selectors.coverage_filter(queryset, value)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import BooleanWidget, ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import (
+    BooleanWidget,
+    ScopedFilterSet,
+    text_search,
+    visible_counties,
+    visible_townships,
+)
 
 from ..models import TrainingAttendance, TrainingEvent
 from .scope import CountyTownshipForm
@@ -28,12 +33,7 @@ class TrainingEventFilter(django_filters.FilterSet):
         model = TrainingEvent
         fields = ["q", "year", "for_secretaries"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(organizer__icontains=value)
-                               | Q(location__icontains=value) | Q(division__name__icontains=value))
+    filter_q = text_search("title", "organizer", "location", "division__name")
 
 
 class TrainingAttendanceFilter(ScopedFilterSet):
@@ -49,11 +49,7 @@ class TrainingAttendanceFilter(ScopedFilterSet):
         model = TrainingAttendance
         fields = ["event", "cadre", "county", "township", "passed", "year", "q"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(organization__name__icontains=value))
+    filter_q = text_search("name", "organization__name")
 
 
 class YearForm(CountyTownshipForm):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import ScopedFilterSet, text_search, visible_counties, visible_townships
 
 from ..models import Ballot, Choice, Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
 
@@ -27,12 +26,7 @@ class EvaluationFilter(ScopedFilterSet):
         model = Evaluation
         fields = ["q", "status", "decision", "county", "township", "year"]
 
-    def filter_search(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(organization__name__icontains=value) | Q(organization__division__name__icontains=value)
-                               | Q(title__icontains=value))
+    filter_search = text_search("organization__name", "organization__division__name", "title")
 
 
 class VoterGroupFilter(django_filters.FilterSet):

@@ -7,12 +7,13 @@ level the township list is narrowed to the chosen county (``ScopedFilterSet``).
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.filters import (
     BooleanWidget,
     ScopedFilterSet,
+    organization_search,
+    text_search,
     visible_counties,
     visible_organizations,
     visible_townships,
@@ -34,17 +35,6 @@ from ..models import (
 STAR_CHOICES = [(str(s), str(s)) for s in range(5, -1, -1)]
 
 
-def _search(prefix: str = ""):
-    def method(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(**{f"{prefix}organization__name__icontains": value})
-                               | Q(**{f"{prefix}organization__division__name__icontains": value}))
-
-    return method
-
-
 class RatingFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     year = django_filters.NumberFilter(label=_("Year"))
@@ -62,7 +52,7 @@ class RatingFilter(ScopedFilterSet):
         model = OrganizationRating
         fields = ["q", "year", "step", "stars", "county", "township", "organization"]
 
-    filter_q = _search()
+    filter_q = organization_search()
 
 
 class ScreeningFilter(ScopedFilterSet):
@@ -95,11 +85,7 @@ class MemberFilter(ScopedFilterSet):
         model = PartyMember
         fields = ["q", "county", "township", "organization", "category", "exempt"]
 
-    def filter_q(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(organization__name__icontains=value))
+    filter_q = text_search("name", "organization__name")
 
 
 class _ByOrganization(django_filters.FilterSet):
@@ -107,7 +93,7 @@ class _ByOrganization(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
     organization = django_filters.NumberFilter(field_name="organization_id")
 
-    filter_q = _search()
+    filter_q = organization_search()
 
 
 class HouseholdFilter(_ByOrganization):

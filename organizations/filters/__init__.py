@@ -3,6 +3,8 @@
 from .base import (
     BooleanWidget,
     ScopedFilterSet,
+    organization_search,
+    text_search,
     visible_counties,
     visible_divisions,
     visible_organizations,
@@ -10,5 +12,5 @@ from .base import (
 )
 from .tree import DivisionFilter, OrganizationFilter
 
-__all__ = ["BooleanWidget", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "visible_counties",
-           "visible_divisions", "visible_organizations", "visible_townships"]
+__all__ = ["BooleanWidget", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "organization_search",
+           "text_search", "visible_counties", "visible_divisions", "visible_organizations", "visible_townships"]

@@ -83,3 +83,29 @@ class ScopedFilterSet(django_filters.FilterSet):
                 field.queryset = field.queryset.filter(q)
                 field.help_text = _("Choose a county first to pick one of its townships.")
         return form
+
+
+_LOOKUPS = ("__icontains", "__istartswith", "__startswith", "__iexact", "__exact")
+
+
+def text_search(*fields: str):
+    """A filter ``method`` finding the text typed in any of ``fields`` (``icontains`` unless a field names its
+    lookup, e.g. ``"division__code__startswith"``; an empty box filters nothing):
+    ``filter_q = text_search("name", "organization__name")``."""
+
+    def method(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        query = Q()
+        for field in fields:
+            query |= Q(**{field if field.endswith(_LOOKUPS) else f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    return method
+
+
+def organization_search(prefix: str = ""):
+    """A filter ``method`` searching the organization's name or its division's name (``prefix`` reaches the
+    organization from the filtered model, e.g. ``"plan__"``)."""
+    return text_search(f"{prefix}organization__name", f"{prefix}organization__division__name")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Division, Organization, OrganizationCategory, OrganizationType
 from ..roles import Level
-from .base import ScopedFilterSet, visible_counties, visible_townships
+from .base import ScopedFilterSet, text_search, visible_counties, visible_townships
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -46,6 +46,4 @@ class DivisionFilter(django_filters.FilterSet):
         model = Division
         fields = ["q", "level", "parent", "code"]
 
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value)) if value else queryset
+    filter_search = text_search("name", "code__startswith")

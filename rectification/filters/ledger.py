@@ -8,7 +8,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import BooleanWidget, ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import (
+    BooleanWidget,
+    ScopedFilterSet,
+    text_search,
+    visible_counties,
+    visible_townships,
+)
 
 from ..models import Category, Designation, DesignationStatus, Task, TaskStatus
 
@@ -61,12 +67,8 @@ class DesignationFilter(ScopedFilterSet):
         category.extra["choices"] = category_choices(user) if user is not None else []
         category.__dict__.pop("_field", None)  # a field built earlier (e.g. for the schema) holds old choices
 
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(organization__name__icontains=value) | Q(organization__division__name__icontains=value)
-                               | Q(organization__division__code__startswith=value))
+    filter_search = text_search("organization__name", "organization__division__name",
+                                "organization__division__code__startswith")
 
     def filter_category(self, queryset, name, value: str):
         if not value:
@@ -98,11 +100,7 @@ class TaskFilter(ScopedFilterSet):
         model = Task
         fields = ["q", "round", "status", "county", "township", "plan", "overdue"]
 
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(organization__name__icontains=value) | Q(title__icontains=value))
+    filter_search = text_search("organization__name", "title")
 
     def filter_overdue(self, queryset, name, value):
         from ..selectors.ledger import overdue_tasks_q

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, visible_counties, visible_townships
+from organizations.filters import ScopedFilterSet, organization_search, visible_counties, visible_townships
 
 from ..models import (
     ContactVisit,
@@ -32,17 +32,6 @@ def _visible_rounds(request):
         "-year", "county__code")
 
 
-def _search(prefix: str):
-    def method(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(**{f"{prefix}organization__name__icontains": value})
-                               | Q(**{f"{prefix}organization__division__name__icontains": value}))
-
-    return method
-
-
 class ReportPlanFilter(ScopedFilterSet):
     """The report-flags page: narrows the plans; ``flag`` is applied by the selector."""
 
@@ -60,7 +49,7 @@ class ReportPlanFilter(ScopedFilterSet):
         model = Plan
         fields = ["q", "county", "township", "round", "flag"]
 
-    filter_q = _search("")
+    filter_q = organization_search("")
 
     def filter_noop(self, queryset, name, value):
         return queryset
@@ -83,7 +72,7 @@ class PeriodReportFilter(ScopedFilterSet):
         model = PeriodReport
         fields = ["q", "plan", "status", "township", "county", "round", "late", "missing", "period_start"]
 
-    filter_q = _search("")
+    filter_q = organization_search("")
 
     def filter_late(self, queryset, name, value):
         from django.db.models import F
@@ -110,7 +99,7 @@ class ProgressEntryFilter(django_filters.FilterSet):
         model = ProgressEntry
         fields = ["q", "plan", "task", "township", "happened_after", "happened_before"]
 
-    filter_q = _search("")
+    filter_q = organization_search("")
 
 
 class EvidenceFileFilter(django_filters.FilterSet):
@@ -122,7 +111,7 @@ class EvidenceFileFilter(django_filters.FilterSet):
         model = EvidenceFile
         fields = ["q", "entry", "plan"]
 
-    filter_q = _search("")
+    filter_q = organization_search("")
 
 
 class ContactVisitFilter(ScopedFilterSet):
@@ -139,4 +128,4 @@ class ContactVisitFilter(ScopedFilterSet):
         model = ContactVisit
         fields = ["q", "plan", "leader", "county", "township", "visited_after", "visited_before"]
 
-    filter_q = _search("")
+    filter_q = organization_search("")
