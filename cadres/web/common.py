@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from organizations.permissions import can
 from organizations.web.base import render_form, submit
 
 
@@ -50,3 +51,26 @@ def import_page(request, form, run: Callable, *, template: str, context: dict, s
 
     done = submit(request, form, perform, success=success, message=message)
     return done or render_form(request, template, {"result": outcome["result"], **context}, form)
+
+
+class UnmaskableExportMixin:
+    """For a ScopedExportView of people: masked, unless ``unmasked=1`` is asked by a role holding
+    personal_data/unmask (anyone else asking gets a 403). The security log of the export says which; the
+    unmasking itself is logged per person by ``masking.unmask_for_export`` (``unmask_via`` names the place)."""
+
+    unmask_via = ""
+
+    def check_export(self, obj) -> None:
+        self.unmasked = self.request.GET.get("unmasked") == "1"
+        if self.unmasked and not can(self.request.user, "personal_data", "unmask"):
+            raise PermissionDenied
+
+    def log_detail(self) -> dict:
+        return {"unmasked": self.unmasked}
+
+    def unmasked_ids(self, queryset) -> set:
+        from ..masking import unmask_for_export
+
+        if not self.unmasked:
+            return set()
+        return unmask_for_export(self.request.user, queryset, self.request, via=self.unmask_via)

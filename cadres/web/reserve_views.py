@@ -27,7 +27,7 @@ from organizations.web.base import (
 from ..exports.reserve import export_response, template_response
 from ..filters.reserve import ReserveCadreFilter, ShortfallForm
 from ..imports.reserve import reserve_import as run_import
-from ..masking import MASKERS, can_unmask, unmask, unmask_for_export
+from ..masking import MASKERS, can_unmask, unmask
 from ..models import ReserveCadre, ReserveReview, ReserveStatus
 from ..selectors import reserve as selectors
 from ..services.reserve import (
@@ -37,7 +37,7 @@ from ..services.reserve import (
     reserve_set_status,
     reserve_update,
 )
-from .common import import_page
+from .common import UnmaskableExportMixin, import_page
 from .reserve_forms import ReserveCadreForm, ReserveImportForm, ReviewForm, StatusForm
 
 
@@ -262,22 +262,14 @@ def reserve_import_template(request):
     return template_response()
 
 
-class ReserveExportView(ScopedExportView):
+class ReserveExportView(UnmaskableExportMixin, ScopedExportView):
     """The pool (with the list's filters) in the §3e layout; numbers masked unless asked and allowed
-    (``unmasked=1`` by a role without personal_data/unmask gets the masked workbook)."""
+    (``unmasked=1`` by a role without personal_data/unmask is a 403, as for the roster)."""
 
     model = ReserveCadre
     filterset_class = ReserveCadreFilter
     export_name = "reserve pool"
-
-    def check_export(self, obj) -> None:
-        self.unmasked = self.request.GET.get("unmasked") == "1" and can(
-            self.request.user, "personal_data", "unmask")
-
-    def log_detail(self) -> dict:
-        return {"unmasked": self.unmasked}
+    unmask_via = "reserve export"
 
     def export_response(self, queryset, obj):
-        unmasked_ids = unmask_for_export(self.request.user, queryset, self.request,
-                                         via="reserve export") if self.unmasked else set()
-        return export_response(queryset, unmasked_ids=unmasked_ids)
+        return export_response(queryset, unmasked_ids=self.unmasked_ids(queryset))

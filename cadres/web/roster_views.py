@@ -30,11 +30,11 @@ from organizations.web.base import (
 from ..exports.roster import roster_export_response
 from ..filters.roster import CadreFilter
 from ..imports.roster import COLUMN_HELP, max_rows, roster_import
-from ..masking import MASKERS, can_unmask, unmask, unmask_for_export
+from ..masking import MASKERS, can_unmask, unmask
 from ..models import Cadre
 from ..selectors import roster as selectors
 from ..services.roster import cadre_add, cadre_end_post, cadre_update
-from .common import import_page
+from .common import UnmaskableExportMixin, import_page
 from .roster_forms import CadreForm, EndPostForm, RosterImportForm
 
 NO_SECRETARY_SHOWN = 30
@@ -154,28 +154,19 @@ def cadre_end(request, pk):
     return done or render_form(request, "cadres/roster/end_form.html", {"cadre": cadre}, form)
 
 
-class RosterExportView(ScopedExportView):
+class RosterExportView(UnmaskableExportMixin, ScopedExportView):
     """The list's scope and filters as a workbook; masked unless ``unmasked=1`` by a role that may unmask."""
 
     model = Cadre
     filterset_class = CadreFilter
     export_name = "cadre roster"
+    unmask_via = "roster export"
 
     def scoped_queryset(self):
         return selectors.roster_list(self.request.user)
 
-    def check_export(self, obj) -> None:
-        self.unmasked = self.request.GET.get("unmasked") == "1"
-        if self.unmasked and not can(self.request.user, "personal_data", "unmask"):
-            raise PermissionDenied
-
-    def log_detail(self) -> dict:
-        return {"unmasked": self.unmasked}
-
     def export_response(self, queryset, obj):
-        unmasked_ids = unmask_for_export(self.request.user, queryset, self.request,
-                                         via="roster export") if self.unmasked else set()
-        return roster_export_response(queryset, unmasked_ids=unmasked_ids)
+        return roster_export_response(queryset, unmasked_ids=self.unmasked_ids(queryset))
 
 
 @login_required
