@@ -435,7 +435,7 @@ def test_foreign_ids_on_write_are_rejected(client, matrix, demo):
     response = client.post(reverse("organizations:create"), data={
         "name": "越权党支部", "org_type": "branch", "category": "village", "division": foreign_division.pk,
         "member_count": 3, "is_active": "on"})
-    assert response.status_code == 200 and response.context["form"].errors.get("division")
+    assert response.status_code == 400 and response.context["form"].errors.get("division")
     assert Organization.objects.count() == count
 
 

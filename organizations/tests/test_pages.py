@@ -293,7 +293,7 @@ def test_edit_form_shows_errors_and_saves_nothing(login, demo):
     organization = demo.org_in(demo.village_a)
     response = client.post(reverse("organizations:edit", args=[organization.pk]),
                            _form_data(organization, member_count="-3", name=""))
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with its errors
     assert response.context["form"].errors
     assert 'class="errorlist' in response.content.decode()
     organization.refresh_from_db()

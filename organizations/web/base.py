@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from ..permissions import can, writable
+from ..permissions import can
 
 # ----------------------------------------------------------------------------------------------- reads
 
@@ -164,24 +164,6 @@ def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[
 def render_form(request, template: str, context: dict, form) -> HttpResponse:
     """Render a form page: 400 when the form carries errors (a failed POST), 200 otherwise."""
     return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
-
-
-class ScopedFormMixin:
-    """For Django's create/update views: scoped choices, and only roles of the permission table may write."""
-
-    resource: str = ""
-    action: str = "change"
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        restrict_form_fields(form, self.request.user)
-        return form
-
-    def check_write(self, obj=None) -> None:
-        write_gate(self.request.user, self.resource, self.action, obj)
-
-    def writable_queryset(self, queryset):
-        return writable(queryset, self.request.user, self.resource, self.action)
 
 
 class ScopedWriteView(LoginRequiredMixin, View):

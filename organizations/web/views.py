@@ -1,15 +1,14 @@
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django.views.generic import CreateView, UpdateView
 
 from .. import selectors, services
 from ..exports.organizations import organizations_export_response
@@ -24,10 +23,8 @@ from ..roles import Level
 from .base import (
     ScopedDetailView,
     ScopedExportView,
-    ScopedFormMixin,
     ScopedListView,
-    ScopedQuerysetMixin,
-    form_errors_from,
+    ScopedWriteView,
     render_form,
     scoped_to,
     submit,
@@ -102,57 +99,48 @@ class OrganizationDetailView(ScopedDetailView):
         return context
 
 
-class OrganizationFormView(ScopedFormMixin, ScopedQuerysetMixin):
+class OrganizationFormView(ScopedWriteView):
+    """Create or edit a Party organization through the services; the division choices are those where the
+    role may write (a township organizer: its own township's villages)."""
+
     model = Organization
     form_class = OrganizationForm
     resource = "organization"
     template_name = "organizations/organization_form.html"
+    success_message = gettext_lazy("Saved.")
 
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields["division"].queryset = self.writable_divisions(form.fields["division"].queryset)
-        return form
+    def get_form_kwargs(self, obj) -> dict:
+        return {**super().get_form_kwargs(obj), "instance": obj}
 
-    def writable_divisions(self, queryset):
+    def get_form(self, obj):
         from ..permissions import roles_allowed
 
-        if self.request.user.is_superuser:
-            return queryset
-        return queryset.visible_to(self.request.user, roles=roles_allowed(self.resource, self.action))
+        form = super().get_form(obj)
+        if not self.request.user.is_superuser:
+            field = form.fields["division"]
+            field.queryset = field.queryset.visible_to(self.request.user,
+                                                       roles=roles_allowed(self.resource, self.action))
+        return form
 
-    def form_valid(self, form):
+    def perform(self, form, obj):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            self.object = self.save_with_service(fields)
-        except ValidationError as exc:
-            form_errors_from(exc, form)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        return HttpResponseRedirect(reverse("organizations:detail", args=[self.object.pk]))
+        if obj is None:
+            return services.organization_create(user=self.request.user, **fields)
+        return services.organization_update(user=self.request.user, organization=obj, **fields)
+
+    def success_url(self, result) -> str:
+        return reverse("organizations:detail", args=[result.pk])
 
 
-class OrganizationCreateView(OrganizationFormView, CreateView):
+class OrganizationCreateView(OrganizationFormView):
     action = "create"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.check_write()
-        return super().dispatch(request, *args, **kwargs)
-
-    def save_with_service(self, fields):
-        return services.organization_create(user=self.request.user, **fields)
+    def get_object(self):
+        return None
 
 
-class OrganizationUpdateView(OrganizationFormView, UpdateView):
+class OrganizationUpdateView(OrganizationFormView):
     action = "change"
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        self.check_write(obj)
-        return obj
-
-    def save_with_service(self, fields):
-        return services.organization_update(user=self.request.user, organization=self.object, **fields)
 
 
 class DivisionDetailView(ScopedDetailView):
