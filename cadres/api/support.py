@@ -229,6 +229,7 @@ class _HolderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateM
                      mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ServiceChecked]
     select_related = ("division", "user")
+    ordering_fields = ["name"]  # never the mobile: its order leaks the hidden digits
     is_leader = True
 
     def get_queryset(self):
