@@ -8,11 +8,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+def env_str(name: str, default: str | None = None, *, required: bool = False, hint: str = "") -> str | None:
     value = os.environ.get(name)
     if value is None or value == "":
         if required:
-            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+            raise ImproperlyConfigured(f"Environment variable {name} is required" + (f": {hint}." if hint else "."))
         return default
     return value
 

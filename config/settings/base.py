@@ -104,10 +104,19 @@ LOGOUT_REDIRECT_URL = "login"
 # clients are told apart by their own address, not the proxy's.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Alternatives (django-axes 8): a user is locked out at one address after AXES_FAILURE_LIMIT failures
+# there (username + address), and the account at every address after AXES_USERNAME_FAILURE_LIMIT failures
+# across addresses (password spraying); organizations.lockout gives each alternative its limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
+AXES_HANDLER = "organizations.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+# Number of trusted proxies in front of the app: 0 ignores X-Forwarded-For (the client could forge it);
+# N takes the N-th address from the right of X-Forwarded-For (organizations.services.security).
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "organizations.services.security.client_ip_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Internationalisation: Chinese first, English when chosen.
 LANGUAGE_CODE = "zh-hans"
@@ -144,7 +153,7 @@ IMPORT_LIMITS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a bad token answers 401 with WWW-Authenticate; sessions keep CSRF checks.
-        "rest_framework.authentication.TokenAuthentication",
+        "organizations.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["organizations.api.permissions.ScopedRolePermission"],
@@ -179,6 +188,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "evaluations.models.members.AssessmentStatus",
     },
 }
+
+# API tokens (POST /api/v1/auth/token/) expire after this many hours; DELETE revokes one's token.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
 
 # Celery: broker from REDIS_URL. Without it (embedded default) tasks run in-process.
 REDIS_URL = env_str("REDIS_URL")

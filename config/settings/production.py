@@ -4,6 +4,9 @@ from .base import *  # noqa: F401,F403
 from .base import env_bool, env_int, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", required=True)
+# The Celery broker. Without it tasks would run inside web requests and scheduled jobs never.
+REDIS_URL = env_str("REDIS_URL", required=True,
+                    hint="the Celery broker, e.g. redis://redis:6379/0 (without it jobs would run inside web requests)")
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

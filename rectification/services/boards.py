@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from organizations.services.common import by, require
 
 from ..models import Designation, DisclosureBoard, Plan, PlanStatus
+from ..models.disclosure import new_token
 
 
 def board_of(designation: Designation) -> DisclosureBoard | None:
@@ -39,11 +40,13 @@ def board_publish(*, user, designation: Designation) -> DisclosureBoard:
 
 @transaction.atomic
 def board_unpublish(*, user, designation: Designation) -> DisclosureBoard | None:
-    """Withdraw the board: its public link answers 404 until it is published again (same link)."""
+    """Withdraw the board: its public link answers 404 for good. The token is rotated now, so publishing
+    again gives a new link and a new QR code, and a withdrawn QR code never works again."""
     require(user, "board", "publish", designation)
     board = board_of(designation)
     if board is None or not board.is_published:
         return board
+    board.token = new_token()
     board.published_at = None
     board.published_by = None
     by(board, user).save()

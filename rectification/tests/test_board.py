@@ -118,3 +118,15 @@ def test_board_page_out_of_scope_is_404(demo, login, designation):
     url = reverse("rectification:board", args=[designation.pk])
     assert login("other_county_admin").get(url).status_code == 404
     assert login("other_county_admin").post(url, {"action": "publish"}).status_code == 404
+
+
+def test_republishing_rotates_the_token_so_a_withdrawn_qr_code_stays_dead(demo, client, designation):
+    admin = demo.users["county_admin"]
+    services.board_publish(user=admin, designation=designation)
+    withdrawn = public_url(designation)
+    services.board_unpublish(user=admin, designation=designation)
+    services.board_publish(user=admin, designation=designation)
+    republished = public_url(designation)
+    assert republished != withdrawn
+    assert client.get(withdrawn).status_code == 404
+    assert client.get(republished).status_code == 200
