@@ -11,6 +11,12 @@ BEAT_SCHEDULE = {
         "task": "rectification.tasks.prepare_period_reports",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Runs left queued and imports left pending (a lost message) are re-sent once, then failed; runs left
+    # running past the task time limit (a lost worker) are failed (organizations.jobs.sweep_stuck).
+    "sweep-stuck-jobs": {
+        "task": "organizations.tasks.sweep_stuck_jobs",
+        "schedule": crontab(minute="*/10"),
+    },
     # Jobs registered by the apps (organizations.registry), each fanned out per county into JobRun rows.
     "check-satisfaction-thresholds": {
         "task": "organizations.tasks.run_scheduled_job",

@@ -10,14 +10,18 @@ graph stays one-way: services.jobs → tasks → jobs.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from importlib import import_module
 
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from .models import Division, JobRun, JobStatus
 from .permissions import can
 from .registry import Job, registry
 from .roles import Level
+
+logger = logging.getLogger(__name__)
 
 #: Every registered job by name (the apps register theirs in ``AppConfig.ready()``; see organizations.registry).
 JOBS: dict[str, Job] = registry.jobs
@@ -53,22 +57,70 @@ def admin_counties(user) -> list[Division]:
     return [county for county in counties if can(user, "job", "run", county)]
 
 
+#: The start of the error of a run whose message the broker did not take (the jobs page shows it).
+NOT_QUEUED = "could not be queued"
+
+#: Database faults worth a retry (a dropped connection, a failover): the task retries them with backoff.
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+
+
 def execute(run_id: int, today: str | None = None) -> JobRun | None:
-    """Run a recorded job run (in the worker). A run already done is not run again (a redelivered message)."""
-    updated = JobRun.objects.filter(pk=run_id, status__in=[JobStatus.QUEUED, JobStatus.FAILED]).update(
-        status=JobStatus.RUNNING, error="")
-    run = JobRun.objects.filter(pk=run_id).first()
-    if run is None or not updated and run.status == JobStatus.DONE:
-        return run
+    """Run a recorded job run (in the worker). A run already done is not run again (a redelivered message).
+
+    Every attempt is appended to ``result["attempts"]`` (started, finished, status, error), so a retried or
+    redelivered run keeps the history of its attempts. Any error, a database one included, marks the run
+    failed with the reason; a database error is raised again afterwards so that the task retries."""
+    started = timezone.now()
     try:
+        updated = JobRun.objects.filter(pk=run_id, status__in=[JobStatus.QUEUED, JobStatus.FAILED]).update(
+            status=JobStatus.RUNNING, error="")
+        run = JobRun.objects.filter(pk=run_id).first()
+        if run is None or not updated and run.status == JobStatus.DONE:
+            return run
+        attempts = _attempts(run.result)
+        if attempts and "finished" not in attempts[-1]:  # an earlier attempt whose worker was lost
+            attempts[-1].update(status="lost", finished=started.isoformat())
+        attempt = {"attempt": len(attempts) + 1, "started": started.isoformat()}
+        JobRun.objects.filter(pk=run_id).update(result={**run.result, "attempts": [*attempts, attempt]})
         result = run_job_now(run.job, county_id=run.division_id, today=today)
     except Exception as exc:  # noqa: BLE001 - recorded on the run, shown on the jobs page
-        run.status, run.error, run.result = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000], {}
-    else:
-        run.status, run.error, run.result = JobStatus.DONE, "", _json_safe(result)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        mark_failed(run_id, error)
+        if isinstance(exc, DATABASE_FAULTS):
+            raise
+        return JobRun.objects.filter(pk=run_id).first()
+    attempt.update(status=JobStatus.DONE, finished=timezone.now().isoformat())
+    run.status, run.error = JobStatus.DONE, ""
+    run.result = {**_json_safe(result), "attempts": [*attempts, attempt]}
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "result", "finished_at"])
     return run
+
+
+def _attempts(result) -> list[dict]:
+    attempts = result.get("attempts") if isinstance(result, dict) else None
+    return [dict(a) for a in attempts if isinstance(a, dict)] if isinstance(attempts, list) else []
+
+
+def mark_failed(run_id: int, error: str) -> bool:
+    """Mark a run failed with ``error`` (its open attempt too); False when the database cannot be reached."""
+    if not connection.in_atomic_block:
+        close_old_connections()  # a connection broken by the error is replaced, not reused
+    try:
+        run = JobRun.objects.filter(pk=run_id).first()
+        if run is None or run.status == JobStatus.DONE:
+            return False
+        now = timezone.now()
+        attempts = _attempts(run.result)
+        if attempts and "finished" not in attempts[-1]:
+            attempts[-1].update(status=JobStatus.FAILED, finished=now.isoformat(), error=error)
+        result = {"attempts": attempts} if attempts else {}
+        JobRun.objects.filter(pk=run_id).exclude(status=JobStatus.DONE).update(
+            status=JobStatus.FAILED, error=error, result=result, finished_at=now)
+        return True
+    except DATABASE_FAULTS:
+        logger.exception("job run %s: could not record its failure (%s)", run_id, error)
+        return False
 
 
 def _json_safe(value):
@@ -83,3 +135,60 @@ def create_runs(name: str) -> list[JobRun]:
         raise ValueError(f"unknown job {name!r}")
     return [JobRun.objects.create(division_id=county_id, job=name, status=JobStatus.QUEUED)
             for county_id in job_counties(name)]
+
+
+def sweep_stuck(*, send_run, send_import, now=None) -> dict:
+    """Re-send (once) runs left queued and imports left pending longer than JOB_QUEUED_TIMEOUT (their message
+    was lost), fail them when still waiting a timeout after that, and fail runs left running past the task
+    time limit (their worker was lost; a redelivered message may still run them). Idempotent: a second sweep
+    at the same moment changes nothing. ``send_run(run_id)`` and ``send_import(job_id)`` send a message."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from .imports.services import import_job_fail
+    from .models import ImportJob
+    from .models.imports import ImportStatus
+
+    now = now or timezone.now()
+    waited = now - dt.timedelta(seconds=getattr(settings, "JOB_QUEUED_TIMEOUT", 15 * 60))
+    running = now - dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60) + 5 * 60)
+    counts = {"runs_resent": 0, "runs_failed": 0, "imports_resent": 0, "imports_failed": 0}
+
+    for run_id in JobRun.objects.filter(status=JobStatus.QUEUED, requested_at__lt=waited).values_list(
+            "pk", flat=True):
+        with transaction.atomic():
+            run = JobRun.objects.select_for_update().filter(pk=run_id, status=JobStatus.QUEUED).first()
+            if run is None:
+                continue
+            resent = run.result.get("resent") if isinstance(run.result, dict) else None
+            if resent is None:
+                JobRun.objects.filter(pk=run_id).update(result={**(run.result or {}), "resent": now.isoformat()})
+                transaction.on_commit(lambda run_id=run_id: send_run(run_id))
+                counts["runs_resent"] += 1
+            elif dt.datetime.fromisoformat(resent) < waited:
+                mark_failed(run_id, "never picked up by a worker (queued, re-sent once)")
+                counts["runs_failed"] += 1
+
+    for run in JobRun.objects.filter(status=JobStatus.RUNNING, requested_at__lt=running):
+        attempts = _attempts(run.result)
+        started = dt.datetime.fromisoformat(attempts[-1]["started"]) if attempts and "started" in attempts[-1] \
+            else run.requested_at
+        if started < running and JobRun.objects.filter(pk=run.pk, status=JobStatus.RUNNING).exists():
+            mark_failed(run.pk, "the worker was lost: running past the task time limit")
+            counts["runs_failed"] += 1
+
+    for job_id in ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=waited).values_list(
+            "pk", flat=True):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportStatus.PENDING).first()
+            if job is None:
+                continue
+            resent = job.summary.get("resent") if isinstance(job.summary, dict) else None
+            if resent is None:
+                ImportJob.objects.filter(pk=job_id).update(summary={**(job.summary or {}), "resent": now.isoformat()})
+                transaction.on_commit(lambda job_id=job_id: send_import(job_id))
+                counts["imports_resent"] += 1
+            elif dt.datetime.fromisoformat(resent) < waited:
+                import_job_fail(job_id, "never picked up by a worker (pending, re-sent once)")
+                counts["imports_failed"] += 1
+    return counts

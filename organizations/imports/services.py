@@ -175,6 +175,15 @@ def import_job_run(*, job_id: int) -> str:
     return job.status
 
 
+def import_job_fail(job_id: int, reason: str) -> bool:
+    """Mark an unfinished job failed (its task failed for good, or it was never picked up); False if finished."""
+    message = _("The import did not run: %(reason)s. Nothing was imported; please upload the file again.") % {
+        "reason": reason[:200]}
+    return bool(ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, errors=[{"row": None, "column": "", "message": message}],
+        finished_at=timezone.now()))
+
+
 def _run(job: ImportJob) -> ImportResult:
     if not job.file:
         return ImportResult(errors=[{"row": None, "column": "", "message": _("The uploaded file is gone.")}])

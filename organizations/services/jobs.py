@@ -13,7 +13,10 @@ from ..roles import Level
 
 @transaction.atomic
 def job_run_request(*, user, name: str, county: Division) -> JobRun:
-    """A county admin asks for a run: a queued JobRun, enqueued once the transaction commits."""
+    """A county admin asks for a run: a queued JobRun, enqueued once the transaction commits.
+
+    When the broker is down the run is marked failed ("could not be queued: ...") instead of raising: the
+    caller checks ``run.status``."""
     if name not in JOBS:
         raise PermissionDenied
     if county.level != Level.COUNTY or not can(user, "job", "run", county):
@@ -24,6 +27,12 @@ def job_run_request(*, user, name: str, county: Division) -> JobRun:
 
 
 def enqueue(run: JobRun, today: str | None = None) -> None:
-    from ..tasks import execute_job_run
+    """Send the run's message once the transaction commits; a refused send marks the run failed."""
+    transaction.on_commit(lambda: _send(run, today))
 
-    transaction.on_commit(lambda: execute_job_run.delay(run.pk, today))
+
+def _send(run: JobRun, today: str | None) -> None:
+    from ..tasks import send_run
+
+    if not send_run(run.pk, today):
+        run.refresh_from_db(fields=["status", "error", "result", "finished_at"])

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ..jobs import JOBS, admin_counties
-from ..models import JobRun, Notification
+from ..models import JobRun, JobStatus, Notification
 from ..services.jobs import job_run_request
 from ..services.notifications import notifications_mark_read
 from .base import scoped_to
@@ -33,9 +33,13 @@ def jobs_page(request):
         if county is None or name not in JOBS:
             raise Http404
         try:
-            job_run_request(user=request.user, name=name, county=county)
+            run = job_run_request(user=request.user, name=name, county=county)
         except PermissionDenied as exc:
             raise Http404 from exc
+        if run.status == JobStatus.FAILED:
+            messages.error(request, _("%(job)s could not be queued: the task queue is unavailable. Please try "
+                                      "again later.") % {"job": JOBS[name].label})
+            return redirect("organizations:jobs")
         messages.success(request, _("%(job)s has been queued for %(county)s.") % {"job": JOBS[name].label,
                                                                                  "county": county.name})
         return redirect("organizations:jobs")

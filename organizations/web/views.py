@@ -1,5 +1,6 @@
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -17,6 +18,7 @@ from ..history import history_entries
 from ..imports.services import importable_counties
 from ..imports.uploads import import_job_create
 from ..models import Division, ImportJob, Organization
+from ..models.imports import ImportStatus
 from ..permissions import can
 from ..policies import POLICIES, effective_policy
 from ..roles import Level
@@ -249,7 +251,12 @@ def import_create(request):
     form.fields["county"].queryset = counties
     if counties.count() == 1:
         form.fields["county"].initial = counties.first()
-    done = submit(request, form, lambda data: import_job_create(user=request.user, county=data["county"],
-                                                                upload=data["file"]),
-                  success=lambda job: reverse("organizations:import-detail", args=[job.pk]))
+    def perform(data):
+        job = import_job_create(user=request.user, county=data["county"], upload=data["file"])
+        if job.status == ImportStatus.FAILED:
+            messages.error(request, _("The import could not be queued: the task queue is unavailable. Nothing "
+                                      "was imported; please upload the file again later."))
+        return job
+
+    done = submit(request, form, perform, success=lambda job: reverse("organizations:import-detail", args=[job.pk]))
     return done or render_form(request, "organizations/import_form.html", {}, form)
