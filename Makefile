@@ -3,6 +3,8 @@
 #               on http://127.0.0.1:$${PORT:-8000}/ with the embedded default (SQLite, no Redis)
 #   make test   set up the same way and run the whole suite (DATABASE_URL / REDIS_URL are honoured)
 #   make lint   ruff, and import-linter's layer contract (.importlinter)
+#   make backup DIR=backups/2026-05-01    the database and MEDIA_ROOT into a new directory, with a manifest
+#   make restore DIR=backups/2026-05-01   check that backup and replace the database and MEDIA_ROOT with it
 #   make lock   regenerate requirements.lock and requirements-dev.lock from pyproject.toml (needs network)
 
 PYTHON ?= python3
@@ -19,7 +21,7 @@ UV_VERSION ?= 0.13.9
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock' \
 	$(if $(UPGRADE),--upgrade)
 
-.PHONY: run test lint install translations lock lock-check
+.PHONY: run test lint install translations lock lock-check backup restore
 
 # The virtual environment, created once.
 $(BIN)/python:
@@ -49,6 +51,16 @@ run: translations
 # media directory and Celery queue); TEST_WORKERS=0 runs it in this one process.
 test: translations
 	$(BIN)/pytest -ra -n $(or $(TEST_WORKERS),auto) $(PYTEST_ARGS)
+
+# Backups (organizations/backup.py): the settings of the environment (DATABASE_URL, MEDIA_ROOT) decide what
+# is saved and restored; PostgreSQL needs pg_dump / pg_restore on the PATH.
+backup: install
+	@test -n "$(DIR)" || { echo "usage: make backup DIR=<new directory>"; exit 2; }
+	$(BIN)/python manage.py backup "$(DIR)"
+
+restore: install
+	@test -n "$(DIR)" || { echo "usage: make restore DIR=<backup directory>"; exit 2; }
+	$(BIN)/python manage.py restore "$(DIR)"
 
 lint: install
 	$(BIN)/ruff check .
