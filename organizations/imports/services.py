@@ -12,7 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +170,17 @@ def import_job_run(*, job_id: int) -> str:
     job = ImportJob.objects.select_related("division", "created_by").get(pk=job_id)
     try:
         result = _run(job)
+    except (OperationalError, InterfaceError):
+        # A database fault (the import's writes were one transaction, rolled back): the job is pending again
+        # and the error raised, so that the task retries it (organizations.tasks); failed when retries end.
+        logger.exception("import job %s: database error, to be retried", job_id)
+        if not connection.in_atomic_block:
+            close_old_connections()
+        try:
+            ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(status=ImportStatus.PENDING)
+        except (OperationalError, InterfaceError):
+            logger.exception("import job %s: could not be put back to pending", job_id)
+        raise
     except Exception:
         logger.exception("import job %s failed", job_id)
         result = ImportResult(errors=[{"row": None, "column": "", "message": _(
