@@ -11,6 +11,11 @@ Policy (issue 5, point 1):
 * Exports: the same roles may tick ``unmasked=1``; the export then carries full numbers only for
   the rows they may unmask, and one security event lists the people exported unmasked.
 
+* Birth dates (issue 10): beside a masked ID number the full date of birth is exactly the ID's hidden
+  digits, so every page, the API, exports and the history show the YEAR only (``birth_year``,
+  ``mask_birth_date``). The full date is seen only with the full ID number: the audited unmask action, or
+  an export asked ``unmasked=1`` by a role that may unmask (those rows only).
+
 Every cadres page, export and serializer (roster, reserve pool, first secretaries) uses these helpers.
 The number checks themselves (GB 11643 check digit, mobile format, the masking of one number) are
 in ``cadres/identity.py``.
@@ -18,6 +23,8 @@ in ``cadres/identity.py``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -31,6 +38,25 @@ from .identity import mask_id_number, mask_mobile
 #: The personal-number fields of PersonFields and their masking functions.
 MASKERS = {"id_number": mask_id_number, "phone": mask_mobile}
 PERSONAL_FIELDS = tuple(MASKERS)
+
+
+def birth_year(value: dt.date | None) -> str:
+    """The one rule for a date of birth shown beside a masked ID number: the year only ("" when unknown)."""
+    return str(value.year) if value else ""
+
+
+def mask_birth_date(value) -> str:
+    """``birth_year`` for a date or for a date already written out (history values): the first 4-digit year."""
+    if isinstance(value, dt.date):
+        return birth_year(value)
+    match = re.search(r"\d{4}", str(value or ""))
+    return match.group(0) if match else ""
+
+
+#: Every hidden number of a cadres record (person fields, holders' mobiles) and its masking function.
+NUMBER_MASKERS = {**MASKERS, "contact_phone": mask_mobile}
+#: What the audit-history display masks on a cadres record: the numbers and the birth date (year only).
+HISTORY_MASKERS = {**NUMBER_MASKERS, "birth_date": mask_birth_date}
 
 
 def mask_value(field: str, value: str) -> str:

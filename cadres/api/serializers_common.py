@@ -1,7 +1,8 @@
 """Serializer pieces shared by the cadres API (roster, reserve pool, first secretaries).
 
 ``MaskedPersonSerializerMixin``: the person fields of ``PersonFields`` with ``id_number`` and ``phone``
-always MASKED on output (for every role) and writable in full on input. Full numbers are only returned
+always MASKED on output (for every role) and writable in full on input; ``birth_date`` reads back as the
+year only (``cadres.masking.birth_year``: the full date is the ID's hidden digits). Full numbers are only returned
 by an explicit ``unmask`` action (``UnmaskedPersonSerializer``), which the view logs through
 ``cadres.masking.unmask``.
 """
@@ -12,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..identity import normalise_id_number
-from ..masking import mask_value
+from ..masking import birth_year, mask_value
 
 PERSON_FIELDS = ("name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education",
                  "political_status", "joined_party_on")
@@ -35,6 +36,15 @@ class MaskedField(serializers.CharField):
         return normalise_id_number(value) if self.personal_field == "id_number" else value.strip()
 
 
+@extend_schema_field({"type": "string", "nullable": True, "example": "1980",
+                      "description": "Date of birth: written in full (YYYY-MM-DD), read back as the year only."})
+class BirthYearField(serializers.DateField):
+    """Writes a full date; reads back the year only (the one rule of ``cadres.masking.birth_year``)."""
+
+    def to_representation(self, value):
+        return birth_year(value) or None
+
+
 class MaskedPersonSerializerMixin(serializers.Serializer):
     """Mix into a ModelSerializer over a PersonFields model; list ``PERSON_FIELDS`` in ``Meta.fields``."""
 
@@ -44,6 +54,13 @@ class MaskedPersonSerializerMixin(serializers.Serializer):
     sex_display = serializers.SerializerMethodField()
     education_display = serializers.SerializerMethodField()
     political_status_display = serializers.SerializerMethodField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if (born := fields.get("birth_date")) is not None:
+            fields["birth_date"] = BirthYearField(read_only=born.read_only, required=False, allow_null=True,
+                                                  label=born.label, help_text=born.help_text)
+        return fields
 
     @extend_schema_field(serializers.CharField())
     def get_sex_display(self, obj) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from organizations.imports.pipeline import norm
 
 from ..identity import birth_date_from_id, normalise_id_number, validate_id_number, validate_mobile
-from ..masking import masked_person
+from ..masking import birth_year, masked_person
 from ..models import Education, PoliticalStatus, Sex
 
 # Header -> key; the first header is the one written by the template and the export.
@@ -181,7 +181,8 @@ def month_text(value: dt.date | None) -> str:
 def person_cells(obj, *, unmasked: bool = False) -> list:
     """姓名 | 性别 | 民族 | 出生年月 | 身份证号 | 政治面貌 | 入党时间 | 文化程度 | 联系电话 of one person (masked by default)."""
     numbers = {"id_number": obj.id_number, "phone": obj.phone} if unmasked else masked_person(obj)
-    return [obj.name, SEX_NAMES.get(obj.sex, ""), obj.ethnicity, month_text(obj.birth_date), numbers["id_number"],
+    born = month_text(obj.birth_date) if unmasked else birth_year(obj.birth_date)  # year only beside a masked ID
+    return [obj.name, SEX_NAMES.get(obj.sex, ""), obj.ethnicity, born, numbers["id_number"],
             POLITICAL_NAMES.get(obj.political_status, ""), month_text(obj.joined_party_on),
             EDUCATION_NAMES.get(obj.education, ""), numbers["phone"]]
 

@@ -27,7 +27,7 @@ from organizations.web.base import (
 from ..exports.reserve import export_response, template_response
 from ..filters.reserve import ReserveCadreFilter, ShortfallForm
 from ..imports.reserve import reserve_import as run_import
-from ..masking import MASKERS, can_unmask, unmask
+from ..masking import HISTORY_MASKERS, can_unmask, unmask
 from ..models import ReserveCadre, ReserveReview, ReserveStatus
 from ..selectors import reserve as selectors
 from ..services.reserve import (
@@ -96,7 +96,7 @@ def reserve_detail(request, pk):
         "reviews": ReserveReview.objects.visible_to(request.user).filter(reserve=reserve).order_by("-year"),
         "status_form": StatusForm(reserve=reserve) if may_change else None,
         "review_form": ReviewForm() if may_change else None,
-        "history": history_entries(reserve, mask_fields=MASKERS),
+        "history": history_entries(reserve, mask_fields=HISTORY_MASKERS),
     })
 
 

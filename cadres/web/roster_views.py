@@ -30,7 +30,7 @@ from organizations.web.base import (
 from ..exports.roster import roster_export_response
 from ..filters.roster import CadreFilter
 from ..imports.roster import COLUMN_HELP, max_rows, roster_import
-from ..masking import MASKERS, can_unmask, unmask
+from ..masking import HISTORY_MASKERS, can_unmask, unmask
 from ..models import Cadre
 from ..selectors import roster as selectors
 from ..services.roster import cadre_add, cadre_end_post, cadre_update
@@ -85,7 +85,7 @@ def _cadre_for(request, pk):
 def _detail(request, cadre, *, unmasked=None, status=200):
     return render(request, "cadres/roster/detail.html", {
         "cadre": cadre,
-        "history": history_entries(cadre, mask_fields=MASKERS),
+        "history": history_entries(cadre, mask_fields=HISTORY_MASKERS),
         "can_change": can(request.user, "cadre", "change", cadre),
         "can_unmask": can_unmask(request.user, cadre),
         "unmasked": unmasked,

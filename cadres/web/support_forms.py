@@ -1,4 +1,8 @@
-"""Forms of the support pages: they parse; the services validate and write."""
+"""Forms of the support pages: they parse; the services validate and write.
+
+Edit forms never show a hidden number (ID number, mobile): the input starts empty with the masked value as
+placeholder, and a blank input keeps the stored number (``HiddenNumbersMixin``); the full numbers are
+shown only by the audited unmask action."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
+from ..masking import NUMBER_MASKERS
 from ..models import ContactLeader, Education, HelpingUnit, PoliticalStatus, Sex, UnitKind
 from .common import DateInput
 
@@ -21,7 +26,34 @@ class AccountField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class FirstSecretaryForm(forms.Form):
+class HiddenNumbersMixin:
+    """``hide_numbers(obj)`` on an edit form: the ``HIDDEN_NUMBERS`` inputs start empty (masked placeholder)
+    and ``clean()`` drops a blank one, so the service keeps the stored number."""
+
+    HIDDEN_NUMBERS: tuple[str, ...] = ()
+    keeps_blank_numbers = False
+
+    def hide_numbers(self, obj):
+        self.keeps_blank_numbers = True
+        for name in self.HIDDEN_NUMBERS:
+            self.initial[name] = ""
+            field = self.fields[name]
+            stored = getattr(obj, name, "") or ""
+            field.widget.attrs.update({"autocomplete": "off",
+                                       "placeholder": NUMBER_MASKERS[name](stored) if stored else ""})
+            field.help_text = _("Leave empty to keep the current number (shown masked).")
+        return self
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.keeps_blank_numbers:
+            for name in self.HIDDEN_NUMBERS:
+                if not (cleaned.get(name) or "").strip():
+                    cleaned.pop(name, None)
+        return cleaned
+
+
+class FirstSecretaryForm(HiddenNumbersMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20, required=False, initial="汉族")
@@ -45,6 +77,7 @@ class FirstSecretaryForm(forms.Form):
                                                     queryset=Organization.objects.none(), required=False)
     account = AccountField(help_text=_("Optional. The account gets the first-secretary role on the villages served."))
 
+    HIDDEN_NUMBERS = ("id_number", "phone")
     PERSON_FIELDS = ("name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education",
                      "political_status", "joined_party_on")
 
@@ -66,30 +99,33 @@ class RecallForm(forms.Form):
                              help_text=_("E.g. term completed, recalled by the dispatching unit, promoted."))
 
 
-class ContactLeaderForm(forms.Form):
+class ContactLeaderForm(HiddenNumbersMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     post = forms.CharField(label=_("Post"), max_length=100, help_text=_("E.g. 县委常委、副县长"))
     phone = forms.CharField(label=_("Mobile"), max_length=11, required=False)
     account = AccountField()
 
+    HIDDEN_NUMBERS = ("phone",)
+
     @classmethod
     def for_instance(cls, leader: ContactLeader, data=None):
-        return cls(data, initial={"name": leader.name, "post": leader.post, "phone": leader.phone,
-                                  "account": leader.user.username if leader.user_id else ""})
+        return cls(data, initial={"name": leader.name, "post": leader.post,
+                                  "account": leader.user.username if leader.user_id else ""}).hide_numbers(leader)
 
 
-class HelpingUnitForm(forms.Form):
+class HelpingUnitForm(HiddenNumbersMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact mobile"), max_length=11, required=False)
     account = AccountField()
 
+    HIDDEN_NUMBERS = ("contact_phone",)
+
     @classmethod
     def for_instance(cls, unit: HelpingUnit, data=None):
         return cls(data, initial={"name": unit.name, "kind": unit.kind, "contact_name": unit.contact_name,
-                                  "contact_phone": unit.contact_phone,
-                                  "account": unit.user.username if unit.user_id else ""})
+                                  "account": unit.user.username if unit.user_id else ""}).hide_numbers(unit)
 
 
 class PairingForm(forms.Form):

@@ -168,7 +168,7 @@ def first_secretary_detail(request, pk):
         "unmask_url": reverse("cadres:first-secretary", args=[pk]) if masking.can_unmask(
             request.user, first_secretary) else None,
         "can_change": _may(request, "first_secretary", first_secretary),
-        "history": history_entries(first_secretary),
+        "history": history_entries(first_secretary, mask_fields=masking.HISTORY_MASKERS),
     })
 
 
@@ -201,10 +201,12 @@ def first_secretary_add(request, pk):
 def first_secretary_edit(request, pk):
     first_secretary = _first_secretary_for(request, pk)
     write_gate(request.user, "first_secretary", "change", first_secretary)
-    initial = {name: getattr(first_secretary, name) for name in services.FIRST_SECRETARY_FIELDS}
+    initial = {name: getattr(first_secretary, name) for name in services.FIRST_SECRETARY_FIELDS
+               if name not in FirstSecretaryForm.HIDDEN_NUMBERS}
     initial["other_villages"] = list(first_secretary.other_villages.all())
     initial["account"] = first_secretary.user.username if first_secretary.user_id else ""
-    form = _first_secretary_form(request, first_secretary.organization, request.POST or None, initial=initial)
+    form = _first_secretary_form(request, first_secretary.organization, request.POST or None,
+                                 initial=initial).hide_numbers(first_secretary)
     done = submit(request, form, lambda data: services.first_secretary_update(
         user=request.user, first_secretary=first_secretary, other_villages=data["other_villages"],
         account=data["account"], **form.service_fields()),
@@ -303,7 +305,8 @@ def _holder_detail(request, model, pk):
         ended_on__isnull=False).select_related("organization").order_by("-ended_on")[:50]
     return render(request, "cadres/support/workload.html", {
         "holder": holder, "kind": kind, "workload": selectors.workload(request.user, holder, today=today),
-        "ended": ended, "can_change": _may(request, "support", holder), "history": history_entries(holder),
+        "ended": ended, "can_change": _may(request, "support", holder),
+        "history": history_entries(holder, mask_fields=masking.HISTORY_MASKERS),
         "own": False,
     })
 
