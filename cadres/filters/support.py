@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.filters import (
+    BoundedFilterSet,
     ScopedFilterSet,
     organization_search,
     text_search,
@@ -81,7 +82,7 @@ class FirstSecretaryFilter(ScopedFilterSet):
         return queryset.filter(selectors.expiring_q(_today(self), int(value)))
 
 
-class ContactLeaderFilter(django_filters.FilterSet):
+class ContactLeaderFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     search = django_filters.CharFilter(label=_("Search"), method="filter_q")
 
@@ -92,7 +93,7 @@ class ContactLeaderFilter(django_filters.FilterSet):
     filter_q = text_search("name", "post")
 
 
-class HelpingUnitFilter(django_filters.FilterSet):
+class HelpingUnitFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     search = django_filters.CharFilter(label=_("Search"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices, empty_label=_("All"))

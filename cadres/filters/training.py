@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.filters import (
     BooleanWidget,
+    BoundedFilterSet,
     ScopedFilterSet,
     text_search,
     visible_counties,
@@ -23,7 +24,7 @@ from ..models import TrainingAttendance, TrainingEvent
 from .scope import CountyTownshipForm
 
 
-class TrainingEventFilter(django_filters.FilterSet):
+class TrainingEventFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     year = django_filters.NumberFilter(label=_("Year"), field_name="held_on", lookup_expr="year")
     for_secretaries = django_filters.BooleanFilter(label=_("Rotation training of village secretaries"),

@@ -5,7 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, text_search, visible_counties, visible_townships
+from organizations.filters import (
+    BoundedFilterSet,
+    ScopedFilterSet,
+    text_search,
+    visible_counties,
+    visible_townships,
+)
 
 from ..models import Ballot, Choice, Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
 
@@ -29,7 +35,7 @@ class EvaluationFilter(ScopedFilterSet):
     filter_search = text_search("organization__name", "organization__division__name", "title")
 
 
-class VoterGroupFilter(django_filters.FilterSet):
+class VoterGroupFilter(BoundedFilterSet):
     evaluation = django_filters.NumberFilter(label=_("Evaluation"), field_name="evaluation_id")
     kind = django_filters.ChoiceFilter(label=_("Voter group"), choices=VoterGroupKind.choices)
 
@@ -38,7 +44,7 @@ class VoterGroupFilter(django_filters.FilterSet):
         fields = ["evaluation", "kind"]
 
 
-class BallotFilter(django_filters.FilterSet):
+class BallotFilter(BoundedFilterSet):
     evaluation = django_filters.NumberFilter(label=_("Evaluation"), field_name="evaluation_id")
     group = django_filters.NumberFilter(label=_("Voter group"), field_name="group_id")
     choice = django_filters.ChoiceFilter(label=_("Choice"), choices=Choice.choices)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.filters import (
     BooleanWidget,
+    BoundedFilterSet,
     ScopedFilterSet,
     organization_search,
     text_search,
@@ -88,7 +89,7 @@ class MemberFilter(ScopedFilterSet):
     filter_q = text_search("name", "organization__name")
 
 
-class _ByOrganization(django_filters.FilterSet):
+class _ByOrganization(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
     organization = django_filters.NumberFilter(field_name="organization_id")

@@ -99,12 +99,16 @@ def household_remove(*, user, household) -> None:
 
 
 def _clean_goals(goals: dict, cap: int) -> tuple[dict, int]:
+    if goals is not None and not isinstance(goals, dict):  # e.g. "x" or a list sent to the API
+        raise ValidationError({"goals": _("Star goals must be whole numbers.")})
     cleaned = {}
     for aspect in Aspect.values:
         raw = (goals or {}).get(aspect, 0)
         try:
+            if isinstance(raw, bool | float) and not float(raw).is_integer():
+                raise ValueError(raw)
             value = int(raw or 0)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ValidationError({"goals": _("Star goals must be whole numbers.")}) from exc
         if value < 0:
             raise ValidationError({"goals": _("Star goals cannot be negative.")})

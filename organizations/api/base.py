@@ -3,6 +3,8 @@
 from django.http import Http404
 from rest_framework import serializers, viewsets
 
+from ..filters.base import is_id
+
 
 class ScopedViewSetMixin:
     """``queryset`` names the model; every request sees ``model.objects.visible_to(user)``."""
@@ -17,8 +19,13 @@ class ScopedViewSetMixin:
         return queryset.order_by(*(self.queryset.query.order_by or self.queryset.model._meta.ordering or ["pk"]))
 
     def check_permissions(self, request):
-        """An id outside the caller's scope is a 404 whatever the method: checked before the role table."""
+        """An id outside the caller's scope is a 404 whatever the method: checked before the role table.
+
+        So is a value that is not an id (``abc``, ``-1``, beyond the database's integer range): it never
+        reaches the database."""
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if lookup is not None and self.lookup_field in ("pk", "id") and not is_id(lookup):
+            raise Http404
         if lookup is not None and request.user.is_authenticated:
             if not self.get_queryset().filter(**{self.lookup_field: lookup}).exists():
                 raise Http404

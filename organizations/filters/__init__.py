@@ -2,7 +2,9 @@
 
 from .base import (
     BooleanWidget,
+    BoundedFilterSet,
     ScopedFilterSet,
+    is_id,
     organization_search,
     text_search,
     visible_counties,
@@ -12,5 +14,6 @@ from .base import (
 )
 from .tree import DivisionFilter, OrganizationFilter
 
-__all__ = ["BooleanWidget", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "organization_search",
+__all__ = ["BooleanWidget", "BoundedFilterSet", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "is_id",
+           "organization_search",
            "text_search", "visible_counties", "visible_divisions", "visible_organizations", "visible_townships"]

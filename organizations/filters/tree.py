@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Division, Organization, OrganizationCategory, OrganizationType
 from ..roles import Level
-from .base import ScopedFilterSet, text_search, visible_counties, visible_townships
+from .base import BoundedFilterSet, ScopedFilterSet, text_search, visible_counties, visible_townships
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -36,7 +36,7 @@ class OrganizationFilter(ScopedFilterSet):
         )
 
 
-class DivisionFilter(django_filters.FilterSet):
+class DivisionFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
     parent = django_filters.NumberFilter(label=_("Parent division"), field_name="parent_id")

@@ -7,7 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import ScopedFilterSet, organization_search, visible_counties, visible_townships
+from organizations.filters import (
+    BoundedFilterSet,
+    ScopedFilterSet,
+    organization_search,
+    visible_counties,
+    visible_townships,
+)
 
 from ..models import (
     ContactVisit,
@@ -87,7 +93,7 @@ class PeriodReportFilter(ScopedFilterSet):
         return queryset.filter(missing) if value else queryset.exclude(missing)
 
 
-class ProgressEntryFilter(django_filters.FilterSet):
+class ProgressEntryFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     plan = django_filters.NumberFilter(field_name="plan_id")
     task = django_filters.NumberFilter(field_name="task_id")
@@ -102,7 +108,7 @@ class ProgressEntryFilter(django_filters.FilterSet):
     filter_q = organization_search("")
 
 
-class EvidenceFileFilter(django_filters.FilterSet):
+class EvidenceFileFilter(BoundedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     entry = django_filters.NumberFilter(field_name="entry_id")
     plan = django_filters.NumberFilter(field_name="entry__plan_id")
