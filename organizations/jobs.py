@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from importlib import import_module
 
-from django.db import InterfaceError, OperationalError, close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from .models import Division, JobRun, JobStatus
@@ -143,7 +143,6 @@ def sweep_stuck(*, send_run, send_import, now=None) -> dict:
     time limit (their worker was lost; a redelivered message may still run them). Idempotent: a second sweep
     at the same moment changes nothing. ``send_run(run_id)`` and ``send_import(job_id)`` send a message."""
     from django.conf import settings
-    from django.db import transaction
 
     from .imports.services import import_job_fail
     from .models import ImportJob
@@ -156,18 +155,11 @@ def sweep_stuck(*, send_run, send_import, now=None) -> dict:
 
     for run_id in JobRun.objects.filter(status=JobStatus.QUEUED, requested_at__lt=waited).values_list(
             "pk", flat=True):
-        with transaction.atomic():
-            run = JobRun.objects.select_for_update().filter(pk=run_id, status=JobStatus.QUEUED).first()
-            if run is None:
-                continue
-            resent = run.result.get("resent") if isinstance(run.result, dict) else None
-            if resent is None:
-                JobRun.objects.filter(pk=run_id).update(result={**(run.result or {}), "resent": now.isoformat()})
-                transaction.on_commit(lambda run_id=run_id: send_run(run_id))
-                counts["runs_resent"] += 1
-            elif dt.datetime.fromisoformat(resent) < waited:
-                mark_failed(run_id, "never picked up by a worker (queued, re-sent once)")
-                counts["runs_failed"] += 1
+        outcome = _resend_once(JobRun, run_id, status=JobStatus.QUEUED, notes="result", now=now, waited=waited,
+                               send=send_run, fail=lambda pk: mark_failed(
+                                   pk, "never picked up by a worker (queued, re-sent once)"))
+        if outcome:
+            counts[f"runs_{outcome}"] += 1
 
     for run in JobRun.objects.filter(status=JobStatus.RUNNING, requested_at__lt=running):
         attempts = _attempts(run.result)
@@ -179,16 +171,28 @@ def sweep_stuck(*, send_run, send_import, now=None) -> dict:
 
     for job_id in ImportJob.objects.filter(status=ImportStatus.PENDING, created_at__lt=waited).values_list(
             "pk", flat=True):
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportStatus.PENDING).first()
-            if job is None:
-                continue
-            resent = job.summary.get("resent") if isinstance(job.summary, dict) else None
-            if resent is None:
-                ImportJob.objects.filter(pk=job_id).update(summary={**(job.summary or {}), "resent": now.isoformat()})
-                transaction.on_commit(lambda job_id=job_id: send_import(job_id))
-                counts["imports_resent"] += 1
-            elif dt.datetime.fromisoformat(resent) < waited:
-                import_job_fail(job_id, "never picked up by a worker (pending, re-sent once)")
-                counts["imports_failed"] += 1
+        outcome = _resend_once(ImportJob, job_id, status=ImportStatus.PENDING, notes="summary", now=now,
+                               waited=waited, send=send_import, fail=lambda pk: import_job_fail(
+                                   pk, "never picked up by a worker (pending, re-sent once)"))
+        if outcome:
+            counts[f"imports_{outcome}"] += 1
     return counts
+
+
+def _resend_once(model, pk, *, status, notes: str, now, waited, send, fail) -> str | None:
+    """Re-send a row still waiting in ``status`` once (noted in its JSON field ``notes``); fail it when it is
+    still waiting ``waited`` after that. Returns "resent", "failed" or None (nothing to do)."""
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=pk, status=status).first()
+        if row is None:
+            return None
+        noted = getattr(row, notes)
+        resent = noted.get("resent") if isinstance(noted, dict) else None
+        if resent is None:
+            model.objects.filter(pk=pk).update(**{notes: {**(noted or {}), "resent": now.isoformat()}})
+            transaction.on_commit(lambda: send(pk))
+            return "resent"
+        if dt.datetime.fromisoformat(resent) < waited:
+            fail(pk)
+            return "failed"
+    return None
