@@ -122,7 +122,7 @@ def unmask(user, obj, fields: Iterable[str] = PERSONAL_FIELDS, request=None, *, 
 
     Raises PermissionDenied when the user may not unmask ``obj`` (callers make out-of-scope a 404 first).
     """
-    fields = [f for f in fields if f in MASKERS]
+    fields = [f for f in fields if f in NUMBER_MASKERS]
     if not can_unmask(user, obj):
         raise PermissionDenied(_("You may not see full personal numbers here."))
     record_unmasked_view(user, obj, fields, request=request, via=via)

@@ -14,7 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from organizations.imports.pipeline import norm
+from organizations.imports.pipeline import excerpt, norm
 
 from ..identity import birth_date_from_id, normalise_id_number, validate_id_number, validate_mobile
 from ..masking import birth_year, masked_person
@@ -102,7 +102,7 @@ def _vocabulary(value: str, words: dict, column: str, errors: list, choices) -> 
         key = labels.get(value) or (value if value in dict(choices) else None)
     if key is None:
         errors.append((column, _("Unknown value “%(value)s”; use one of: %(choices)s.") % {
-            "value": value, "choices": "、".join(dict.fromkeys(words))}))
+            "value": excerpt(value), "choices": "、".join(dict.fromkeys(words))}))
         return ""
     return str(key)
 
@@ -147,7 +147,7 @@ def parse_person(cell, headers: dict[str, str] | None = None) -> tuple[dict, lis
         parsed = parse_month(birth_text)
         if parsed is None:
             errors.append((headers["birth"], _("“%(value)s” is not a date (write 1975.03 or 1975-03-08).") % {
-                "value": birth_text}))
+                "value": excerpt(birth_text)}))
         elif born is not None and ((parsed[0], parsed[1]) != (born.year, born.month)
                                    or (parsed[2] is not None and parsed[2] != born.day)):
             errors.append((headers["birth"], _("The date of birth does not match the ID number.")))
@@ -159,7 +159,7 @@ def parse_person(cell, headers: dict[str, str] | None = None) -> tuple[dict, lis
     if joined_text:
         joined = parse_date(joined_text)
         if joined is None:
-            errors.append((headers["joined_party_on"], _("“%(value)s” is not a date.") % {"value": joined_text}))
+            errors.append((headers["joined_party_on"], _("“%(value)s” is not a date.") % {"value": excerpt(joined_text)}))
         elif joined > dt.date.today() or (values["birth_date"] and joined < values["birth_date"]):
             errors.append((headers["joined_party_on"], _("The date is not plausible.")))
         else:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from organizations.imports.pipeline import ImportResult, read_upload_table
+from organizations.imports.pipeline import ImportResult, excerpt, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can, writable
 from organizations.roles import Level
@@ -125,7 +125,7 @@ def parse_reviews(text: str, *, default_year: int) -> tuple[list[tuple[int, str]
         result = REVIEW_WORDS.get(match.group(2).strip())
         if result is None:
             return [], _("Unknown review “%(value)s”; write for example 2025：优秀 (优秀、称职、基本称职、不称职).") % {
-                "value": part}
+                "value": excerpt(part)}
         reviews[year] = str(result)
     return sorted(reviews.items(), reverse=True), None
 
@@ -180,19 +180,19 @@ def reserve_import(*, user, upload, request=None) -> ImportResult:
             if values[key] is None:
                 names = TYPE_NAMES if key == "reserve_type" else TRACK_NAMES
                 error(number, _header(key), _("Unknown value “%(value)s”; use one of: %(choices)s.") % {
-                    "value": text, "choices": "、".join(names.values())})
+                    "value": excerpt(text), "choices": "、".join(names.values())})
         status = ReserveStatus.IN_POOL
         if cell("status"):
             status = _word(cell("status"), STATUS_WORDS, ReserveStatus.choices)
             if status is None:
                 error(number, _header("status"), _("Unknown value “%(value)s”; use one of: %(choices)s.") % {
-                    "value": cell("status"), "choices": "、".join(STATUS_NAMES.values())})
+                    "value": excerpt(cell("status")), "choices": "、".join(STATUS_NAMES.values())})
         joined_on = today
         if cell("joined_on"):
             joined_on = parse_date(cell("joined_on"))
             if joined_on is None or joined_on > today or joined_on.year < 1990:
                 error(number, _header("joined_on"), _("“%(value)s” is not a plausible date.") % {
-                    "value": cell("joined_on")})
+                    "value": excerpt(cell("joined_on"))})
                 joined_on = None
         reviews: list[tuple[int, str]] = []
         if cell("reviews"):
@@ -263,7 +263,7 @@ def _organization_for(cell, divisions, candidates, allowed, number, error):
         error(number, column, _("The village code is missing."))
         return None
     if not _CODE.match(code):
-        error(number, column, _("“%(code)s” is not a 12-digit division code.") % {"code": code})
+        error(number, column, _("“%(code)s” is not a 12-digit division code.") % {"code": excerpt(code)})
         return None
     division = divisions.get(code)
     if division is None:
@@ -284,12 +284,12 @@ def _organization_for(cell, divisions, candidates, allowed, number, error):
     village_name, township_name = cell("village"), cell("township")
     if village_name and not (village_name in division.name or division.name in village_name):
         error(number, _header("village"), _("“%(given)s” does not match the code %(code)s (%(name)s).") % {
-            "given": village_name, "code": code, "name": division.name})
+            "given": excerpt(village_name), "code": code, "name": division.name})
     township = division.township
     if township_name and township is not None and not (township_name in township.name
                                                        or township.name in township_name):
         error(number, _header("township"), _("“%(given)s” does not match the code %(code)s (%(name)s).") % {
-            "given": township_name, "code": code, "name": township.name})
+            "given": excerpt(township_name), "code": code, "name": township.name})
     return organization
 
 

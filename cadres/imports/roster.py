@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from organizations.imports.pipeline import ImportResult, import_limits, read_upload_table
+from organizations.imports.pipeline import ImportResult, excerpt, import_limits, read_upload_table
 from organizations.models import Division, Organization
 from organizations.models.orgs import OrganizationCategory
 from organizations.permissions import can, writable
@@ -166,14 +166,14 @@ def roster_import(*, user, upload, request=None) -> ImportResult:
             post = parse_post(post_text)
             if post is None:
                 error(number, _header("post"), _("Unknown post “%(value)s”; use one of: %(choices)s.") % {
-                    "value": post_text, "choices": "、".join(POST_NAMES.values())})
+                    "value": excerpt(post_text), "choices": "、".join(POST_NAMES.values())})
         started = None
         started_text = cell("post_started_on")
         if started_text:
             started = parse_date(started_text)
             if started is None or started > today:
                 error(number, _header("post_started_on"), _("“%(value)s” is not a plausible date.") % {
-                    "value": started_text})
+                    "value": excerpt(started_text)})
         note = cell("note")
         if len(note) > 200:
             error(number, _header("note"), _("The remarks are longer than 200 characters."))
@@ -182,7 +182,7 @@ def roster_import(*, user, upload, request=None) -> ImportResult:
             other = seen_id_name.get(id_number)
             if other and other[0] != person["name"]:
                 error(number, _header("id_number"), _("Row %(row)s has the same ID number for another name (%(name)s).")
-                      % {"row": other[1], "name": other[0]})
+                      % {"row": other[1], "name": excerpt(other[0])})
             seen_id_name.setdefault(id_number, (person["name"], number))
         if organization is not None and post is not None:
             _check_post(number, organization, post, id_number, current, seen_post, seen_single, error)
@@ -229,7 +229,7 @@ def _organization_for(cell, divisions, candidates, allowed, number, error):
         error(number, column, _("The village code is missing."))
         return None
     if not _CODE.match(code):
-        error(number, column, _("“%(code)s” is not a 12-digit division code.") % {"code": code})
+        error(number, column, _("“%(code)s” is not a 12-digit division code.") % {"code": excerpt(code)})
         return None
     division = divisions.get(code)
     if division is None:
@@ -251,11 +251,11 @@ def _organization_for(cell, divisions, candidates, allowed, number, error):
     village_name, township_name = cell("village"), cell("township")
     if division.level == Level.VILLAGE and village_name and not _same_name(village_name, division.name):
         error(number, _header("village"), _("“%(given)s” does not match the code %(code)s (%(name)s).") % {
-            "given": village_name, "code": code, "name": division.name})
+            "given": excerpt(village_name), "code": code, "name": division.name})
     township = division.township if division.level == Level.VILLAGE else division
     if township_name and township is not None and not _same_name(township_name, township.name):
         error(number, _header("township"), _("“%(given)s” does not match the code %(code)s (%(name)s).") % {
-            "given": township_name, "code": code, "name": township.name})
+            "given": excerpt(township_name), "code": code, "name": township.name})
     return organization
 
 

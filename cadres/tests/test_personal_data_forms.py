@@ -96,3 +96,57 @@ def test_roster_and_reserve_edit_forms_do_not_prefill_numbers(demo, login, usern
     if reserve is not None:
         html = _page(client, reverse("cadres:reserve-edit", args=[reserve.pk]))
         assert reserve.id_number not in html and (not reserve.phone or reserve.phone not in html)
+
+
+@pytest.mark.parametrize("kind", ["contact-leader", "helping-unit"])
+def test_holder_mobile_is_masked_and_the_unmask_action_is_logged(demo, login, kind):
+    """The holder's page shows the mobile masked; the edit form never shows it, so the full number is
+    reached only through the audited action (county admin), refused to read-only roles, 404 elsewhere."""
+    from organizations.models import SecurityEvent
+
+    model, field = (ContactLeader, "phone") if kind == "contact-leader" else (HelpingUnit, "contact_phone")
+    holder = model.objects.filter(division=demo.county1).first()
+    setattr(holder, field, "13812342222")
+    holder.save()
+    url = reverse(f"cadres:{kind}", args=[holder.pk])
+    for username in ("county_admin", "county_leader"):
+        html = _page(login(username), url)
+        assert "13812342222" not in html and "138****2222" in html
+    assert login("county_leader").post(url).status_code == 403
+    assert login("other_county_admin").post(url).status_code == 404
+    views = SecurityEvent.objects.filter(kind="personal_data_view", detail__object_id=holder.pk,
+                                         detail__model=holder._meta.label_lower)
+    before = views.count()
+    response = login("county_admin").post(url)
+    assert response.status_code == 200 and "13812342222" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert views.count() == before + 1
+    assert views.order_by("-pk").first().detail["fields"] == [field]
+
+
+@pytest.mark.parametrize("username", ["county_admin", "town_organizer", "village_secretary"])
+def test_edit_forms_show_the_birth_year_only_and_a_blank_date_keeps_it(demo, login, username, first_secretary):
+    """A village secretary may edit its reserve pool but not unmask: a prefilled full birth date beside the
+    masked ID would give away the ID's hidden digits. Every person edit form shows the year only."""
+    from cadres.models import Cadre, ReserveCadre
+
+    client = login(username)
+    reserve = ReserveCadre.objects.visible_to(demo.users[username]).exclude(birth_date=None).filter(
+        organization__township_id=demo.township_a.pk).first()
+    pages = [(reserve, reverse("cadres:reserve-edit", args=[reserve.pk]))]
+    if username != "village_secretary":
+        cadre = Cadre.objects.filter(organization__township_id=demo.township_a.pk).exclude(birth_date=None).first()
+        pages.append((cadre, reverse("cadres:roster-edit", args=[cadre.pk])))
+    if username == "county_admin":
+        pages.append((first_secretary, reverse("cadres:first-secretary-edit", args=[first_secretary.pk])))
+    for person, url in pages:
+        html = _page(client, url)
+        assert person.birth_date.isoformat() not in html, url
+        assert f'placeholder="{person.birth_date.year}"' in html, url
+    form = client.get(pages[0][1]).context["form"]
+    data = {name: ("" if value is None else getattr(value, "pk", value)) for name, value in form.initial.items()}
+    data.update(organization=reserve.organization_id, note="改过备注")
+    response = client.post(pages[0][1], data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    reserve_after = ReserveCadre.objects.get(pk=reserve.pk)
+    assert reserve_after.birth_date == reserve.birth_date and reserve_after.note == "改过备注"

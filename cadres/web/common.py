@@ -25,6 +25,40 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class HiddenNumbersMixin:
+    """``hide_numbers(obj)`` on the edit form of a record holding personal numbers (roster, reserve pool, first
+    secretaries, contact leaders, helping units): the ``HIDDEN_NUMBERS`` inputs start empty with the masked
+    value as placeholder (a birth date shows its year only: beside a masked ID it is the ID's hidden digits),
+    and ``clean()`` drops a blank one, so the service keeps what is stored. Full values are seen only through
+    the audited unmask action."""
+
+    HIDDEN_NUMBERS: tuple[str, ...] = ()
+    keeps_blank_numbers = False
+
+    def hide_numbers(self, obj):
+        from ..masking import HISTORY_MASKERS
+
+        self.keeps_blank_numbers = True
+        for name in self.HIDDEN_NUMBERS:
+            self.initial[name] = ""
+            field = self.fields[name]
+            stored = getattr(obj, name, None)
+            field.widget.attrs.update({"autocomplete": "off",
+                                       "placeholder": HISTORY_MASKERS[name](stored) if stored else ""})
+            field.help_text = (_("Leave empty to keep the date on file (only its year is shown)."
+                                 ) if name == "birth_date" else _("Leave empty to keep the current number (shown masked)."))
+        return self
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.keeps_blank_numbers:
+            for name in self.HIDDEN_NUMBERS:
+                value = cleaned.get(name)
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    cleaned.pop(name, None)
+        return cleaned
+
+
 class ConfirmForm(forms.Form):
     """A form without fields: the POST of a confirmation page (delete, remove); errors are non-field."""
 

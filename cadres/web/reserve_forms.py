@@ -11,7 +11,7 @@ from organizations.permissions import writable
 
 from ..models import Post, ReserveCadre, ReserveStatus, ReviewResult
 from ..selectors.reserve import POOL_CATEGORIES
-from .common import DateInput
+from .common import DateInput, HiddenNumbersMixin
 
 
 def writable_villages(user, resource: str = "reserve", action: str = "change"):
@@ -20,7 +20,9 @@ def writable_villages(user, resource: str = "reserve", action: str = "change"):
         category__in=POOL_CATEGORIES, is_active=True).order_by("township__code", "division__code", "name")
 
 
-class ReserveCadreForm(forms.ModelForm):
+class ReserveCadreForm(HiddenNumbersMixin, forms.ModelForm):
+    HIDDEN_NUMBERS = ("id_number", "phone", "birth_date")
+
     class Meta:
         model = ReserveCadre
         fields = ["organization", "name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education",
@@ -41,13 +43,8 @@ class ReserveCadreForm(forms.ModelForm):
         self.fields["source_member"].required = False
         if not self.instance.pk:
             self.fields["joined_on"].initial = timezone.localdate()
-        if self.instance.pk and self.instance.id_number:
-            # Never echo a stored full number into the page: left empty, the stored one is kept.
-            self.initial["id_number"] = ""
-            self.fields["id_number"].help_text = _("Leave empty to keep the number on file.")
-        if self.instance.pk and self.instance.phone:
-            self.initial["phone"] = ""
-            self.fields["phone"].help_text = _("Leave empty to keep the number on file.")
+        if self.instance.pk:
+            self.hide_numbers(self.instance)  # never echo a stored full number or birth date into the page
 
     def _post_clean(self):
         # The services validate the model (with the role check); the form only parses.
@@ -56,10 +53,6 @@ class ReserveCadreForm(forms.ModelForm):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("organization")
-        if self.instance.pk:
-            for name in ("id_number", "phone"):
-                if not data.get(name):
-                    data.pop(name, None)
         return data
 
 

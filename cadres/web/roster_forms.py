@@ -13,17 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from organizations.permissions import writable
 
-from ..masking import masked_person
 from ..models import Cadre
-from .common import DateInput
+from .common import DateInput, HiddenNumbersMixin
 
 PERSON_AND_POST = ["organization", "post", "post_started_on", "name", "sex", "ethnicity", "birth_date", "id_number",
                    "phone", "education", "political_status", "joined_party_on", "note"]
 
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(HiddenNumbersMixin, forms.ModelForm):
     """Add or correct a cadre; the organization choices are the user's writable scope."""
+
+    HIDDEN_NUMBERS = ("id_number", "phone", "birth_date")
 
     class Meta:
         model = Cadre
@@ -37,11 +38,7 @@ class CadreForm(forms.ModelForm):
         self.fields["birth_date"].help_text = _("Taken from the ID number when left empty.")
         self.fields["id_number"].help_text = _("18 characters; the last may be X.")
         if self.instance.pk:
-            masked = masked_person(self.instance)
-            for name in ("id_number", "phone"):
-                self.initial[name] = ""
-                self.fields[name].widget.attrs["placeholder"] = masked[name]
-                self.fields[name].help_text = _("Leave empty to keep the current number (shown masked).")
+            self.hide_numbers(self.instance)
             self.fields["birth_date"].help_text = _("Leave empty to keep it or take it from a new ID number.")
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         self.fields["phone"].widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
@@ -50,15 +47,8 @@ class CadreForm(forms.ModelForm):
         """Validation is the service's (it also knows the post rules)."""
 
     def changes(self) -> dict:
-        """Cleaned values for the service; on edit, empty number inputs mean "keep"."""
-        data = {name: self.cleaned_data.get(name) for name in PERSON_AND_POST}
-        if self.instance.pk:
-            for name in ("id_number", "phone"):
-                if not data[name]:
-                    data.pop(name)
-            if not data["birth_date"]:
-                data.pop("birth_date")
-        return data
+        """Cleaned values for the service; on edit, empty number inputs mean "keep" (``HiddenNumbersMixin``)."""
+        return {name: self.cleaned_data.get(name) for name in PERSON_AND_POST if name in self.cleaned_data}
 
 
 class EndPostForm(forms.Form):

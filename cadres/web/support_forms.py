@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
-from ..masking import NUMBER_MASKERS
 from ..models import ContactLeader, Education, HelpingUnit, PoliticalStatus, Sex, UnitKind
-from .common import DateInput
+from .common import DateInput, HiddenNumbersMixin
 
 
 class AccountField(forms.CharField):
@@ -24,33 +23,6 @@ class AccountField(forms.CharField):
         kwargs.setdefault("max_length", 150)
         kwargs.setdefault("help_text", _("Optional. The account then sees the paired villages and its own workload."))
         super().__init__(**kwargs)
-
-
-class HiddenNumbersMixin:
-    """``hide_numbers(obj)`` on an edit form: the ``HIDDEN_NUMBERS`` inputs start empty (masked placeholder)
-    and ``clean()`` drops a blank one, so the service keeps the stored number."""
-
-    HIDDEN_NUMBERS: tuple[str, ...] = ()
-    keeps_blank_numbers = False
-
-    def hide_numbers(self, obj):
-        self.keeps_blank_numbers = True
-        for name in self.HIDDEN_NUMBERS:
-            self.initial[name] = ""
-            field = self.fields[name]
-            stored = getattr(obj, name, "") or ""
-            field.widget.attrs.update({"autocomplete": "off",
-                                       "placeholder": NUMBER_MASKERS[name](stored) if stored else ""})
-            field.help_text = _("Leave empty to keep the current number (shown masked).")
-        return self
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.keeps_blank_numbers:
-            for name in self.HIDDEN_NUMBERS:
-                if not (cleaned.get(name) or "").strip():
-                    cleaned.pop(name, None)
-        return cleaned
 
 
 class FirstSecretaryForm(HiddenNumbersMixin, forms.Form):
@@ -77,7 +49,7 @@ class FirstSecretaryForm(HiddenNumbersMixin, forms.Form):
                                                     queryset=Organization.objects.none(), required=False)
     account = AccountField(help_text=_("Optional. The account gets the first-secretary role on the villages served."))
 
-    HIDDEN_NUMBERS = ("id_number", "phone")
+    HIDDEN_NUMBERS = ("id_number", "phone", "birth_date")
     PERSON_FIELDS = ("name", "sex", "ethnicity", "birth_date", "id_number", "phone", "education",
                      "political_status", "joined_party_on")
 

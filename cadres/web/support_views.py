@@ -288,27 +288,40 @@ class HelpingUnitListView(ScopedListView):
 
 def _holder_kind(model):
     if model is ContactLeader:
-        return {"is_leader": True, "prefix": "cadres:contact-leader", "form": ContactLeaderForm,
+        return {"is_leader": True, "prefix": "cadres:contact-leader", "form": ContactLeaderForm, "number": "phone",
                 "create": services.contact_leader_create, "update": services.contact_leader_update,
                 "arg": "leader", "list": "cadres:contact-leaders"}
-    return {"is_leader": False, "prefix": "cadres:helping-unit", "form": HelpingUnitForm,
+    return {"is_leader": False, "prefix": "cadres:helping-unit", "form": HelpingUnitForm, "number": "contact_phone",
             "create": services.helping_unit_create, "update": services.helping_unit_update,
             "arg": "unit", "list": "cadres:helping-units"}
 
 
 def _holder_detail(request, model, pk):
+    """The holder's workload and history; its mobile masked. A POST by a role that may unmask shows the full
+    number once and writes the view to the security log (the edit form never shows it)."""
     holder = get_object_or_404(model.objects.visible_to(request.user).select_related("division", "user"), pk=pk)
     kind = _holder_kind(model)
     today = timezone.localdate()
+    may_unmask = masking.can_unmask(request.user, holder)
+    number = None
+    if request.method == "POST":
+        if not may_unmask:
+            raise PermissionDenied
+        number = masking.unmask(request.user, holder, fields=[kind["number"]], request=request,
+                                via=f"{model._meta.model_name} page")[kind["number"]]
     ended = Pairing.objects.visible_to(request.user).filter(
         **({"contact_leader": holder} if kind["is_leader"] else {"helping_unit": holder}),
         ended_on__isnull=False).select_related("organization").order_by("-ended_on")[:50]
-    return render(request, "cadres/support/workload.html", {
+    response = render(request, "cadres/support/workload.html", {
         "holder": holder, "kind": kind, "workload": selectors.workload(request.user, holder, today=today),
         "ended": ended, "can_change": _may(request, "support", holder),
         "history": history_entries(holder, mask_fields=masking.HISTORY_MASKERS),
-        "own": False,
+        "own": False, "may_unmask": may_unmask, "number": number,
+        "masked_number": masking.NUMBER_MASKERS[kind["number"]](getattr(holder, kind["number"]) or ""),
     })
+    if number:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 def _holder_add(request, model, pk):
