@@ -14,6 +14,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key-change
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form (CSRF) gets a Chinese page saying what to do, not Django's technical one.
+CSRF_FAILURE_VIEW = "organizations.web.csrf.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -139,13 +141,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # uploads are served only through scoped views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-#: The limits of every table import, in one place (organizations.imports.pipeline): file size in bytes
-#: and data rows, per kind of table. Divisions are imported by a worker (a county or a province at a
-#: time); the designation list and the cadre tables are checked in the request.
+#: The limits of every table import, in one place (organizations.imports.limits), per kind of table, each
+#: kind's entry over "default": file size in bytes (max_bytes), data rows (max_rows), the characters of one
+#: cell (max_cell_chars: the longest form field of the portal is 5,000 characters), the bytes a workbook's
+#: parts may expand to (max_uncompressed_bytes) and the compression ratio above which it is a zip bomb
+#: (max_compression_ratio; real workbooks compress 7-11 to 1). Divisions are imported by a worker (a county
+#: or a province at a time); the designation list and the cadre tables are checked in the request.
 IMPORT_LIMITS = {
-    "default": {"max_bytes": 5 * 1024 * 1024, "max_rows": 3_000},
+    "default": {"max_bytes": 5 * 1024 * 1024, "max_rows": 3_000,
+                "max_cell_chars": env_int("IMPORT_MAX_CELL_CHARS", 5_000),
+                "max_uncompressed_bytes": 100 * 1024 * 1024,
+                "max_compression_ratio": env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)},
     "divisions": {"max_bytes": env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
-                  "max_rows": env_int("IMPORT_MAX_ROWS", 200_000)},
+                  "max_rows": env_int("IMPORT_MAX_ROWS", 200_000),
+                  "max_uncompressed_bytes": env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024)},
     "designations": {"max_bytes": 5 * 1024 * 1024, "max_rows": 2_000},
     "cadres": {"max_bytes": 5 * 1024 * 1024, "max_rows": 3_000},
 }
@@ -205,7 +214,13 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # A message not acknowledged (its worker was killed) is delivered again after visibility_timeout: longer
 # than the longest task (30 min) so a running task is not delivered twice, short enough to recover soon.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# kombu looks for such messages every unacked_restore_interval × unacked_restore_throttle seconds (its
+# defaults, 10 × 10, with the hour); a short timeout (CELERY_VISIBILITY_TIMEOUT: the worker fault tests,
+# tests/test_worker_process_faults.py, use 5 s) is looked at every second.
+_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY_TIMEOUT}
+if _VISIBILITY_TIMEOUT < 60:
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(unacked_restore_interval=1, unacked_restore_throttle=1)
 #: Runs queued (imports pending) longer than this are re-sent once by the sweeper (config/schedules.py).
 JOB_QUEUED_TIMEOUT = 15 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -4,7 +4,10 @@ parse (``read_upload_table``: size, type by content, zip checks, row cap, header
 → validate every row (the caller, recording ``result.error(row, column, message)``)
 → write all rows in one transaction, or nothing when any row is wrong (the caller's service).
 
-Limits come from one setting, ``IMPORT_LIMITS`` (bytes and data rows per kind of table).
+Limits come from one setting, ``IMPORT_LIMITS`` (per kind of table: bytes, data rows, characters of a cell,
+uncompressed bytes, compression ratio; ``limits.import_limits``). A message quoting a value from the file
+quotes ``excerpt(value)`` (at most 50 characters); an ImportResult keeps at most ``MAX_STORED_ERRORS``
+errors of at most ``MAX_MESSAGE_CHARS`` characters each.
 """
 
 from __future__ import annotations
@@ -13,24 +16,24 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .files import read_table, sniff
+from .limits import MAX_STORED_ERRORS, Limits, bounded_message, excerpt, import_limits
+
+__all__ = ["ImportResult", "Limits", "Table", "bounded_errors", "check_upload_size", "excerpt", "import_limits",
+           "norm", "read_upload_table"]
 
 
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int
-    max_rows: int
-
-
-def import_limits(kind: str) -> Limits:
-    """The limits of ``kind`` ("divisions", "designations", "cadres"...) from ``settings.IMPORT_LIMITS``."""
-    limits = settings.IMPORT_LIMITS
-    values = limits.get(kind) or limits["default"]
-    return Limits(int(values["max_bytes"]), int(values["max_rows"]))
+def bounded_errors(errors: list[dict]) -> list[dict]:
+    """``errors`` as stored on a job: at most MAX_STORED_ERRORS (then a count of the rest), short texts."""
+    kept = [{"row": e.get("row"), "column": excerpt(e.get("column") or "", 100),
+             "message": bounded_message(e.get("message", ""))} for e in errors[:MAX_STORED_ERRORS]]
+    if len(errors) > MAX_STORED_ERRORS:
+        kept.append({"row": None, "column": "", "message": _("…and %(count)s more errors.") % {
+            "count": len(errors) - MAX_STORED_ERRORS}})
+    return kept
 
 
 @dataclass
@@ -41,13 +44,23 @@ class ImportResult:
     created: list = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
     rows: int = 0
+    #: errors past MAX_STORED_ERRORS, counted in the last entry instead of kept
+    dropped: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def error(self, row: int | None, column: str, message) -> None:
-        self.errors.append({"row": row, "column": column, "message": str(message)})
+        if len(self.errors) >= MAX_STORED_ERRORS:
+            self.dropped += 1
+            more = {"row": None, "column": "", "message": _("…and %(count)s more errors.") % {"count": self.dropped}}
+            if self.dropped == 1:
+                self.errors.append(more)
+            else:
+                self.errors[-1] = more
+            return
+        self.errors.append({"row": row, "column": excerpt(column, 100), "message": bounded_message(message)})
 
     @classmethod
     def failed(cls, message, *, row: int | None = None, column: str = "") -> ImportResult:
@@ -95,8 +108,8 @@ def read_upload_table(upload, *, kind: str, header_key: Callable[[str], str | No
     """
     limits = import_limits(kind)
     check_upload_size(upload, limits)
-    info = sniff(upload)
-    table = list(read_table(upload, info, max_rows=limits.max_rows))
+    info = sniff(upload, limits)
+    table = list(read_table(upload, info, max_rows=limits.max_rows, limits=limits))
     if not table:
         result.error(None, "", _("The file is empty."))
         return None

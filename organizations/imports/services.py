@@ -30,7 +30,7 @@ from ..permissions import roles_allowed
 from ..roles import Level
 from . import columns as c
 from .files import FileInfo, read_table, sniff
-from .pipeline import ImportResult, import_limits
+from .pipeline import ImportResult, bounded_errors, excerpt, import_limits
 from .validate import Errors, build_plan, canonical_rows
 from .writer import RowWriteError, write_plan
 
@@ -93,9 +93,10 @@ def import_rows(*, user, county: Division, rows: list[dict]) -> ImportResult:
 
 def rows_from_file(fileobj, info: FileInfo | None = None) -> tuple[list[dict], list[dict]]:
     """(rows keyed by header with ``_row``, header errors) read from an .xlsx or .csv file object."""
-    info = info or sniff(fileobj)
-    cap = import_limits("divisions").max_rows
-    table = read_table(fileobj, info, max_rows=cap)
+    limits = import_limits("divisions")
+    info = info or sniff(fileobj, limits)
+    cap = limits.max_rows
+    table = read_table(fileobj, info, max_rows=cap, limits=limits)
     header_row = None
     rows: list[dict] = []
     for number, values in table:
@@ -140,9 +141,9 @@ def _header_errors(number: int, values: list[str]) -> list[dict]:
         key = c.HEADER_LOOKUP.get(normalized)
         if key is None:
             if normalized not in c.IGNORED_HEADERS:
-                problems.append(_("Unknown column “%(column)s”.") % {"column": value})
+                problems.append(_("Unknown column “%(column)s”.") % {"column": excerpt(value)})
         elif key in found:
-            problems.append(_("The column “%(column)s” appears twice.") % {"column": value})
+            problems.append(_("The column “%(column)s” appears twice.") % {"column": excerpt(value)})
         else:
             found[key] = value
     missing = [column.header for column in c.COLUMNS if column.required and column.key not in found]
@@ -150,6 +151,8 @@ def _header_errors(number: int, values: list[str]) -> list[dict]:
         problems.append(_("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
     if not problems:
         return []
+    if len(problems) > 10:
+        problems = [*problems[:10], "…"]
     message = " ".join(problems) + " " + _("Expected headers in the first row: %(expected)s.") % {
         "expected": expected}
     return [{"row": number, "column": "", "message": message}]
@@ -186,7 +189,7 @@ def import_job_run(*, job_id: int) -> str:
         result = ImportResult(errors=[{"row": None, "column": "", "message": _(
             "The import stopped on an unexpected error. Nothing was imported.")}])
     job.status = ImportStatus.SUCCEEDED if result.ok else ImportStatus.FAILED
-    job.errors = result.errors
+    job.errors = bounded_errors(result.errors)
     job.summary = result.summary
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "summary", "finished_at"])
@@ -208,8 +211,9 @@ def _run(job: ImportJob) -> ImportResult:
     with job.file.open("rb") as handle:
         try:
             rows, errors = rows_from_file(handle)
-        except ValidationError as exc:
-            return ImportResult(errors=[{"row": None, "column": "", "message": m} for m in exc.messages])
+        except ValidationError as exc:  # the file is refused as a whole (or at one cell: exc.row)
+            row = getattr(exc, "row", None)
+            return ImportResult(errors=[{"row": row, "column": "", "message": m} for m in exc.messages])
     if errors:
         return ImportResult(errors=errors)
     return import_rows(user=job.created_by, county=job.division, rows=rows)

@@ -31,8 +31,9 @@ def import_job_create(*, user, county: Division, upload) -> ImportJob:
     if county is None or county.level != Level.COUNTY or not may_import(user, county):
         raise ValidationError({"county": _("Choose a county inside your scope.")})
     try:
-        check_upload_size(upload, import_limits("divisions"))
-        info = sniff(upload)
+        limits = import_limits("divisions")
+        check_upload_size(upload, limits)
+        info = sniff(upload, limits)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     original_name = os.path.basename(upload.name or "")[:255] or "upload"

@@ -17,6 +17,7 @@ from ..models import Division, Organization
 from ..models.divisions import level_of_code, parent_code_of
 from ..roles import Level
 from . import columns as c
+from .limits import excerpt
 
 MAX_NAME = 100
 MAX_ORG_NAME = 200
@@ -105,7 +106,7 @@ def canonical_rows(rows: list[dict], errors: Errors) -> list[tuple[int, dict[str
             if column_key is None:
                 if str(value or "").strip():
                     errors.add(number, None, _("Unknown column “%(column)s”. Expected columns: %(expected)s.")
-                               % {"column": key, "expected": c.expected_headers()})
+                               % {"column": excerpt(key), "expected": c.expected_headers()})
                 continue
             text = "" if value is None else str(value).strip()
             if column_key in _NUMERIC_KEYS:
@@ -121,11 +122,11 @@ def _int_value(text: str, key: str, number: int, errors: Errors) -> int | None:
         return None
     cleaned = text.replace(",", "").replace("，", "")
     if not _INT_RE.match(cleaned):
-        errors.add(number, key, _("“%(value)s” is not a whole number of zero or more.") % {"value": text})
+        errors.add(number, key, _("“%(value)s” is not a whole number of zero or more.") % {"value": excerpt(text)})
         return None
     value = int(cleaned.split(".")[0])
     if value > 2_000_000_000:
-        errors.add(number, key, _("“%(value)s” is too large.") % {"value": text})
+        errors.add(number, key, _("“%(value)s” is too large.") % {"value": excerpt(text)})
         return None
     return value
 
@@ -143,7 +144,7 @@ def _parse_row(number: int, values: dict[str, str], county: Division, errors: Er
     if code:
         if not _CODE_RE.match(code):
             errors.add(number, "code", _("“%(value)s” is not a division code: a code has exactly 12 digits "
-                                         "(format the column as text in Excel).") % {"value": code})
+                                         "(format the column as text in Excel).") % {"value": excerpt(code)})
         elif code[:6] != county.code[:6]:
             errors.add(number, "code", _("The code %(code)s is not inside %(county)s (codes there start with "
                                          "%(prefix)s).") % {"code": code, "county": county.name,
@@ -159,14 +160,14 @@ def _parse_row(number: int, values: dict[str, str], county: Division, errors: Er
     kind = c.KIND_LOOKUP.get(c.normalize_header(kind_text)) if kind_text else None
     if kind_text and kind is None:
         errors.add(number, "kind", _("Unknown division kind “%(value)s”. Use one of: %(words)s.")
-                   % {"value": kind_text, "words": c.KIND_WORDS})
+                   % {"value": excerpt(kind_text), "words": c.KIND_WORDS})
     if kind and level and c.KIND_LEVEL[kind] != level:
         errors.add(number, "kind", _("“%(value)s” does not match the code %(code)s, which is a %(level)s code.")
-                   % {"value": kind_text, "code": code, "level": Level(level).label})
+                   % {"value": excerpt(kind_text), "code": code, "level": Level(level).label})
     parent_code = values.get("parent_code", "")
     if parent_code and level and parent_code != parent_code_of(code):
         errors.add(number, "parent_code", _("The parent code %(given)s does not match the code %(code)s: its "
-                                            "parent is %(expected)s.") % {"given": parent_code, "code": code,
+                                            "parent is %(expected)s.") % {"given": excerpt(parent_code), "code": code,
                                                                           "expected": parent_code_of(code)})
     population = _int_value(values.get("population", ""), "population", number, errors)
 
@@ -200,12 +201,12 @@ def _parse_organization(number, values, kind, errors) -> OrganizationPlan | None
         errors.add(number, "org_type", _("This value is required when an organization is given."))
     elif org_type is None:
         errors.add(number, "org_type", _("Unknown organization type “%(value)s”. Use one of: %(words)s.")
-                   % {"value": type_text, "words": c.ORG_TYPE_WORDS})
+                   % {"value": excerpt(type_text), "words": c.ORG_TYPE_WORDS})
     category_text = values.get("category", "")
     category = c.CATEGORY_LOOKUP.get(c.normalize_header(category_text)) if category_text else None
     if category_text and category is None:
         errors.add(number, "category", _("Unknown organization category “%(value)s”. Use one of: %(words)s.")
-                   % {"value": category_text, "words": c.CATEGORY_WORDS})
+                   % {"value": excerpt(category_text), "words": c.CATEGORY_WORDS})
     if not category_text:
         category = c.DEFAULT_CATEGORY.get(kind)
     secretary = values.get("secretary", "")
@@ -241,7 +242,7 @@ def build_plan(*, county: Division, rows: list[tuple[int, dict[str, str]]], erro
             key = (division.code, organization.name)
             if key in seen_org_rows:
                 errors.add(number, "org_name", _("The organization “%(name)s” on %(code)s is already on row "
-                                                 "%(row)s.") % {"name": organization.name, "code": division.code,
+                                                 "%(row)s.") % {"name": excerpt(organization.name), "code": division.code,
                                                                 "row": seen_org_rows[key]})
                 continue
             seen_org_rows[key] = number
@@ -296,12 +297,12 @@ def _check_parent_organizations(plan: Plan, errors: Errors) -> None:
         candidates = by_name.get(organization.parent_name, set())
         if not candidates:
             errors.add(organization.row, "parent_org", _("No organization named “%(name)s” in the file or the "
-                                                         "county.") % {"name": organization.parent_name})
+                                                         "county.") % {"name": excerpt(organization.parent_name)})
         elif len(candidates) > 1:
             codes = "、".join(sorted(code for code, _name in candidates))
             errors.add(organization.row, "parent_org", _("Several organizations are named “%(name)s” (on %(codes)s)"
                                                          "; rename one of them.") % {
-                "name": organization.parent_name, "codes": codes})
+                "name": excerpt(organization.parent_name), "codes": codes})
         elif key in candidates:
             errors.add(organization.row, "parent_org", _("An organization cannot be its own parent."))
         else:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from organizations.imports.pipeline import ImportResult, norm, read_upload_table
+from organizations.imports.pipeline import ImportResult, excerpt, norm, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can
 
@@ -65,7 +65,7 @@ def designation_import(*, user, round: Round, upload) -> ImportResult:
         codes_text, problems = cell(cells, "categories"), cell(cells, "problems")
         organization = None
         if not _CODE.match(code):
-            error(number, "区划代码", _("“%(code)s” is not a 12-digit division code.") % {"code": code})
+            error(number, "区划代码", _("“%(code)s” is not a 12-digit division code.") % {"code": excerpt(code)})
         elif code not in divisions:
             error(number, "区划代码", _("Unknown division code %(code)s.") % {"code": code})
         elif divisions[code].county_id != round.county_id and divisions[code].pk != round.county_id:
@@ -77,23 +77,23 @@ def designation_import(*, user, round: Round, upload) -> ImportResult:
             organization = organizations.get((divisions[code].pk, name))
             if organization is None:
                 error(number, "党组织名称", _("No organization named “%(name)s” on division %(code)s.") % {
-                    "name": name, "code": code})
+                    "name": excerpt(name), "code": code})
             elif not can(user, "designation", "propose", organization):
-                error(number, "党组织名称", _("“%(name)s” is outside your scope.") % {"name": name})
+                error(number, "党组织名称", _("“%(name)s” is outside your scope.") % {"name": excerpt(name)})
                 organization = None
         if organization is not None:
             if organization.pk in already:
-                error(number, "党组织名称", _("“%(name)s” is already on this round's list.") % {"name": name})
+                error(number, "党组织名称", _("“%(name)s” is already on this round's list.") % {"name": excerpt(name)})
             elif organization.pk in seen:
                 error(number, "党组织名称", _("“%(name)s” is also on row %(row)s.") % {
-                    "name": name, "row": seen[organization.pk]})
+                    "name": excerpt(name), "row": seen[organization.pk]})
             seen.setdefault(organization.pk, number)
         wanted = [c for c in _SPLIT.split(codes_text.upper()) if c]
         unknown = [c for c in wanted if c not in categories]
         if not wanted:
             error(number, "软弱涣散类型", _("Give at least one category code."))
         elif unknown:
-            error(number, "软弱涣散类型", _("Unknown category: %(codes)s.") % {"codes": "、".join(unknown)})
+            error(number, "软弱涣散类型", _("Unknown category: %(codes)s.") % {"codes": excerpt("、".join(unknown))})
         if not problems:
             error(number, "存在问题", _("Describe the problems found."))
         if organization is not None and wanted and not unknown and problems:
