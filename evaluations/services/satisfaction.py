@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -51,7 +52,8 @@ CHOICE_FIELD = {Choice.SATISFIED: "satisfied", Choice.BASICALLY_SATISFIED: "basi
 
 
 class BallotLinkError(ValidationError):
-    """A one-time link that cannot be used: ``code`` is "unknown", "used" or "closed"."""
+    """A one-time link that cannot be used: ``code`` is "unknown", "used", "closed" or "full" (every voter
+    invited to its group has voted)."""
 
 
 def hash_token(token: str) -> str:
@@ -188,15 +190,50 @@ def ballot_enter(*, user, group: VoterGroup, choice: str) -> Ballot:
     return ballot
 
 
+@dataclass(frozen=True)
+class Seats:
+    """A voter group's seats: ballots cast (tallied counts + single ballots), links out (issued, unused)."""
+
+    size: int
+    cast: int
+    links_out: int
+
+    @property
+    def left(self) -> int:
+        """Seats for new links: the group's size less the ballots cast and the links still out."""
+        return max(0, self.size - self.cast - self.links_out)
+
+
+def group_seats(group: VoterGroup) -> Seats:
+    """The seats of ``group`` as they stand (read ``group`` under the evaluation's lock to rely on them)."""
+    tallied = sum(getattr(group, f) for f in COUNT_FIELDS)
+    links_out = BallotToken.objects.filter(group=group, used_at__isnull=True).count()
+    return Seats(size=group.size, cast=tallied + _group_ballots(group), links_out=links_out)
+
+
 @transaction.atomic
 def ballot_links_create(*, user, group: VoterGroup, count: int) -> list[str]:
-    """``count`` one-time voting links for a group; returns the raw tokens ONCE (only their hashes are kept)."""
+    """``count`` one-time voting links for a group; returns the raw tokens ONCE (only their hashes are kept).
+
+    Capped by the group's size: links out + ballots cast (tallied, entered, anonymous) never exceed the
+    voters invited, so a group of 10 cannot get 15 links. A group without a size gets no link.
+    """
     require(user, "evaluation", "count", group)
     evaluation = _locked(group.evaluation_id)
     _require_open(evaluation)
     if not 1 <= int(count) <= MAX_LINKS_PER_CALL:
         raise ValidationError({"count": _("Make between 1 and %(max)s links at a time.") % {
             "max": MAX_LINKS_PER_CALL}})
+    group = VoterGroup.objects.select_for_update().get(pk=group.pk)
+    if not group.size:
+        raise ValidationError(_("Enter the number of voters invited to %(group)s first: voting links are "
+                                "capped by it.") % {"group": group})
+    seats = group_seats(group)
+    if int(count) > seats.left:
+        raise ValidationError({"count": _(
+            "%(group)s has %(size)s voters invited: %(cast)s ballots are cast and %(out)s links are still "
+            "unused, so at most %(left)s more links can be made.") % {
+            "group": group, "size": seats.size, "cast": seats.cast, "out": seats.links_out, "left": seats.left}})
     tokens = [secrets.token_urlsafe(24) for _i in range(int(count))]
     rows = []
     for token in tokens:
@@ -211,7 +248,7 @@ def ballot_token_lookup(token: str) -> BallotToken | None:
     """The link behind a raw token (for the public voting page), with its evaluation and organization."""
     if not token or len(token) > 100:
         return None
-    return BallotToken.objects.select_related("evaluation", "organization").filter(
+    return BallotToken.objects.select_related("evaluation", "organization", "group").filter(
         token_hash=hash_token(token)).first()
 
 
@@ -223,6 +260,10 @@ def check_token_usable(row: BallotToken | None) -> None:
                               code="used")
     if row.evaluation.status != EvaluationStatus.OPEN:
         raise BallotLinkError(_("Voting has closed."), code="closed")
+    group = row.group
+    if group.size and group_seats(group).cast >= group.size:
+        raise BallotLinkError(_("All %(size)s voters invited to this group have already voted: this link can no "
+                                "longer cast a ballot.") % {"size": group.size}, code="full")
 
 
 @transaction.atomic
@@ -234,6 +275,10 @@ def ballot_cast_anonymous(*, token: str, choice: str) -> Ballot:
     evaluation = _locked(row.evaluation_id)  # closing waits for us, and we see its status
     row = BallotToken.objects.select_for_update().get(pk=row.pk)
     row.evaluation = evaluation
+    # The group's row is locked too (the evaluation's lock already orders every write of its counts), and
+    # its seats are checked again under the locks: a link beyond them (made before the cap, or after the
+    # size was lowered) casts nothing, however many are cast at once.
+    row.group = VoterGroup.objects.select_for_update().get(pk=row.group_id)
     check_token_usable(row)
     ballot = Ballot(evaluation=evaluation, group_id=row.group_id, choice=choice, source=BallotSource.ANONYMOUS,
                     token=row)
@@ -264,12 +309,51 @@ def live_counts(evaluation: Evaluation) -> tuple[dict[int, Counts], Counts]:
     return groups, total
 
 
+@dataclass(frozen=True)
+class Turnout:
+    """How many of a voter group's invited voters have voted (ballots of every kind, invalid included)."""
+
+    group: VoterGroup
+    cast: int
+
+    @property
+    def size(self) -> int:
+        return self.group.size
+
+    @property
+    def short(self) -> bool:
+        return bool(self.group.size) and self.cast < self.group.size
+
+
+def evaluation_turnout(evaluation: Evaluation) -> list[Turnout]:
+    """Each voter group's ballots against its size, as they stand now (the close page's warning)."""
+    groups, _total = live_counts(evaluation)
+    return [Turnout(group=group, cast=groups.get(group.pk, Counts()).total)
+            for group in VoterGroup.objects.filter(evaluation=evaluation).order_by("kind", "pk")]
+
+
+def turnout_summary(rows: list[Turnout]) -> str:
+    """"公众代表 0/15, …": the groups whose voters have not all voted."""
+    return _(", ").join(_("%(group)s %(cast)s of %(size)s") % {"group": row.group, "cast": row.cast,
+                                                                  "size": row.size} for row in rows if row.short)
+
+
 @transaction.atomic
-def evaluation_close(*, user, evaluation: Evaluation) -> Evaluation:
-    """End the voting: freeze the totals, keep the policy values that apply, compute the rate."""
+def evaluation_close(*, user, evaluation: Evaluation, shortfall_confirmed: bool = True) -> Evaluation:
+    """End the voting: freeze the totals, keep the policy values that apply, compute the rate.
+
+    ``shortfall_confirmed`` False (the close page until its box is ticked): refused while a voter group
+    has fewer ballots than voters invited (e.g. 0 of 15 public representatives), naming each such group.
+    """
     require(user, "evaluation", "close", evaluation)
     evaluation = _locked(evaluation)
     _require_open(evaluation)
+    if not shortfall_confirmed:
+        short = [row for row in evaluation_turnout(evaluation) if row.short]
+        if short:
+            raise ValidationError({"confirm_shortfall": _(
+                "Not every voter has voted: %(groups)s. Confirm that voting is to be closed anyway.") % {
+                "groups": turnout_summary(short)}})
     _groups, total = live_counts(evaluation)
     for field in COUNT_FIELDS:
         setattr(evaluation, field, getattr(total, field))

@@ -48,7 +48,10 @@ def test_evaluator_opens_counts_and_closes_through_the_pages(client, demo, make_
     detail = client.get(reverse("evaluations:evaluation", args=[evaluation.pk]))
     assert detail.status_code == 200 and detail.context["panel"].total.total == 11
     assert client.get(reverse("evaluations:evaluation-close", args=[evaluation.pk])).status_code == 200
-    assert client.post(reverse("evaluations:evaluation-close", args=[evaluation.pk])).status_code == 302
+    # 1 of the 10 public representatives voted: closing needs the box ticked
+    assert client.post(reverse("evaluations:evaluation-close", args=[evaluation.pk])).status_code == 400
+    assert client.post(reverse("evaluations:evaluation-close", args=[evaluation.pk]),
+                       {"confirm_shortfall": "on"}).status_code == 302
     evaluation.refresh_from_db()
     assert evaluation.status == EvaluationStatus.CLOSED and evaluation.rate == Decimal("80.00")  # 8 / 10 (abstention out)
     # an evaluator may not decide
@@ -110,7 +113,8 @@ def test_other_county_gets_404(client, demo, login):
 
 
 def test_public_vote_page_casts_once_without_login(client, demo):
-    evaluation = services.evaluation_create(user=demo.users["county_admin"], designation=acceptance_requested(demo))
+    evaluation = services.evaluation_create(user=demo.users["county_admin"], designation=acceptance_requested(demo),
+                                            public=5)
     (token,) = services.ballot_links_create(user=demo.users["county_admin"], group=evaluation.groups.get(kind=PUB),
                                             count=1)
     url = reverse("evaluations:vote", args=[token])

@@ -63,7 +63,7 @@ def test_open_needs_acceptance_requested_and_the_role(demo, make_persona):
 
 def test_counts_ballots_and_links_add_up_at_closing(demo, make_persona):
     user = evaluator(demo, make_persona)
-    evaluation = services.evaluation_create(user=user, designation=acceptance_requested(demo))
+    evaluation = services.evaluation_create(user=user, designation=acceptance_requested(demo), public=5)
     groups = {g.kind: g for g in evaluation.groups.all()}
     services.voter_group_counts(user=user, group=groups[PM], satisfied=5, basically_satisfied=2, dissatisfied=1,
                                 abstained=1, invalid=1)
@@ -107,7 +107,7 @@ def test_counts_cannot_exceed_the_voters_invited(demo):
 
 def test_anonymous_link_casts_once(demo):
     user = demo.users["county_admin"]
-    evaluation = services.evaluation_create(user=user, designation=acceptance_requested(demo))
+    evaluation = services.evaluation_create(user=user, designation=acceptance_requested(demo), public=1)
     (token,) = services.ballot_links_create(user=user, group=evaluation.groups.get(kind=PUB), count=1)
     services.ballot_cast_anonymous(token=token, choice="satisfied")
     with pytest.raises(services.BallotLinkError) as error:

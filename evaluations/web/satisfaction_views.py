@@ -48,6 +48,12 @@ from .satisfaction_forms import (
     VoteForm,
 )
 
+#: The pages that carry raw tokens (the voting page's URL, the printed links) send no referrer to another
+#: site, but keep it (and so a real ``Origin``) on their own POSTs: "no-referrer" made the browser post
+#: ``Origin: null``, which Django's CSRF check refuses (issue 12), so that every ballot through a link
+#: was lost.
+REFERRER_POLICY = "same-origin"
+
 
 def _evaluation_for(request, pk) -> Evaluation:
     return get_object_or_404(selectors.evaluations_visible(request.user), pk=pk)
@@ -254,29 +260,34 @@ class VoterGroupLinksView(_EvaluationWriteView):
         response = render(self.request, "evaluations/satisfaction/links_print.html", {
             "group": group, "evaluation": group.evaluation, "cards": cards})
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = REFERRER_POLICY
         return response
 
 
+class CloseForm(forms.Form):
+    """Closing the voting: the box confirms closing while some invited voters have not voted."""
 
-class ConfirmForm(forms.Form):
-    """A confirmation without fields (closing the voting): the service's refusal lands on the form."""
+    confirm_shortfall = forms.BooleanField(
+        label=gettext_lazy("Close anyway: I know that not every invited voter has voted."), required=False)
 
 
 class EvaluationCloseView(_EvaluationWriteView):
     action = "close"
-    form_class = ConfirmForm
+    form_class = CloseForm
     template_name = "evaluations/satisfaction/confirm.html"
     success_message = gettext_lazy("Voting is closed; the totals are frozen.")
 
     def perform(self, form, obj):
-        return services.evaluation_close(user=self.request.user, evaluation=obj)
+        return services.evaluation_close(user=self.request.user, evaluation=obj,
+                                         shortfall_confirmed=form.cleaned_data["confirm_shortfall"])
 
     def success_url(self, result) -> str:
         return reverse("evaluations:evaluation", args=[result.pk])
 
     def get_context_data(self, obj, form) -> dict:
-        return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj), "action": "close"}
+        turnout = services.evaluation_turnout(obj)
+        return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj), "action": "close",
+                "turnout": turnout, "shortfall": any(row.short for row in turnout)}
 
 
 class EvaluationDecideView(_EvaluationWriteView):
@@ -308,7 +319,7 @@ class EvaluationDecideView(_EvaluationWriteView):
 def _public(response):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
