@@ -65,6 +65,8 @@ def _forbidden(*_args):
 
 def _parser() -> expat.XMLParserType:
     parser = expat.ParserCreate()
+    # Text in pieces of at most 64 KB characters (fewer calls than one per line; still bounded).
+    parser.buffer_text, parser.buffer_size = True, 64 * 1024
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _forbidden
     parser.EntityDeclHandler = _forbidden
@@ -74,7 +76,7 @@ def _parser() -> expat.XMLParserType:
 
 
 def _local(name: str) -> str:
-    return name.rpartition(":")[2]
+    return name.rpartition(":")[2] if ":" in name else name
 
 
 class _Counter:
