@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.filters import is_id, year_or_none
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
@@ -107,14 +108,14 @@ def reserve_add_view(request):
     write_gate(request.user, "reserve", "change")
     initial = {}
     member_id = request.GET.get("member")
-    if member_id and member_id.isdigit():
+    if is_id(member_id):
         from evaluations.models.members import PartyMember
 
         member = PartyMember.objects.visible_to(request.user).filter(pk=member_id).first()
         if member is not None:
             initial = prefill_from_member(member)
     organization_id = request.GET.get("organization")
-    if organization_id and organization_id.isdigit():
+    if is_id(organization_id):
         initial.setdefault("organization", int(organization_id))
     form = ReserveCadreForm(request.POST or None, initial=initial, user=request.user)
     done = submit(request, form, lambda data: reserve_add(user=request.user, organization=data["organization"],
@@ -221,8 +222,7 @@ def candidates(request):
     """Party members rated 9 stars or more (final year-end) who are not in the pool yet."""
     from evaluations.models.members import AssessmentKind, AssessmentStatus, MemberAssessment
 
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = year_or_none(request.GET.get("year"))
     if year is None:
         year = MemberAssessment.objects.visible_to(request.user).filter(
             kind=AssessmentKind.YEAR_END, status=AssessmentStatus.FINAL).aggregate(y=Max("year"))["y"]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from organizations.filters import is_id
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
@@ -120,7 +121,7 @@ def cadre_add_view(request):
     write_gate(request.user, "cadre", "change")
     initial = {}
     organization_id = request.GET.get("organization")
-    if organization_id and organization_id.isdigit():
+    if is_id(organization_id):
         initial["organization"] = organization_id
     form = CadreForm(request.POST or None, user=request.user, initial=initial)
     done = submit(request, form, lambda _data: cadre_add(user=request.user, **form.changes()),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organizations.filters import year_or_none
 from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
@@ -58,11 +59,7 @@ def _member(request, pk):
 
 
 def _year(request, default: int) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or default)
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
+    return year_or_none(request.GET.get("year") or request.POST.get("year")) or default
 
 
 def _kind(request) -> str:

@@ -11,9 +11,10 @@ from .base import (
     visible_divisions,
     visible_organizations,
     visible_townships,
+    year_or_none,
 )
 from .tree import DivisionFilter, OrganizationFilter
 
-__all__ = ["BooleanWidget", "BoundedFilterSet", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "is_id",
+__all__ = ["BooleanWidget", "BoundedFilterSet", "DivisionFilter", "OrganizationFilter", "ScopedFilterSet", "is_id", "year_or_none",
            "organization_search",
            "text_search", "visible_counties", "visible_divisions", "visible_organizations", "visible_townships"]

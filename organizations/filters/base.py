@@ -70,6 +70,15 @@ def is_id(value) -> bool:
     return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
 
 
+def year_or_none(value) -> int | None:
+    """``value`` (from a query string) as a year of the portal's range, or None when it is not one."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    year = int(text)
+    return year if YEARS[0] <= year <= YEARS[1] else None
+
+
 class IdChoiceField(django_filters.fields.ModelChoiceField):
     """A model choice whose value is checked to be an id before the database sees it (no overflow)."""
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from organizations.filters import is_id
 from organizations.permissions import can, roles_allowed
 from organizations.web.base import render_form, scoped_object_or_404, scoped_to, submit, write_gate
 
@@ -40,10 +41,11 @@ def designation_propose(request):
     write_gate(user, "designation", "propose")
     rounds = selectors.rounds_for_proposal(user).order_by("-year", "county__code")
     round_id = request.POST.get("round") or request.GET.get("round")
-    chosen = rounds.filter(pk=round_id).first() if str(round_id or "").isdigit() else rounds.first()
+    chosen = rounds.filter(pk=round_id).first() if is_id(round_id) else rounds.first()
     organizations = selectors.proposable_organizations(user, chosen)
     form = ProposeForm(request.POST or None, rounds=rounds, organizations=organizations,
-                       initial={"round": chosen, "organization": request.GET.get("organization")})
+                       initial={"round": chosen, "organization": request.GET.get("organization")
+                                if is_id(request.GET.get("organization")) else None})
     done = submit(request, form, lambda data: services.designation_propose(user=user, **data),
                   success=lambda designation: reverse("rectification:designation", args=[designation.pk]),
                   message=lambda designation: _("%(name)s has been proposed; the county will confirm it.")
