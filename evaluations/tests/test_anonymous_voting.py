@@ -289,3 +289,21 @@ def test_closing_when_everyone_voted_needs_no_confirmation(demo, login):
     assert "confirm_shortfall" not in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert Evaluation.objects.get(pk=evaluation.pk).status == EvaluationStatus.CLOSED
+
+
+def test_links_page_shows_the_seats_left(client, demo, login):
+    evaluation = _evaluation(demo, public=10)
+    group = evaluation.groups.get(kind=PUB)
+    services.ballot_links_create(user=demo.users["county_admin"], group=group, count=4)
+    client = login("county_admin")
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override("zh-hans"):
+        page = client.get(reverse("evaluations:voter-group-links", args=[group.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "4个链接尚未使用；还能生成6个链接" in html
+    assert page.context["form"]["count"].value() == 6
+    no_size = evaluation.groups.get(kind=PM)
+    services.voter_group_counts(user=demo.users["county_admin"], group=no_size, size=0, satisfied=0,
+                                basically_satisfied=0, dissatisfied=0, abstained=0)
+    assert "请先填写该组的受邀投票人数" in client.get(
+        reverse("evaluations:voter-group-links", args=[no_size.pk])).content.decode()

@@ -39,6 +39,7 @@ from ..filters.satisfaction import EvaluationFilter
 from ..models import Decision, Evaluation, EvaluationStatus, VoterGroup
 from ..selectors import satisfaction as selectors
 from ..services import satisfaction as services
+from ..services.satisfaction import MAX_LINKS_PER_CALL
 from .satisfaction_forms import (
     BallotForm,
     DecideForm,
@@ -235,9 +236,14 @@ class VoterGroupLinksView(_EvaluationWriteView):
     form_class = LinksForm
     template_name = "evaluations/satisfaction/links.html"
 
+    def get_form_kwargs(self, obj) -> dict:
+        seats = services.group_seats(obj)
+        return {**super().get_form_kwargs(obj), "initial": {"count": max(1, min(seats.left, MAX_LINKS_PER_CALL))}}
+
     def get_context_data(self, obj, form) -> dict:
         evaluation = obj.evaluation
-        return {"group": obj, "evaluation": evaluation, "is_open": evaluation.status == EvaluationStatus.OPEN}
+        return {"group": obj, "evaluation": evaluation, "is_open": evaluation.status == EvaluationStatus.OPEN,
+                "seats": services.group_seats(obj)}
 
     def post(self, request, *args, **kwargs):
         group = self.object
