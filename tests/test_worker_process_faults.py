@@ -1,9 +1,11 @@
 """Faults with the real thing: a ``celery -A config worker`` process, a redis-server of the test's own, and
 the PostgreSQL test database (issue 10, item 4). Every fault ends with each job run done exactly once.
 
-- A worker killed (SIGKILL, its whole process group) in the middle of a run: its message, never
-  acknowledged, is delivered again to the next worker after the visibility timeout (5 s here, through
-  ``CELERY_VISIBILITY_TIMEOUT``; an hour in production) and the run ends done, its lost attempt recorded.
+- The pool's child process killed in the middle of a run (the OOM killer): the worker gives the message back
+  at once (task_reject_on_worker_lost) and a new child runs it. The whole worker killed (SIGKILL to its
+  process group): its message, never acknowledged, is delivered again to the next worker after the
+  visibility timeout (5 s here, through ``CELERY_VISIBILITY_TIMEOUT``; an hour in production). Either way
+  the run ends done, its lost attempt recorded.
 - Redis stopped: "run now" says the run could not be queued (no 500); Redis back: the next request is run by
   the worker, which reconnected by itself. A message queued before a Redis restart is still there after it
   (this test's Redis keeps an append-only file, ``--appendonly yes``, as a production Redis holding jobs
@@ -149,7 +151,8 @@ class RedisServer:
 
 
 class Worker:
-    """A ``celery -A config worker`` process (solo pool) on the test's Redis and the test database."""
+    """A ``celery -A config worker`` process (solo or prefork pool, one task at a time) on the test's Redis
+    and the test database."""
 
     def __init__(self, name: str, env: dict, log: Path, queue: str, pool: str = "solo"):
         self.name, self.env, self.log, self.queue, self.pool = name, env, log, queue, pool
@@ -186,8 +189,9 @@ class Worker:
 
 
 @pytest.fixture
-def processes():
-    """Everything a test starts (Redis servers, workers): stopped at the end whatever happened."""
+def processes(transactional_db):
+    """Everything a test starts (Redis servers, workers): stopped at the end whatever happened, before
+    Django empties the tables."""
     started = []
     yield started
     for item in reversed(started):
@@ -236,12 +240,12 @@ def sender():
 
 @pytest.fixture
 def make_worker(processes, tmp_path, database_url, media_root):
-    def make(name: str, redis: RedisServer, pool: str = "solo") -> Worker:
+    def make(name: str, redis: RedisServer, pool: str = "solo", visibility: int = VISIBILITY_TIMEOUT) -> Worker:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "CELERY"))}
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=database_url, REDIS_URL=redis.url,
             CELERY_TASK_ALWAYS_EAGER="false",  # on by default without REDIS_URL, and in the test settings
-            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), MEDIA_ROOT=str(media_root),
+            CELERY_VISIBILITY_TIMEOUT=str(visibility), MEDIA_ROOT=str(media_root),
             DJANGO_DEBUG="false", LOG_LEVEL="INFO")
         worker = Worker(name, env, tmp_path / f"{name}.log", celery_app.conf.task_default_queue, pool)
         processes.append(worker)
@@ -326,24 +330,69 @@ def request_run(seeded_demo) -> JobRun:
 # (a) The worker killed in the middle of a run
 
 
-def test_a_worker_killed_mid_run_the_message_comes_back_and_the_run_is_done_once(
-        seeded_demo, make_redis, make_worker, sender):
-    redis = make_redis()
-    sender(redis)
-    first = make_worker("fault-kill-1", redis)
-    first.start()
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
-    with TableLock("rectification_summaryreport") as lock:
+
+@pytest.fixture
+def hold_run_mid_job(seeded_demo):
+    """``hold_run_mid_job(worker)``: a run requested and held in the middle of the job by a table lock, in
+    ``worker`` ("running"); answers the run and the lock. Every lock goes at the end, before Django empties
+    the tables (which would wait for it)."""
+    locks = []
+
+    def hold(worker: Worker) -> tuple[JobRun, TableLock]:
+        lock = TableLock("rectification_summaryreport")
+        locks.append(lock)
+        lock.__enter__()
         run = request_run(seeded_demo)
-        wait_until(lambda: backends(first.name, waiting_for_lock=True), "the job waiting at its upsert",
-                   logs=[first])
+        wait_until(lambda: backends(worker.name, waiting_for_lock=True), "the job waiting at its upsert",
+                   logs=[worker])
         assert status_of(run) == "running"
-        killed_at = time.monotonic()
-        first.kill()
-        # The server notices a vanished client only when it writes to it: the orphan statement goes now.
-        terminate_backends(first.name)
+        return run, lock
+
+    yield hold
+    for lock in locks:
         lock.release()
 
+
+def test_a_worker_killed_mid_run_the_message_comes_back_and_the_run_is_done_once(
+        seeded_demo, make_redis, make_worker, sender, hold_run_mid_job):
+    redis = make_redis()
+    sender(redis)
+    # Its visibility timeout outlasts the test: only the worker itself can give a message back.
+    first = make_worker("fault-kill-1", redis, pool="prefork", visibility=10 * TIMEOUT)
+    first.start()
+
+    # The pool's child killed (the OOM killer): the worker gives the message back at once
+    # (task_reject_on_worker_lost), a new child runs the run again.
+    run, lock = hold_run_mid_job(first)
+    (child,) = children(first.process.pid)
+    os.kill(child, signal.SIGKILL)
+    killed_at = time.monotonic()
+    # The server notices a vanished client only when it writes to it: the orphan statement goes now.
+    terminate_backends(first.name)
+    lock.release()
+    wait_for_status(run, "done", logs=[first])
+    requeued_after = time.monotonic() - killed_at
+    assert_done_once(run, attempts=["lost", "done"])
+    assert (redis.unacked(), redis.waiting(first.queue)) == (0, 0), "a message is left to run it again"
+
+    # The whole worker killed (SIGKILL to its process group): the message stays unacknowledged in Redis and
+    # the next worker (which looks for such messages) gets it after the visibility timeout.
+    run, lock = hold_run_mid_job(first)
+    killed_at = time.monotonic()
+    first.kill()
+    terminate_backends(first.name)
+    lock.release()
     assert redis.unacked() == 1, "the killed worker's message was acknowledged or lost"
     assert status_of(run) == "running"
     second = make_worker("fault-kill-2", redis)
@@ -354,7 +403,8 @@ def test_a_worker_killed_mid_run_the_message_comes_back_and_the_run_is_done_once
     assert_done_once(run, attempts=["lost", "done"])
     assert redelivered_after >= VISIBILITY_TIMEOUT - 1
     assert (redis.unacked(), redis.waiting(second.queue)) == (0, 0), "a message is left to run it again"
-    print(f"redelivered and done {redelivered_after:.1f} s after the kill")
+    print(f"child killed: done {requeued_after:.1f} s later; worker killed: redelivered and done "
+          f"{redelivered_after:.1f} s later")
 
 
 # (b) Redis stopped and restarted
@@ -410,7 +460,7 @@ def test_redis_down_then_back_and_a_queued_message_survives_a_restart(
 
 
 def test_the_workers_database_connections_dropped_between_and_during_runs(
-        seeded_demo, make_redis, make_worker, sender):
+        seeded_demo, make_redis, make_worker, sender, hold_run_mid_job):
     redis = make_redis()
     sender(redis)
     worker = make_worker("fault-db-1", redis)
@@ -427,12 +477,9 @@ def test_the_workers_database_connections_dropped_between_and_during_runs(
     assert_done_once(between, attempts=["done"])
 
     # During a run: the job's statement fails, the run is failed with the reason, the task retries it.
-    with TableLock("rectification_summaryreport") as lock:
-        during = request_run(seeded_demo)
-        wait_until(lambda: backends(worker.name, waiting_for_lock=True), "the job waiting at its upsert",
-                   logs=[worker])
-        assert terminate_backends(worker.name) >= 1
-        lock.release()
+    during, lock = hold_run_mid_job(worker)
+    assert terminate_backends(worker.name) >= 1
+    lock.release()
     wait_for_status(during, "done", logs=[worker])
     assert_done_once(during, attempts=["failed", "done"])
     assert "OperationalError" in during.result["attempts"][0]["error"]
