@@ -9,7 +9,8 @@ the PostgreSQL test database (issue 10, item 4). Every fault ends with each job 
 - Redis stopped: "run now" says the run could not be queued (no 500); Redis back: the next request is run by
   the worker, which reconnected by itself. A message queued before a Redis restart is still there after it
   (this test's Redis keeps an append-only file, ``--appendonly yes``, as a production Redis holding jobs
-  should; the other tests run Redis without persistence, ``--save "" --appendonly no``).
+  should; the other tests run Redis without persistence, ``--save "" --appendonly no``). A run running
+  while Redis restarts is done once, and its message does not linger.
 - The worker's database connections terminated by the server (a failover, a restart): in the middle of a run
   the run fails with the reason, the task retries it (with backoff) and the retry is done. Between runs the
   worker holds no connection to lose (Celery closes them around every task), and the next run is done.
@@ -411,7 +412,7 @@ def test_a_worker_killed_mid_run_the_message_comes_back_and_the_run_is_done_once
 
 
 def test_redis_down_then_back_and_a_queued_message_survives_a_restart(
-        seeded_demo, login, make_redis, make_worker, sender):
+        seeded_demo, login, make_redis, make_worker, sender, hold_run_mid_job):
     redis = make_redis(appendonly=True)
     sender(redis)
     worker = make_worker("fault-redis", redis)
@@ -449,6 +450,19 @@ def test_redis_down_then_back_and_a_queued_message_survives_a_restart(
     wait_for_status(run, "done", logs=[worker, redis])
     reconnected_after = time.monotonic() - back_at
     assert_done_once(run, attempts=["done"])
+
+    # Redis restarted while a run is running: the run goes on (the worker does not cancel it on the lost
+    # connection) and is done. Its message, kept as unacknowledged in the append-only file, is acknowledged
+    # on the new connection or, when that fails, delivered again after the visibility timeout and finds the
+    # run done: either way nothing is left in Redis and the run was run once.
+    during, lock = hold_run_mid_job(worker)
+    redis.stop()
+    redis.start()
+    lock.release()
+    wait_for_status(during, "done", logs=[worker, redis])
+    wait_until(lambda: (redis.unacked(), redis.waiting(worker.queue)) == (0, 0),
+               "the message of the run done during the restart acknowledged", logs=[worker, redis])
+    assert_done_once(during, attempts=["done"])
 
     refused.refresh_from_db()
     assert refused.status == "failed" and "attempts" not in refused.result  # never run

@@ -224,6 +224,11 @@ if _VISIBILITY_TIMEOUT < 60:
 #: Runs queued (imports pending) longer than this are re-sent once by the sweeper (config/schedules.py).
 JOB_QUEUED_TIMEOUT = 15 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task running when the worker loses Redis goes on (Celery 6 would cancel it and run it again from the
+# start); if its acknowledgement is lost with the connection, the message comes back after the visibility
+# timeout and finds the run done (organizations.jobs.execute). Celery warns about this default at every
+# reconnection all the same.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_TASK_SERIALIZER = "json"
