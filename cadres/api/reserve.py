@@ -24,7 +24,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from evaluations.models.members import PartyMember
-from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
 from organizations.models import Organization
 
@@ -62,7 +62,7 @@ class ReserveCadreSerializer(MaskedPersonSerializerMixin, serializers.ModelSeria
 
 class ReserveStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ReserveStatus.choices)
-    on = serializers.DateField(required=False, allow_null=True)
+    on = DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
     roster_post = serializers.CharField(required=False, allow_blank=True,
                                         help_text="When entering the two committees: add to the roster in this post.")

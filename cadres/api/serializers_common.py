@@ -12,6 +12,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organizations.api.base import DateField
+
 from ..identity import normalise_id_number
 from ..masking import birth_year, mask_value
 
@@ -38,7 +40,7 @@ class MaskedField(serializers.CharField):
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "1980",
                       "description": "Date of birth: written in full (YYYY-MM-DD), read back as the year only."})
-class BirthYearField(serializers.DateField):
+class BirthYearField(DateField):
     """Writes a full date; reads back the year only (the one rule of ``cadres.masking.birth_year``)."""
 
     def to_representation(self, value):

@@ -19,7 +19,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from organizations.api.base import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
 from organizations.models import Division, Organization
 
@@ -43,7 +43,7 @@ class FirstSecretarySerializer(MaskedPersonSerializerMixin, serializers.ModelSer
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True, default="")
     other_villages = ScopedPrimaryKeyRelatedField(queryset=Organization.objects.all(), many=True, required=False)
-    term_end = serializers.DateField(required=False, help_text="Defaults to term_start plus the policy's "
+    term_end = DateField(required=False, help_text="Defaults to term_start plus the policy's "
                                                                "first_secretary_term_months.")
     state = serializers.SerializerMethodField(help_text="serving, upcoming, ended or recalled")
     days_left = serializers.SerializerMethodField()
@@ -75,7 +75,7 @@ class FirstSecretarySerializer(MaskedPersonSerializerMixin, serializers.ModelSer
 
 
 class RecallSerializer(serializers.Serializer):
-    recalled_on = serializers.DateField()
+    recalled_on = DateField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
@@ -128,7 +128,7 @@ class PairingSerializer(serializers.ModelSerializer):
 
 
 class PairingEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
 
 
 class WorkloadRowSerializer(serializers.Serializer):
@@ -136,7 +136,7 @@ class WorkloadRowSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
     organization_name = serializers.CharField()
     township_name = serializers.CharField()
-    started_on = serializers.DateField()
+    started_on = DateField()
     designation_status = serializers.CharField(allow_null=True, help_text="In the county's current round; null: "
                                                                           "not listed as weak.")
     designation_status_display = serializers.CharField(allow_null=True)

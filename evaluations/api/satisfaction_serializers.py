@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from organizations.api.base import ScopedPrimaryKeyRelatedField
+from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField
 from rectification.models import Designation
 
 from ..models import Ballot, Choice, Evaluation, VoterGroup
@@ -47,14 +47,14 @@ class EvaluationDetailSerializer(EvaluationSerializer):
 
 class EvaluationCreateSerializer(serializers.Serializer):
     designation = ScopedPrimaryKeyRelatedField(queryset=Designation.objects.all())
-    held_on = serializers.DateField(required=False)
+    held_on = DateField(required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     party_members = serializers.IntegerField(required=False, min_value=0, default=0)
     public = serializers.IntegerField(required=False, min_value=0, default=0)
 
 
 class DecideSerializer(serializers.Serializer):
-    new_deadline = serializers.DateField(required=False, allow_null=True)
+    new_deadline = DateField(required=False, allow_null=True)
 
 
 class BallotSerializer(serializers.ModelSerializer):

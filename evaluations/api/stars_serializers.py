@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organizations.api.base import ScopedPrimaryKeyRelatedField
+from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField
+from organizations.filters.base import is_id
 from organizations.models import Organization
 
 from ..models import (
@@ -62,7 +63,7 @@ class RatingStepSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     opinion = serializers.CharField(required=False, allow_blank=True)
     stars = serializers.IntegerField(min_value=0, max_value=5, required=False, allow_null=True)
-    start = serializers.DateField(required=False, help_text=_("First day of the public notice."))
+    start = DateField(required=False, help_text=_("First day of the public notice."))
     version = serializers.IntegerField(required=False, help_text=_("The version you loaded."))
 
 
@@ -88,7 +89,26 @@ class ContactHouseholdSerializer(serializers.ModelSerializer):
 @extend_schema_field({"type": "object", "additionalProperties": {"type": "integer"},
                       "example": {a: 2 for a in Aspect.values}})
 class AspectStarsField(serializers.JSONField):
-    """Stars per aspect: {"political": 2, "discipline": 2, ...}."""
+    """Stars per aspect: {"political": 2, "discipline": 2, ...}.
+
+    Checked here: a list, a text or stars that are not whole numbers from 0 to 10 (``"x"``, ``1e400``, a
+    20-digit number) are a 400, before the service adds them up."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if not isinstance(data, dict) or not all(_is_stars(value) for value in data.values()):
+            raise serializers.ValidationError(
+                _("Give the stars per aspect as an object of whole numbers from 0 to 10, e.g. {\"political\": 2}."))
+        return data
+
+
+def _is_stars(value) -> bool:
+    """A number of stars as a client may send it: empty (none), a whole number 0-10, or its digits."""
+    if value is None or value == "":
+        return True
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 2:
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
 
 
 class MemberCommitmentSerializer(serializers.ModelSerializer):
@@ -150,7 +170,7 @@ class MemberSheetSerializer(serializers.Serializer):
 
 class SheetNoticeSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    start = serializers.DateField()
+    start = DateField()
 
 
 class SheetFinalizeSerializer(serializers.Serializer):
@@ -158,3 +178,9 @@ class SheetFinalizeSerializer(serializers.Serializer):
     final = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=10), required=False,
                                   help_text=_("Member id → final stars, where they differ from the preliminary "
                                               "rating."))
+
+    def validate_final(self, value):
+        """The keys are member ids: a key that is not one is a 400 here, not a failed ``int()`` in the service."""
+        if any(not is_id(key) for key in value):
+            raise serializers.ValidationError(_("The keys are member ids (whole numbers)."))
+        return {int(key): stars for key, stars in value.items()}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from ..dates import validate_date_range
 from ..filters.base import is_id
 
 
@@ -54,3 +55,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return queryset.visible_to(request.user)
+
+
+class DateField(serializers.DateField):
+    """A date within the portal's range (``organizations.dates``: 1900-2100): beyond it a 400, never an
+    overflow later in date arithmetic. Every ModelSerializer's model date becomes one (``apps.py``); declare
+    input dates with it too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_range)
