@@ -170,6 +170,8 @@ def dashboard_payload(view: DashboardOfScope) -> dict:
         "today": result.today.isoformat(),
         "level": result.level,
         "county": view.county.pk if view.county else None,
+        "current_round": view.current_round,
+        "round_years": view.round_years,
         "totals": {**result.totals.as_dict(), "links": result.totals.links},
         "results": [{"id": row.division_id, **row.as_dict(), "links": row.links}
                     for row in result.rows if row.division_id is not None],

@@ -1,8 +1,9 @@
 """The upward statistical summary (domain practice §3a): counts by row (total, villages, communities and
 each child division), computed with GROUP BY aggregates: a fixed number of queries whatever the data size.
 
-Counted: the designations of the year in the division's subtree that the county confirmed (proposals
-not yet confirmed and withdrawn ones are left out). Distinct counts (helping units, contact leaders,
+Counted: the designations of the year in the division's subtree by the counting rule of
+``rectification.selectors.counting`` (confirmed, not withdrawn; for the current year, the current round of
+each county, as on the home page and the dashboard). Distinct counts (helping units, contact leaders,
 first secretaries) are counted per row, so a unit helping two villages of a township counts once there.
 """
 
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Concat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,9 +20,9 @@ from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import Division, OrganizationCategory
 from organizations.roles import LEVEL_ORDER
 
-from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DesignationStatus, Plan
+from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, Plan
+from ..selectors.counting import counted, current_year
 
-NOT_COUNTED = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)
 NATIONAL_CODES = tuple(f"RSHS{n:02d}" for n in range(1, 11))
 #: Designation lookup of the child division column, by the parent's level.
 CHILD_LOOKUP = {"province": "organization__city_id", "city": "county_id", "county": "township_id",
@@ -63,15 +63,16 @@ class Summary:
 
 def summary_designations(user, division: Division, year: int):
     lookup = Designation.scope.levels[division.level]
-    return (Designation.objects.visible_to(user).filter(**{lookup: division.pk}, round__year=year)
-            .exclude(status__in=NOT_COUNTED))
+    designations = Designation.objects.visible_to(user).filter(**{lookup: division.pk})
+    if year == current_year(designations):
+        return counted(designations)  # the current round of each county (the counting rule)
+    return counted(designations.filter(round__year=year), current_round=False)
 
 
 def default_year(user, division: Division) -> int:
+    """The year of the current round (the counting rule), today's year when there is none."""
     lookup = Designation.scope.levels[division.level]
-    years = (Designation.objects.visible_to(user).filter(**{lookup: division.pk}).order_by("-round__year")
-             .values_list("round__year", flat=True)[:1])
-    return years[0] if years else timezone.localdate().year
+    return current_year(Designation.objects.visible_to(user).filter(**{lookup: division.pk}))
 
 
 def _plan_aggregates(plans) -> dict:

@@ -55,10 +55,13 @@ class DesignationFilter(ScopedFilterSet):
                                            choices=[], empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Has overdue tasks"), method="filter_overdue",
                                           widget=BooleanWidget)
+    counted = django_filters.ChoiceFilter(label=_("Counted as"), method="filter_counted", empty_label=_("All"),
+                                          choices=[("current", _("Weak organizations this round")),
+                                                   ("confirmed", _("Confirmed, not withdrawn"))])
 
     class Meta:
         model = Designation
-        fields = ["q", "round", "year", "status", "county", "township", "category", "overdue"]
+        fields = ["q", "round", "year", "status", "county", "township", "category", "overdue", "counted"]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -82,6 +85,14 @@ class DesignationFilter(ScopedFilterSet):
         if value is None:
             return queryset
         return queryset.filter(has_overdue_task()) if value else queryset.exclude(has_overdue_task())
+
+    def filter_counted(self, queryset, name, value):
+        """The counting rule (``selectors.counting``): "current" is the current round of each county."""
+        from ..selectors.counting import counted
+
+        if not value:
+            return queryset
+        return counted(queryset, current_round=value == "current")
 
 
 class TaskFilter(ScopedFilterSet):

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Division
 from organizations.roles import Level
 from organizations.scoping import grants_for
 
 from ..models import Designation, DesignationStatus, Plan, Task, TaskStatus
+from .counting import current_round_years
 from .ledger import has_overdue_task, overdue_tasks_q
 from .progress import late_and_missing_reports, visits_against_policy
 
@@ -157,7 +159,7 @@ def progress_chart(designations, *, today: dt.date, months: int = 2, periods: in
     organizations closed out. Three GROUP BY queries."""
     year, start_month = _period_of(today.year, today.month, months)
     starts = []
-    for _ in range(periods):
+    for _period in range(periods):
         starts.append((year, start_month))
         start_month -= months
         if start_month < 1:
@@ -207,6 +209,9 @@ class DashboardOfScope:
     filters: dict[str, str]
     shown_statuses: list[tuple[str, str]]
     summary_divisions: list[Division]
+    #: No round or year chosen: the current round of each county is counted (the counting rule), these years.
+    current_round: bool = False
+    round_years: list[int] = field(default_factory=list)
 
 
 def dashboard_filters(params) -> dict[str, str]:
@@ -216,19 +221,21 @@ def dashboard_filters(params) -> dict[str, str]:
 
 def dashboard_of_scope(user, *, filters: dict[str, str], county_id=None, today: dt.date) -> DashboardOfScope:
     """The dashboard of ``user``'s scope narrowed by ``filters`` (the ledger's) and, above county level, one
-    county (``county_id``). Without a round or a year, the latest round year: an organization listed again this
-    year is counted once. Invalid filters (e.g. a foreign round or county) count nothing."""
+    county (``county_id``). What counts is the counting rule (``selectors.counting``): confirmed designations,
+    not withdrawn; without a round or a year, those of the current round of each county (the page says so),
+    so an organization listed again this year is counted once. Invalid filters (e.g. a foreign round or
+    county) count nothing."""
     from ..filters.ledger import designation_filter_for
 
     data = {key: value for key, value in filters.items() if key in PASSED_ON and value}
     queryset = Designation.objects.visible_to(user)
-    if not data.get("round") and not data.get("year"):
-        latest = queryset.order_by("-round__year").values_list("round__year", flat=True).first()
-        if latest:
-            data["year"] = str(latest)
+    current_round = not data.get("round") and not data.get("year")
+    data["counted"] = "current" if current_round else "confirmed"
     filterset = designation_filter_for(user, data, queryset)
+    if current_round and "round" in filterset.form.fields:
+        filterset.form.fields["round"].empty_label = _("Current round of each county")
     valid = not filterset.is_bound or filterset.is_valid()
-    designations = (filterset.qs if filterset.is_bound else queryset) if valid else queryset.none()
+    designations = filterset.qs if valid else queryset.none()
     county = None
     if county_id not in (None, ""):
         county = Division.objects.visible_to(user).filter(level=Level.COUNTY, pk=_int(county_id)).first()
@@ -239,9 +246,10 @@ def dashboard_of_scope(user, *, filters: dict[str, str], county_id=None, today: 
     held = {division for _role, division, _level in grants_for(user).divisions}
     summary_divisions = [county] if county is not None else list(
         Division.objects.visible_to(user).filter(pk__in=held).order_by("code"))
+    years = current_round_years(designations) if current_round and valid else []
     return DashboardOfScope(dashboard=result, filterset=filterset, county=county, valid=valid,
                             filters=data if valid else {}, shown_statuses=shown,
-                            summary_divisions=summary_divisions)
+                            summary_divisions=summary_divisions, current_round=current_round, round_years=years)
 
 
 def _int(value) -> int | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from ..models import RECTIFIED_STATUSES, Designation
+from ..models import Designation
 
 
 def designations_of_organization(user, organization) -> QuerySet[Designation]:
@@ -15,14 +15,12 @@ def designations_of_organization(user, organization) -> QuerySet[Designation]:
 
 
 def weak_counts_under(user, division) -> dict[str, int]:
-    """Designations in ``division``'s subtree: total, rectified, still open (one query)."""
+    """Weak organizations this round in ``division``'s subtree (the counting rule of ``counting``): total,
+    closed out, still open (one query)."""
+    from .counting import counted, weak_counts
+
     lookup = Designation.scope.levels[division.level]
-    rows = (Designation.objects.visible_to(user).filter(**{lookup: division.pk}).order_by()
-            .values("status").annotate(n=Count("id")))
-    by_status = {row["status"]: row["n"] for row in rows}
-    total = sum(by_status.values())
-    rectified = sum(by_status.get(status, 0) for status in RECTIFIED_STATUSES)
-    return {"total": total, "rectified": rectified, "open": total - rectified}
+    return weak_counts(counted(Designation.objects.visible_to(user).filter(**{lookup: division.pk})))
 
 
 def county_ids_with_designations() -> list[int]:

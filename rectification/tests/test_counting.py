@@ -1,0 +1,144 @@
+"""One counting rule for "weak organizations this round" (issue 11 item 7): the home page panel, the leader
+dashboard (page and API) and the statistical summary give the same figures, and those figures are the ones
+computed here independently from the database rows (the current round of each county, confirmed and not
+withdrawn designations, each organization once)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations.models import Division, Organization
+from rectification.models import Designation, DesignationStatus, Round
+
+from .publishing_support import make_designation, make_round
+
+DASHBOARD = reverse("rectification:dashboard")
+API = "/api/v1/ledger/dashboard/"
+STAT = re.compile(r'<span class="value">(?:<a [^>]*>)?([\d,]+)(?:</a>)?</span><span class="label">([^<]+)</span>')
+RECTIFIED = {DesignationStatus.CONSOLIDATING, DesignationStatus.CONSOLIDATED}
+
+
+def expected(county_ids) -> dict[str, int]:
+    """Counted independently: each county's round of the latest year up to today's, its confirmed,
+    not withdrawn designations, distinct organizations."""
+    year = timezone.localdate().year
+    organizations, rectified = set(), set()
+    for county_id in county_ids:
+        years = sorted(Round.objects.filter(county_id=county_id).values_list("year", flat=True))
+        if not years:
+            continue
+        past = [y for y in years if y <= year]
+        current = past[-1] if past else years[0]
+        for org_id, status in Designation.objects.filter(round__county_id=county_id, round__year=current) \
+                .values_list("organization_id", "status"):
+            if status in (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN):
+                continue
+            organizations.add(org_id)
+            if status in RECTIFIED:
+                rectified.add(org_id)
+    return {"total": len(organizations), "rectified": len(rectified),
+            "open": len(organizations) - len(rectified)}
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def home_figures(client, division) -> dict[str, int]:
+    page = english(client).get("/").content.decode()
+    block = page[page.index(f'id="block-{division.pk}"'):]
+    block = block[:block.index("</section>")]
+    stats = {label: int(value.replace(",", "")) for value, label in STAT.findall(block)}
+    return {"total": stats.get("Weak and lax organizations", 0),
+            "rectified": stats.get("Rectified and closed out", 0),
+            "open": stats.get("Still in rectification", 0)}
+
+
+def dashboard_figures(client, params=None) -> dict[str, int]:
+    page = english(client).get(DASHBOARD, params or {}).content.decode()
+    stats = {label: int(value.replace(",", "")) for value, label in STAT.findall(page)}
+    return stats
+
+
+def api_figures(client, params=None) -> dict:
+    body = english(client).get(API, params or {}).json()
+    by_status = body["totals"]["by_status"]
+    rectified = sum(by_status[s] for s in RECTIFIED)
+    return {"total": body["totals"]["total"], "rectified": rectified, "open": body["totals"]["total"] - rectified,
+            "current_round": body["current_round"], "round_years": body["round_years"]}
+
+
+def summary_figures(client, division) -> dict[str, int]:
+    response = english(client).get(reverse("rectification:summary-export", args=[division.pk]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    total = {row[0]: row for row in sheet.iter_rows(values_only=True)}["Total"]
+    return {"total": total[1], "rectified": total[2], "open": total[1] - total[2]}
+
+
+def assert_all_agree(client, county, county_ids):
+    want = expected(county_ids)
+    assert want["total"] > 0
+    assert home_figures(client, county) == want
+    api = api_figures(client)
+    assert (api["total"], api["rectified"], api["open"]) == (want["total"], want["rectified"], want["open"])
+    assert api["current_round"] is True and api["round_years"]
+    page = dashboard_figures(client)
+    assert page["Weak and lax organizations"] == want["total"]
+    closed = page.get("Closed out, consolidating", 0) + page.get("Consolidation completed", 0)
+    assert closed == want["rectified"]
+    assert summary_figures(client, county) == want
+    return want
+
+
+def test_demo_home_dashboard_and_summary_count_the_same_organizations(demo, login):
+    """The demo's repeat listing (鲁头村, on last year's list too) counts once: 37 / 32 / 5 in the demo."""
+    client = login("county_admin")
+    want = assert_all_agree(client, demo.county1, [demo.county1.pk])
+    repeat_listed = (Designation.objects.filter(county=demo.county1).values("organization")
+                     .order_by().annotate(n=Count("pk"))
+                     .filter(n__gt=1))
+    assert repeat_listed.exists()  # the demo has a repeat listing, which must not count twice
+    assert Designation.objects.filter(county=demo.county1).count() > want["total"]
+
+
+def test_withdrawn_and_proposed_designations_and_other_years_are_not_counted(demo, login):
+    year = timezone.localdate().year
+    current = Round.objects.filter(county=demo.county1, year__lte=year).order_by("-year").first()
+    spare = (Organization.objects.filter(county=demo.county1, division__level="village")
+             .exclude(designations__round=current).order_by("pk")[:3])
+    make_designation(current, spare[0], status=DesignationStatus.WITHDRAWN)
+    make_designation(current, spare[1], status=DesignationStatus.PROPOSED)
+    make_round(demo.county1, year + 1)  # next year's round, opened early: not current yet
+    make_designation(Round.objects.get(county=demo.county1, year=year + 1), spare[2],
+                     status=DesignationStatus.DESIGNATED)
+    client = login("county_admin")
+    assert_all_agree(client, demo.county1, [demo.county1.pk])
+
+
+def test_dashboard_says_which_round_it_counts_and_a_chosen_round_counts_that_round(demo, login):
+    client = english(login("county_admin"))
+    page = client.get(DASHBOARD).content.decode()
+    assert "Current round of each county" in page and "Counted: the current round of each county" in page
+    previous = Round.objects.filter(county=demo.county1).order_by("year").first()
+    chosen = api_figures(client, {"round": previous.pk})
+    confirmed = Designation.objects.filter(round=previous).exclude(
+        status__in=(DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN))
+    assert chosen["current_round"] is False and chosen["total"] == confirmed.count()
+
+
+def test_city_reviewer_sees_the_same_figures_across_counties(demo, login):
+    client = login("city_reviewer")
+    counties = list(Division.objects.filter(level="county", parent=demo.county1.parent).values_list("pk", flat=True))
+    want = expected(counties)
+    api = api_figures(client)
+    assert (api["total"], api["rectified"]) == (want["total"], want["rectified"])
+    assert home_figures(client, demo.county1.parent) == want
+    assert summary_figures(client, demo.county1.parent) == want
