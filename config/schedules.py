@@ -33,6 +33,11 @@ BEAT_SCHEDULE = {
         "args": ("reminders",),
         "schedule": crontab(hour=7, minute=30),
     },
+    "complete-consolidations": {  # consolidation periods past their end (rectification.services.consolidation)
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("consolidation",),
+        "schedule": crontab(hour=1, minute=15),
+    },
     "send-digests": {
         "task": "organizations.tasks.run_scheduled_job",
         "args": ("digests",),

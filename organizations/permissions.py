@@ -68,6 +68,16 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     "board": {
         "publish": frozenset({R.COUNTY_ADMIN}),
     },
+    # The records of the six-monthly check, the year-end acceptance and the follow-up review (回头看).
+    "check": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    "acceptance": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    "follow_up": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
     # Background jobs run on demand and the bimonthly progress reports they make.
     "job": {
         "run": frozenset({R.COUNTY_ADMIN}),

@@ -142,6 +142,15 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                       {"up_to": None, "amount": 50000}], group=_("Funds")),
     PolicyDefinition("community_fund", _("Operating-fund subsidy per community (yuan/year)"), "int", 30000,
                      minimum=0, maximum=10_000_000, group=_("Funds")),
+    # Acceptance at the year end (seed 002): the application opens in the round's last months.
+    PolicyDefinition("acceptance_window_months", _("Acceptance opens in the round year's last (months)"), "int", 2,
+                     _("Applying for acceptance is possible from the first day of this many last months of the "
+                       "round's year (2: from 1 November), and afterwards."), minimum=1, maximum=12,
+                     group=_("Acceptance")),
+    # Closed-out organizations are followed up (回头看) for a year, mainly by the township (seed 001, S10).
+    PolicyDefinition("post_closeout_tracking_years", _("Closed-out organizations tracked for (years)"), "int", 1,
+                     _("After close-out an organization stays on the tracking list, with its follow-up reviews, "
+                       "for this many years."), minimum=1, maximum=10, group=_("Acceptance")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

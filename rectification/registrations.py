@@ -31,6 +31,11 @@ def register() -> None:
         "digests", _("Daily digest"), "rectification.services.digests.send_county_digests",
         _("Sends each person concerned one message a day listing their overdue tasks and missing reports."),
         counties=LEDGER_COUNTIES))
+    register_job(Job(
+        "consolidation", _("End of consolidation periods"),
+        "rectification.services.consolidation.complete_county_consolidations",
+        _("Completes the consolidation of the closed-out organizations whose consolidation period has ended "
+          "(recorded under the system account)."), counties=LEDGER_COUNTIES))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))
@@ -38,6 +43,10 @@ def register() -> None:
                          _weak_counts, order=10))
     register_panel(Panel("organization.detail", "designations", "rectification/panels/organization_record.html",
                          _organization_record, order=10))
+    register_panel(Panel("organization.detail", "follow_ups", "rectification/checks/organization_follow_ups.html",
+                         _organization_follow_ups, order=11))
+    register_panel(Panel("designation.records", "checks", "rectification/checks/_records.html",
+                         _designation_records, order=10))
 
 
 def _seed_ledger(county, *, accounts):
@@ -58,6 +67,18 @@ def _organization_record(user, organization):
     from .selectors.designations import designations_of_organization
 
     return {"designations": designations_of_organization(user, organization)}
+
+
+def _organization_follow_ups(user, organization):
+    from .selectors.checks import follow_ups_of_organization
+
+    return {"follow_ups": follow_ups_of_organization(user, organization)}
+
+
+def _designation_records(user, designation):
+    from .selectors.checks import designation_records
+
+    return designation_records(user, designation)
 
 
 def _province_arguments(parser):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from organizations.policies import effective_policy
 from organizations.services.common import by
+from rectification.demo.checks import record_acceptance
 from rectification.demo.ledger import clock
 from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
@@ -97,6 +98,7 @@ def _failed(designation: Designation, admin) -> None:
     with clock(start, hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance", today=start)
+    record_acceptance(designation, admin, start + dt.timedelta(days=3), clock)  # the acceptance meeting
     with clock(start + dt.timedelta(days=5), hour=15):
         evaluation = services.evaluation_create(user=admin, designation=designation,
                                                 held_on=start + dt.timedelta(days=7), party_members=10, public=8)
@@ -118,6 +120,7 @@ def _voting(designation: Designation, admin) -> None:
     with clock(today - dt.timedelta(days=6), hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance")
+    record_acceptance(designation, admin, today - dt.timedelta(days=4), clock)  # the acceptance meeting
     with clock(today - dt.timedelta(days=2), hour=15):
         evaluation = services.evaluation_create(user=admin, designation=designation, held_on=today,
                                                 party_members=9, public=12)

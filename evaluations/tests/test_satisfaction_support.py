@@ -9,6 +9,7 @@ from organizations.models import Organization
 from organizations.roles import Role
 from rectification import services as ledger
 from rectification.models import Category, Round
+from rectification.services.checks import acceptance_record
 
 
 def evaluator(demo, make_persona, username="evaluator1", division=None):
@@ -38,8 +39,11 @@ def acceptance_requested(demo, *, organization=None, year=2097):
     measure = ledger.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism")
     ledger.task_add(user=admin, measure=measure, title="制定学习计划", owner_name="黄丽华",
                     deadline=dt.date(2026, 5, 31))
-    for action in ("submit_plan", "approve_plan", "request_acceptance"):
-        designation = ledger.designation_transition(user=admin, designation=designation, action=action)
+    for action in ("submit_plan", "approve_plan", "request_acceptance"):  # acceptance opens at the year end
+        designation = ledger.designation_transition(user=admin, designation=designation, action=action,
+                                                    today=dt.date(year, 12, 1))
+    acceptance_record(user=admin, designation=designation, held_on=dt.date.today(), members="县委组织部验收组",
+                      opinions="同意进行满意度测评。", result="passed")
     return designation
 
 

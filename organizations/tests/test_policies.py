@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_defaults_apply_without_settings(demo):
-    policy = effective_policy(demo.village_a)
+    # A village of the second county: the demo's first county sets acceptance_window_months (rectification demo).
+    policy = effective_policy(Division.objects.filter(county=demo.county2, level="village").order_by("code").first())
     for key, definition in POLICY_BY_KEY.items():
         assert policy[key] == definition.default
         assert policy.source(key).is_default

@@ -33,7 +33,8 @@ ROW_KEYS = ("number", "county", "township", "village", "organization_name", "org
             "village_secretary", "year", "times_designated", "categories", "problems", "cause_analysis",
             "objectives", "measures", "responsible", "deadline", "contact_leader", "township_leader",
             "first_secretary", "helping_unit", "secretary_adjusted_trained", "progress", "report_submitted_on",
-            "closed_out_on", "consolidation_until", "status", "remarks")
+            "closed_out_on", "consolidation_until", "status", "remarks", "six_monthly_check", "acceptance",
+            "follow_up_review")
 assert len(ROW_KEYS) == len(LEDGER_HEADERS)
 
 
@@ -82,6 +83,9 @@ class LedgerRowSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DesignationStatus.choices)
     status_label = serializers.CharField()
     remarks = serializers.CharField()
+    six_monthly_check = serializers.CharField(help_text="The latest six-monthly check: date and grade.")
+    acceptance = serializers.CharField(help_text="The latest acceptance meeting: date and result.")
+    follow_up_review = serializers.CharField(help_text="The latest follow-up review: date and finding.")
 
 
 class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import OrganizationType
 
-from ..models import DesignationStatus, TaskStatus
+from ..models import AcceptanceResult, CheckGrade, DesignationStatus, FollowUpFinding, TaskStatus
 from ..selectors.ledger_export import ExportRow, export_rows, plan_of
 
 #: (header, column width in Excel character units)
@@ -48,6 +48,9 @@ LEDGER_COLUMNS = (
     (gettext_lazy("Consolidation until"), 14),
     (gettext_lazy("Status"), 14),
     (gettext_lazy("Remarks"), 24),
+    (gettext_lazy("Six-monthly check (date / grade)"), 16),
+    (gettext_lazy("Acceptance meeting (date / result)"), 16),
+    (gettext_lazy("Follow-up review (date / finding)"), 16),
 )
 LEDGER_HEADERS = tuple(header for header, _width in LEDGER_COLUMNS)
 
@@ -135,7 +138,18 @@ def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
         d.consolidation_until,
         labels["statuses"].get(d.status, d.status),
         d.follow_up_result,
+        _record_text(row.last_check, labels["grades"]),
+        _record_text(row.last_acceptance, labels["acceptance_results"]),
+        _record_text(row.last_follow_up, labels["follow_up_findings"]),
     )
+
+
+def _record_text(record, labels: dict) -> str:
+    """"2026-06-20 较好" for a check record (date, outcome), empty without one."""
+    if record is None:
+        return ""
+    day, value = record
+    return f"{_date(day)} {labels.get(value, value)}"
 
 
 def row_labels() -> dict:
@@ -147,6 +161,9 @@ def row_labels() -> dict:
         "task_line": _("   · %(task)s — %(owner)s, by %(deadline)s (%(status)s)"),
         "adjusted": {True: _("Adjusted"), False: _("Not adjusted")},
         "trained": {True: _("Trained"), False: _("Not trained")},
+        "grades": {value: str(label) for value, label in CheckGrade.choices},
+        "acceptance_results": {value: str(label) for value, label in AcceptanceResult.choices},
+        "follow_up_findings": {value: str(label) for value, label in FollowUpFinding.choices},
     }
 
 

@@ -1,4 +1,14 @@
 from .bimonthly_reports import SummaryReport
+from .checks import (
+    PASSING_RESULTS,
+    AcceptanceResult,
+    AcceptanceReview,
+    CheckFinding,
+    CheckGrade,
+    FollowUpFinding,
+    FollowUpReview,
+    SixMonthlyCheck,
+)
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
 from .disclosure import DisclosureBoard
 from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanStatus, Task, TaskStatus
@@ -6,6 +16,8 @@ from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, R
 from .rounds import Category, Round
 
 __all__ = [
+    "PASSING_RESULTS", "AcceptanceResult", "AcceptanceReview", "CheckFinding", "CheckGrade", "FollowUpFinding",
+    "FollowUpReview", "SixMonthlyCheck",
     "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",
     "EvidenceFile", "Measure", "MeasureFamily", "PeriodReport", "Plan", "PlanCycle", "PlanStatus",
     "ProgressEntry", "ReportStatus", "Round", "StatusChange", "SummaryReport", "Task", "TaskStatus",

@@ -54,6 +54,10 @@ class ExportRow:
     measures: list[MeasureItem] = field(default_factory=list)
     entries: list[EntryItem] = field(default_factory=list)
     last_report_on: object = None
+    #: The latest six-monthly check, acceptance meeting and follow-up review (date, grade/result/finding).
+    last_check: tuple | None = None
+    last_acceptance: tuple | None = None
+    last_follow_up: tuple | None = None
 
 
 def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
@@ -116,6 +120,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
     for org_id, year in (Designation.objects.filter(organization_id__in=org_ids).order_by()
                          .values_list("organization_id", "round__year")):
         years[org_id].append(year)
+    records = _latest_records(ids)
     rows = []
     for pk in ids:
         designation = designations.get(pk)
@@ -130,8 +135,28 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
             measures=measures.get(plan_id, []),
             entries=entries.get(plan_id, []),
             last_report_on=reports.get(plan_id),
+            last_check=records["check"].get(pk),
+            last_acceptance=records["acceptance"].get(pk),
+            last_follow_up=records["follow_up"].get(pk),
         ))
     return rows
+
+
+def _latest_records(ids: list[int]) -> dict[str, dict[int, tuple]]:
+    """The latest check record of each kind per designation (three queries per chunk): (date, outcome)."""
+    from ..models import AcceptanceReview, FollowUpReview, SixMonthlyCheck
+
+    latest: dict[str, dict[int, tuple]] = {}
+    for key, model, day, outcome in (("check", SixMonthlyCheck, "checked_on", "grade"),
+                                     ("acceptance", AcceptanceReview, "held_on", "result"),
+                                     ("follow_up", FollowUpReview, "reviewed_on", "finding")):
+        found: dict[int, tuple] = {}
+        for designation_id, on, value in (model.objects.filter(designation_id__in=ids)
+                                          .order_by("designation_id", day, "pk")
+                                          .values_list("designation_id", day, outcome)):
+            found[designation_id] = (on, value)  # the last one wins
+        latest[key] = found
+    return latest
 
 
 def plan_of(designation: Designation):

@@ -17,6 +17,7 @@ from organizations.services.common import by, require
 
 from ..lifecycle import EVALUATION_ACTIONS, NEW_CYCLE_ACTIONS, transition_for
 from ..models import Category, Designation, DesignationStatus, Round, StatusChange
+from .check_gates import lifecycle_refusal
 
 
 class LifecycleError(ValidationError):
@@ -89,6 +90,9 @@ def designation_transition(*, user, designation: Designation, action: str, comme
     if transition.needs_comment and not comment.strip():
         raise ValidationError({"comment": _("Give a reason.")})
     today = today or timezone.localdate()
+    refusal = lifecycle_refusal(designation, action, today)  # the check records' gates (services/checks.py)
+    if refusal:
+        raise LifecycleError(refusal)
     previous = designation.status
     designation.status = transition.next_state
     if action == "confirm":

@@ -130,7 +130,24 @@ def test_board_published_and_repeat_listing(current, demo):
     repeat = next(d for d in current if d.organization.division.name == REPEAT_VILLAGE)
     earlier = Designation.objects.filter(organization=repeat.organization, round__year__lt=repeat.round.year)
     assert earlier.count() == 1
-    assert earlier.get().status == DesignationStatus.CONSOLIDATING and earlier.get().follow_up_result
+    previous = earlier.get()
+    # The daily job ended its consolidation period if it is over; its follow-up review found the relapse.
+    ended = previous.consolidation_until < timezone.localdate()
+    assert previous.status == (DesignationStatus.CONSOLIDATED if ended else DesignationStatus.CONSOLIDATING)
+    assert previous.follow_ups.get().finding == "relapsed"
+    if ended:
+        assert previous.status_changes.last().user.username == "system-ledger"
+
+
+def test_check_records_of_the_demo(current):
+    """Six-monthly checks, acceptance meetings before every evaluation, follow-up reviews after close-out."""
+    for designation in current:
+        if designation.status == DesignationStatus.CONSOLIDATING:
+            review = designation.acceptance_reviews.get()
+            assert review.result == "passed" and review.held_on < designation.closed_out_on
+        assert all(c.checkers and c.findings and c.grade for c in designation.checks.all())
+    assert sum(d.checks.count() for d in current) >= 30
+    assert sum(d.follow_ups.count() for d in current) >= 1
 
 
 def test_seed_demo_twice_adds_nothing(demo):

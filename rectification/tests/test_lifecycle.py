@@ -39,6 +39,18 @@ def _planned(demo, designation):
     return plan
 
 
+#: Acceptance opens at the year end of the round (policy acceptance_window_months).
+YEAR_END = dt.date(2099, 12, 1)
+
+
+def _acceptance_met(demo, designation):
+    """The year-end acceptance meeting passed: the satisfaction evaluation may open."""
+    from rectification.services.checks import acceptance_record
+
+    acceptance_record(user=demo.users["county_admin"], designation=designation, held_on=dt.date.today(),
+                      members="县委组织部验收组", opinions="同意进行满意度测评。", result="passed")
+
+
 def _walk(demo, designation, *actions, user="county_admin", **kwargs):
     for action in actions:
         designation = services.designation_transition(user=demo.users[user], designation=designation,
@@ -59,7 +71,8 @@ def test_from_proposal_to_close_out_with_every_step_recorded(demo, proposed):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED and plan.reviewed_by == admin
     designation = services.designation_transition(user=organizer, designation=designation,
-                                                  action="request_acceptance")
+                                                  action="request_acceptance", today=YEAR_END)
+    _acceptance_met(demo, designation)
     designation = services.evaluation_open(user=admin, designation=designation)
     designation = services.evaluation_accept(user=admin, designation=designation, today=dt.date(2099, 12, 20))
     assert designation.status == DesignationStatus.CONSOLIDATING and designation.is_rectified
@@ -78,7 +91,8 @@ def test_consolidation_period_follows_the_policy(demo, proposed):
                             value=6)
     designation = _walk(demo, proposed, "confirm")
     _planned(demo, designation)
-    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance")
+    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance", today=YEAR_END)
+    _acceptance_met(demo, designation)
     designation = services.evaluation_open(user=demo.users["county_admin"], designation=designation)
     designation = services.evaluation_accept(user=demo.users["county_admin"], designation=designation,
                                              today=dt.date(2099, 12, 20))
@@ -88,7 +102,8 @@ def test_consolidation_period_follows_the_policy(demo, proposed):
 def test_re_rectification_opens_a_new_cycle_and_keeps_the_old(demo, proposed):
     designation = _walk(demo, proposed, "confirm")
     plan = _planned(demo, designation)
-    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance")
+    designation = _walk(demo, designation, "submit_plan", "approve_plan", "request_acceptance", today=YEAR_END)
+    _acceptance_met(demo, designation)
     designation = services.evaluation_open(user=demo.users["county_admin"], designation=designation)
     designation = services.evaluation_re_rectify(user=demo.users["county_admin"], designation=designation,
                                                  comment="满意率 76%", new_deadline=dt.date(2100, 6, 30),
@@ -188,7 +203,7 @@ def test_acceptance_is_decided_only_through_the_satisfaction_evaluation(demo, pr
     designation = services.designation_transition(user=organizer, designation=designation, action="submit_plan")
     designation = _walk(demo, designation, "approve_plan")
     designation = services.designation_transition(user=organizer, designation=designation,
-                                                  action="request_acceptance")
+                                                  action="request_acceptance", today=YEAR_END)
     with pytest.raises(ValidationError):
         services.designation_transition(user=admin, designation=designation, action="open_evaluation")
     assert "open_evaluation" not in {t.action for t in allowed_transitions(admin, designation)}
@@ -197,6 +212,7 @@ def test_acceptance_is_decided_only_through_the_satisfaction_evaluation(demo, pr
     assert "open_evaluation" not in {a["action"] for a in client.get(url).json()["allowed"]}
     response = client.post(url, {"action": "open_evaluation"}, content_type="application/json")
     assert response.status_code == 400
+    _acceptance_met(demo, designation)
     designation = services.evaluation_open(user=admin, designation=designation)
     for action in ("accept", "re_rectify"):
         response = client.post(url, {"action": action, "comment": "直接销号"}, content_type="application/json")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("rectification.web.progress_urls")),
     path("", include("rectification.web.publishing_urls")),
     path("", include("rectification.web.bimonthly_report_urls")),
+    path("", include("rectification.web.check_urls")),
 ]
