@@ -10,7 +10,12 @@ contributes through this registry, the way ``django.contrib.admin`` is autodisco
   ``delete_province`` lets each part remove its bulk rows first (``register_province_part``);
 - **panels**: a template rendered in a named slot of a kernel page, with the context its function
   computes for the acting user (``register_panel``; slots: ``home.division`` — the figures of one
-  division block on the home page —, ``organization.detail`` and ``designation.actions``).
+  division block on the home page —, ``organization.detail`` and ``designation.actions``);
+- **the "four ones" provider**: who supports each weak organization — its first secretary (with the
+  dispatching unit), county contact leader(s) and paired helping unit(s) — on a date, read in bulk from the
+  app that keeps those records (cadres) by the ledger, its export, the disclosure board and the plan gate
+  (``register_four_ones_provider``; read with ``four_ones``). The township leader (乡镇领导包村) is not
+  part of it: it is written in the plan (rectification).
 
 Entries are kept in registration order within their ``order`` (lower first); registering the same
 name twice replaces the entry, so ``ready()`` may run more than once.
@@ -18,7 +23,8 @@ name twice replaces the entry, so ``ready()`` may run more than once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,12 +72,77 @@ class Panel:
     order: int = 100
 
 
+#: The kinds of person of the "four ones" a provider answers for (the township leader is the plan's own).
+FOUR_ONES_KINDS = ("contact_leader", "first_secretary", "helping_unit")
+
+
+@dataclass(frozen=True)
+class FourOnesPerson:
+    """One of the "four ones" as the record that keeps it names it (names and posts only, never contacts)."""
+
+    kind: str  # one of FOUR_ONES_KINDS
+    #: The record's id in the providing app (identity: the same leader of two villages is one person).
+    key: int
+    name: str
+    #: The post (contact leader) or the dispatching unit (first secretary); "" for a helping unit.
+    detail: str = ""
+    #: URL name and arguments of the page where the record is kept (reversed only when shown).
+    url_name: str = ""
+    url_args: tuple = ()
+
+    @property
+    def label(self) -> str:
+        """"name（post or dispatching unit）", as the ledger and the board print it."""
+        return f"{self.name}（{self.detail}）" if self.detail else self.name
+
+    @property
+    def url(self) -> str:
+        if not self.url_name:
+            return ""
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse(self.url_name, args=self.url_args)
+        except NoReverseMatch:
+            return ""
+
+
+@dataclass(frozen=True)
+class FourOnes:
+    """The first secretaries, contact leaders and helping units of one organization on a date."""
+
+    first_secretaries: tuple[FourOnesPerson, ...] = ()
+    contact_leaders: tuple[FourOnesPerson, ...] = ()
+    helping_units: tuple[FourOnesPerson, ...] = ()
+
+    def of(self, kind: str) -> tuple[FourOnesPerson, ...]:
+        return {"contact_leader": self.contact_leaders, "first_secretary": self.first_secretaries,
+                "helping_unit": self.helping_units}[kind]
+
+    def text(self, kind: str, separator: str = "；") -> str:
+        """The labels of one kind joined by "；" (posts contain "、"), e.g. "陈国栋（县委常委、组织部部长）"; "" when
+        there is none."""
+        return separator.join(person.label for person in self.of(kind))
+
+    def missing(self) -> list[str]:
+        """The kinds (of FOUR_ONES_KINDS) nobody fills."""
+        return [kind for kind in FOUR_ONES_KINDS if not self.of(kind)]
+
+
+NO_FOUR_ONES = FourOnes()
+
+#: ``fn(organization_ids: list[int], on: date) -> dict[int, FourOnes]``: bulk, a fixed number of queries
+#: whatever the number of ids; an organization without any record may be left out of the answer.
+FourOnesProvider = Callable[[list[int], dt.date], dict[int, FourOnes]]
+
+
 @dataclass
 class Registry:
     jobs: dict[str, Job] = field(default_factory=dict)
     demo_seeders: dict[str, DemoSeeder] = field(default_factory=dict)
     province_parts: dict[str, ProvincePart] = field(default_factory=dict)
     panels: dict[tuple[str, str], Panel] = field(default_factory=dict)
+    four_ones_provider: FourOnesProvider | None = None
 
 
 registry = Registry()
@@ -91,6 +162,20 @@ def register_province_part(part: ProvincePart) -> None:
 
 def register_panel(panel: Panel) -> None:
     registry.panels[(panel.slot, panel.name)] = panel
+
+
+def register_four_ones_provider(provider: FourOnesProvider | None) -> None:
+    """The app that keeps the "four ones" records answers for them (one provider; the last one wins)."""
+    registry.four_ones_provider = provider
+
+
+def four_ones(organization_ids: Iterable[int], on: dt.date) -> dict[int, FourOnes]:
+    """Each organization's "four ones" on ``on``: every id asked is in the answer (empty when nobody is
+    recorded, or when no app provides them). The provider's fixed number of queries, none for no ids."""
+    ids = list(dict.fromkeys(organization_ids))
+    provider = registry.four_ones_provider
+    found = provider(ids, on) if ids and provider is not None else {}
+    return {pk: found.get(pk, NO_FOUR_ONES) for pk in ids}
 
 
 def jobs() -> dict[str, Job]:

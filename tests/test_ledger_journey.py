@@ -149,7 +149,8 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.DESIGNATED
 
-    # 3. The organizer writes the plan: four essentials, "four ones", a measure and two tasks; submits it.
+    # 3. The organizer writes the plan: four essentials, the township leader (the other "four ones" are the
+    # cadres records, shown read only), a measure and two tasks; submits it.
     organizer.goto(site + url("designation", designation.pk))
     submit(organizer, "form.inline:has(button.primary)")
     plan = Plan.objects.get(designation=designation)
@@ -158,14 +159,12 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
     deadline = timezone.localdate() + dt.timedelta(days=200)
     for field, value in {"objectives": "年底前配齐班子，组织生活正常，群众满意度80%以上。",
                          "responsible_person": "黄丽华", "responsible_unit": "林安镇党委",
-                         "contact_leader_name": "吴振华（县委常委）", "township_leader": "林志强（林安镇党委副书记）",
-                         "first_secretary": "陈文斌", "first_secretary_unit": "仙游县财政局",
-                         "helping_unit": "仙游县委文明办"}.items():
+                         "township_leader": "林志强（林安镇党委副书记）"}.items():
         organizer.fill(f"{form} [name={field}]", value)
     organizer.fill(f"{form} [name=deadline]", deadline.isoformat())
     submit(organizer, form)
     plan.refresh_from_db()
-    assert plan.helping_unit == "仙游县委文明办" and plan.deadline == deadline
+    assert plan.township_leader == "林志强（林安镇党委副书记）" and plan.deadline == deadline
     form = "form:has(input[name=form][value=measure])"
     organizer.fill(f"{form} [name=title]", "选优配强村党组织书记")
     organizer.select_option(f"{form} select[name=family]", value="team")

@@ -4,8 +4,7 @@
 def seed_cadres(county, *, accounts) -> None:
     from .reserve import seed as seed_reserve
     from .roster import seed as seed_roster
-    from .support import seed as seed_support
 
     seed_roster(county, accounts=accounts)
     seed_reserve(county, accounts=accounts)
-    seed_support(county, accounts=accounts)
+    # The support ("four ones") is seeded before the ledger: cadres.demo.support, registered in apps.py.

@@ -1,13 +1,20 @@
 """Demo support of county 1's weak organizations: first secretaries, contact leaders, helping units, pairings.
 
-* A first secretary for each weak organization of the demo round (name and dispatching unit as written in
-  its plan): terms 2025-2027 mostly, four ending within 60 days of today, two recalled and replaced, one
-  recalled without a successor yet and one whose term ran out (the dashboard shows them).
+These records are the one truth of the "four ones" (the plans no longer name them): the ledger, its export,
+the disclosure board and the plan page read them through the kernel's provider.
+
+Seeded before the ledger's demo (``seed_demo`` runs it at order 5, the ledger at 10) for the organizations
+the ledger designates (``organizations.demo.weak_organizations``): the plans it submits pass the gate on the
+"four ones" (rectification.rules.plan_gates), the county pairing them on the day it confirms the list.
+
+* A first secretary for each weak organization (dispatching unit: a county agency): terms 2025-2027 mostly,
+  four ending within 60 days of today, two recalled and replaced, one recalled without a successor yet
+  and one whose term ran out (the dashboard shows them); each in office when its organization was listed.
 * Ten county-level contact leaders paired with the weak villages; the demo ``contact_leader`` account is
   linked to 吴振华 (县委常委、常务副县长), paired with the three organizations it holds object assignments on.
-  One weak village has no contact leader yet.
-* Helping units: the county agencies named in the plans and three strong villages; each weak village is
-  paired with its plan's unit, two of those pairings have ended.
+  One weak village has had no contact leader since its leader's pairing ended 20 days ago.
+* Helping units: county agencies and three strong villages; each weak village is paired with an agency, two
+  of those pairings have ended (the village is without a helping unit until the new one is chosen).
 
 Dates are relative to today, like the ledger's demo. Idempotent (natural keys + get_or_create).
 """
@@ -21,9 +28,12 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from organizations.demo import weak_organizations
 from organizations.models import ObjectAssignment, Organization
 from organizations.models.orgs import OrganizationCategory
 from organizations.roles import Role
+from rectification.demo.ledger import REPEAT_VILLAGE
+from rectification.demo.texts import DISPATCH_UNITS, HELPING_UNITS
 
 from ..identity import id_check_char
 from ..models import (
@@ -38,6 +48,9 @@ from ..models import (
 )
 from ..selectors.support import working_days
 
+#: The ledger's demo confirms its round this many months before today (rectification/demo/ledger.py): the
+#: county pairs the contact leaders and helping units with the organizations on that day.
+CONFIRMED_MONTHS_AGO = 8
 _SURNAMES = "陈林黄郑吴王李张刘蔡许杨周徐朱何肖谢罗苏余卢"
 _GIVEN = ["志刚", "建华", "丽萍", "海峰", "文杰", "晓燕", "国庆", "振东", "雪梅", "俊杰", "立新", "春燕", "伟明",
           "丽清", "建平", "秋菊", "志明", "德华"]
@@ -46,7 +59,6 @@ LEADERS = [
     ("黄志坚", "县委常委、政法委书记"), ("郑丽琴", "县委常委、统战部部长"), ("王海生", "县委常委、纪委书记"),
     ("李明德", "副县长"), ("张秀云", "副县长"), ("刘建新", "县人大常委会副主任"), ("蔡永辉", "县政协副主席"),
 ]
-FALLBACK_UNITS = ("县委办", "县财政局", "县农业农村局", "县人社局", "县住建局")
 
 
 def _name(rng: random.Random) -> str:
@@ -58,18 +70,10 @@ def _id_number(rng: random.Random, county_code: str, born: dt.date) -> str:
     return first17 + id_check_char(first17)
 
 
-def _weak(county) -> list[tuple[Organization, object, object]]:
-    """(organization, designation, plan or None) of the latest round's weak organizations."""
-    from rectification.models import Designation, DesignationStatus, Plan, Round
-
-    round_ = Round.objects.filter(county=county).order_by("-year").first()
-    if round_ is None:
-        return []
-    designations = list(Designation.objects.filter(round=round_).exclude(
-        status__in=[DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN]).select_related(
-        "organization__division", "organization__county").order_by("organization__division__code"))
-    plans = {p.designation_id: p for p in Plan.objects.filter(designation__in=designations)}
-    return [(d.organization, d, plans.get(d.pk)) for d in designations]
+def _weak(county) -> list[Organization]:
+    """County 1's weak organizations (the ledger demo designates the same ones), by division code."""
+    rectified, not_yet = weak_organizations(county)
+    return sorted([*rectified, *not_yet], key=lambda org: org.division.code)
 
 
 def _first_secretary(org, rng, *, name, unit, start, end, today, recalled_on=None) -> FirstSecretary:
@@ -94,27 +98,32 @@ def _first_secretary(org, rng, *, name, unit, start, end, today, recalled_on=Non
 
 @transaction.atomic
 def seed(county, *, accounts) -> None:
+    """Runs before the ledger's demo (order 5 < 10): the plans it submits pass the gate on the "four ones"."""
     today = timezone.localdate()
     weak = _weak(county)
     if not weak:
         return
     rng = random.Random(f"support-{county.code}")
-    _seed_first_secretaries(weak, today)
-    _seed_leaders(county, accounts, weak, today, rng)
-    _seed_units(county, weak, today, rng)
+    confirmed_on = today - relativedelta(months=CONFIRMED_MONTHS_AGO)
+    since = {org.pk: confirmed_on - relativedelta(years=1) if org.division.name == REPEAT_VILLAGE else confirmed_on
+             for org in weak}
+    _seed_first_secretaries(weak, today, since)
+    _seed_leaders(county, accounts, weak, today, rng, since)
+    _seed_units(county, weak, today, rng, since)
 
 
-def _seed_first_secretaries(weak, today) -> None:
-    for index, (org, _designation, plan) in enumerate(weak):
+def _seed_first_secretaries(weak, today, since) -> None:
+    for index, org in enumerate(weak):
         rng = random.Random(f"support-fs-{org.division.code}")
-        name = (plan.first_secretary if plan and plan.first_secretary else _name(rng))
-        unit = (plan.first_secretary_unit if plan and plan.first_secretary_unit else
-                org.county.name + rng.choice(FALLBACK_UNITS))
+        name = _name(rng)
+        unit = org.county.name + rng.choice(DISPATCH_UNITS)
         if index % 9 == 4:  # four terms ending within 60 days
             end = today + dt.timedelta(days=8 + 12 * (index // 9))
             start = end - relativedelta(months=24)
         else:
             start = (today - relativedelta(months=rng.randint(11, 22))).replace(day=1)
+            # In office when the organization was designated (the repeat listing: the year before).
+            start = min(start, (since[org.pk] - relativedelta(months=1)).replace(day=1))
             end = start + relativedelta(months=24)
         if index in (7, 19):  # recalled and replaced
             recalled = start + relativedelta(months=rng.randint(3, 6))
@@ -139,12 +148,7 @@ def _seed_first_secretaries(weak, today) -> None:
                     fs.other_villages.add(neighbour)
 
 
-def _since(designation, today) -> dt.date:
-    confirmed = designation.confirmed_at.date() if designation.confirmed_at else today - relativedelta(months=8)
-    return confirmed + dt.timedelta(days=10)
-
-
-def _seed_leaders(county, accounts, weak, today, rng) -> list[ContactLeader]:
+def _seed_leaders(county, accounts, weak, today, rng, since) -> list[ContactLeader]:
     account = accounts.get("contact_leader")
     leaders = []
     for index, (name, post) in enumerate(LEADERS):
@@ -159,22 +163,21 @@ def _seed_leaders(county, accounts, weak, today, rng) -> list[ContactLeader]:
             "organization_id", flat=True))
     others = leaders[1:]
     position = 0
-    for index, (org, designation, _plan) in enumerate(weak):
+    for index, org in enumerate(weak):
         if org.pk in own:
             leader = leaders[0]
-        elif index == 13:  # one weak village still without a contact leader
-            continue
         else:
             leader = others[position % len(others)]
             position += 1
+        ended = today - dt.timedelta(days=20) if index == 13 else None  # one village without one since
         Pairing.objects.get_or_create(
             organization=org, contact_leader=leader, helping_unit=None,
-            defaults={"county_id": org.county_id, "township_id": org.township_id,
-                      "started_on": _since(designation, today)})
+            defaults={"county_id": org.county_id, "township_id": org.township_id, "started_on": since[org.pk],
+                      "ended_on": ended, "note": "联系领导工作调整，新的联系领导待定" if ended else ""})
     return leaders
 
 
-def _seed_units(county, weak, today, rng) -> None:
+def _seed_units(county, weak, today, rng, since) -> None:
     units: dict[str, HelpingUnit] = {}
 
     def unit_named(name: str, kind: str) -> HelpingUnit:
@@ -185,25 +188,24 @@ def _seed_units(county, weak, today, rng) -> None:
                           "contact_phone": f"138{rng.randint(0, 99_999_999):08d}"})
         return units[name]
 
-    weak_ids = {org.pk for org, _d, _p in weak}
+    weak_ids = {org.pk for org in weak}
     strong = list(Organization.objects.filter(county=county, category=OrganizationCategory.VILLAGE).exclude(
         pk__in=weak_ids).order_by("-member_count", "division__code")[:3])
-    for index, (org, designation, plan) in enumerate(weak):
-        name = plan.helping_unit if plan and plan.helping_unit else county.name + FALLBACK_UNITS[index % 5]
+    for index, org in enumerate(weak):
+        name = county.name + random.Random(f"support-unit-{org.division.code}").choice(HELPING_UNITS)
         kind = UnitKind.AGENCY if "委" in name.replace(county.name, "") else UnitKind.DEPARTMENT
         if any(word in name for word in ("公司", "银行")):
             kind = UnitKind.ENTERPRISE
         unit = unit_named(name, kind)
-        since = _since(designation, today)
         ended = today - dt.timedelta(days=30) if index in (5, 22) else None
         Pairing.objects.get_or_create(
             organization=org, helping_unit=unit, contact_leader=None,
-            defaults={"county_id": org.county_id, "township_id": org.township_id, "started_on": since,
+            defaults={"county_id": org.county_id, "township_id": org.township_id, "started_on": since[org.pk],
                       "ended_on": ended, "note": "结对单位调整，新单位待定" if ended else ""})
     for index, village in enumerate(strong):
         unit = unit_named(village.name, UnitKind.STRONG_VILLAGE)
-        org, designation, _plan = weak[(index * 11 + 3) % len(weak)]
+        org = weak[(index * 11 + 3) % len(weak)]
         Pairing.objects.get_or_create(
             organization=org, helping_unit=unit, contact_leader=None,
             defaults={"county_id": org.county_id, "township_id": org.township_id,
-                      "started_on": _since(designation, today), "note": "强村带弱村"})
+                      "started_on": since[org.pk], "note": "强村带弱村"})

@@ -19,6 +19,7 @@ from organizations.policies import PolicyBook
 from rectification.models import ContactVisit, Designation, DesignationStatus, Round, Task, TaskStatus
 
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
+from .four_ones import running_q, serving_q  # noqa: F401  (one rule for the coverage and the "four ones")
 
 #: Days ahead in which a first secretary's term counts as ending soon (the list's default).
 EXPIRING_DAYS = 60
@@ -53,12 +54,6 @@ def state_of(first_secretary: FirstSecretary, today: dt.date) -> str:
     if first_secretary.term_end < today:
         return ENDED
     return SERVING
-
-
-def serving_q(today: dt.date, prefix: str = "") -> Q:
-    """First secretaries in office on ``today`` (not recalled, term running)."""
-    return Q(**{f"{prefix}recalled_on__isnull": True, f"{prefix}term_start__lte": today,
-                f"{prefix}term_end__gte": today})
 
 
 def expiring_q(today: dt.date, days: int = EXPIRING_DAYS) -> Q:
@@ -133,7 +128,7 @@ def with_coverage(designations: QuerySet[Designation], today: dt.date) -> QueryS
     """Annotate ``has_first_secretary``, ``has_contact_leader``, ``has_helping_unit`` (one query)."""
     org = OuterRef("organization_id")
     serving = FirstSecretary.objects.filter(serving_q(today)).filter(Q(organization_id=org) | Q(other_villages=org))
-    running = Pairing.objects.filter(organization_id=org, ended_on__isnull=True, started_on__lte=today)
+    running = Pairing.objects.filter(running_q(today), organization_id=org)
     return designations.annotate(
         has_first_secretary=Exists(serving),
         has_contact_leader=Exists(running.filter(contact_leader__isnull=False)),
@@ -171,7 +166,7 @@ def coverage_counts(user, today: dt.date) -> dict[str, int]:
 
 
 def running_pairings(queryset: QuerySet[Pairing], today: dt.date) -> QuerySet[Pairing]:
-    return queryset.filter(ended_on__isnull=True, started_on__lte=today)
+    return queryset.filter(running_q(today))
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -222,7 +217,7 @@ class Workload:
     holder: ContactLeader | HelpingUnit
     today: dt.date
     rows: list[WorkloadRow] = field(default_factory=list)
-    logs_visits: bool = False  # a contact leader with a portal account
+    logs_visits: bool = False  # a contact leader (their own account, or entered for them by the township)
     is_leader: bool = False
     month_first: dt.date | None = None
     back_first: dt.date | None = None
@@ -270,13 +265,22 @@ def workload(user, holder: ContactLeader | HelpingUnit, *, today: dt.date | None
         "organization__division__code", "pk")), today=today, is_leader=is_leader)
 
 
+def visits_of_leader(leader: ContactLeader) -> Q:
+    """The leader's visits: entered for their record (``leader_key``, most leaders have no account) or, before
+    the record was known, logged by their own account."""
+    q = Q(leader_key=leader.pk)
+    if leader.user_id:
+        q |= Q(leader_key__isnull=True, leader_id=leader.user_id)
+    return q
+
+
 def _workload_of(user, holder, pairings: list[Pairing], *, today: dt.date, is_leader: bool) -> Workload:
     month_first = month_start(today)
     back_first = month_first - relativedelta(months=VISIT_MONTHS_BACK)
     back_last = month_first - dt.timedelta(days=1)
     result = Workload(holder=holder, today=today, is_leader=is_leader, month_first=month_first,
                       back_first=back_first, back_last=back_last,
-                      logs_visits=is_leader and holder.user_id is not None)
+                      logs_visits=is_leader)
     org_ids = [p.organization_id for p in pairings]
     if not org_ids:
         return result
@@ -288,7 +292,7 @@ def _workload_of(user, holder, pairings: list[Pairing], *, today: dt.date, is_le
     visits: dict[int, dict] = {}
     if result.logs_visits:
         visits = {row["organization_id"]: row for row in ContactVisit.objects.visible_to(user).filter(
-            organization_id__in=org_ids, leader_id=holder.user_id).values("organization_id").annotate(
+            visits_of_leader(holder), organization_id__in=org_ids).values("organization_id").annotate(
             last=Max("visited_on"),
             month=Count("pk", filter=Q(visited_on__gte=month_first, visited_on__lte=today)),
             back=Count("pk", filter=Q(visited_on__gte=back_first, visited_on__lte=back_last)))}
@@ -328,13 +332,13 @@ def own_workloads(user, *, today: dt.date | None = None) -> list[Workload]:
 
 
 def leaders_with_counts(user, today: dt.date) -> QuerySet[ContactLeader]:
-    running = Q(pairings__ended_on__isnull=True, pairings__started_on__lte=today)
+    running = running_q(today, "pairings__")
     return ContactLeader.objects.visible_to(user).select_related("division", "user").annotate(
         villages=Count("pairings", filter=running, distinct=True)).order_by("division__code", "name", "pk")
 
 
 def units_with_counts(user, today: dt.date) -> QuerySet[HelpingUnit]:
-    running = Q(pairings__ended_on__isnull=True, pairings__started_on__lte=today)
+    running = running_q(today, "pairings__")
     return HelpingUnit.objects.visible_to(user).select_related("division", "user").annotate(
         villages=Count("pairings", filter=running, distinct=True)).order_by("division__code", "name", "pk")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from organizations.history import history_entries
 from organizations.models import Division, Organization
 from organizations.permissions import can
+from organizations.registry import NO_FOUR_ONES
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
@@ -39,6 +40,7 @@ from ..filters.support import (
 )
 from ..models import ContactLeader, FirstSecretary, HelpingUnit, Pairing
 from ..selectors import support as selectors
+from ..selectors.four_ones import four_ones_of
 from ..services import support as services
 from .common import ConfirmForm
 from .support_forms import (
@@ -506,6 +508,10 @@ class CoverageListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = can(self.request.user, "first_secretary", "change")
+        # The names are the "four ones" provider's (the rows the ledger export and the board read), on the
+        # same day as the coverage annotations: two queries for the page.
+        found = four_ones_of([d.organization_id for d in context["object_list"]], self.today)
+        context["rows"] = [(d, found.get(d.organization_id, NO_FOUR_ONES)) for d in context["object_list"]]
         return context
 
 

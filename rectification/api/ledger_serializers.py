@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField
-from organizations.models import Division, Organization, User
+from organizations.models import Division, Organization
 
 from ..models import Category, Designation, Measure, MeasureFamily, Plan, PlanCycle, Round, Task, TaskStatus
+from ..selectors.four_ones import four_ones_by_organization, four_ones_of_organization
 from ..services.plans import PLAN_FIELDS
 
 
@@ -139,19 +141,42 @@ class PlanCycleSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "started_on", "deadline", "reason", "closed_on"]
 
 
+def four_ones_data(found) -> dict:
+    """The "four ones" of the cadres records as the API answers them (names and posts only)."""
+    people = {kind: [{"id": p.key, "name": p.name, "detail": p.detail, "label": p.label} for p in found.of(kind)]
+              for kind in ("contact_leader", "first_secretary", "helping_unit")}
+    return {"contact_leaders": people["contact_leader"], "first_secretaries": people["first_secretary"],
+            "helping_units": people["helping_unit"], "missing": found.missing()}
+
+
+class PlanListSerializer(serializers.ListSerializer):
+    """Reads the "four ones" of a whole page at once (the provider's two queries, not two per plan)."""
+
+    def to_representation(self, data):
+        plans = list(data.all() if hasattr(data, "all") else data)
+        self._context["four_ones"] = four_ones_by_organization([plan.organization_id for plan in plans])
+        return super().to_representation(plans)
+
+
 class PlanSerializer(serializers.ModelSerializer):
-    # Who may be the contact leader is plan_update's rule (its ValidationError on "contact_leader" is a 400).
-    contact_leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True,
-                                                        required=False)
+    four_ones = serializers.SerializerMethodField(help_text=_(
+        "Read only: the county contact leader(s), first secretary and helping unit(s) of the organization today, "
+        "as the cadres records keep them (the township leader is the plan's own field)."))
     cycles = PlanCycleSerializer(many=True, read_only=True)
     version = serializers.IntegerField(help_text=_("The version you loaded; a save over someone else's is "
                                                    "refused with 409."))
 
     class Meta:
         model = Plan
-        fields = ["id", "designation", "status", *PLAN_FIELDS, "review_comment", "reviewed_by", "reviewed_at",
-                  "version", "updated_at", "cycles"]
+        fields = ["id", "designation", "status", *PLAN_FIELDS, "four_ones", "review_comment", "reviewed_by",
+                  "reviewed_at", "version", "updated_at", "cycles"]
         read_only_fields = ["designation", "status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"]
+        list_serializer_class = PlanListSerializer
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_four_ones(self, plan) -> dict:
+        found = self.context.get("four_ones", {}).get(plan.organization_id)
+        return four_ones_data(found if found is not None else four_ones_of_organization(plan.organization_id))
 
 
 class MeasureSerializer(serializers.ModelSerializer):

@@ -48,9 +48,6 @@ from ..models import (
 )
 from .texts import (
     CAUSES,
-    DISPATCH_UNITS,
-    HELPING_UNITS,
-    LEADER_POSTS,
     MEASURES,
     OBJECTIVES,
     PROGRESS_PHRASES,
@@ -162,9 +159,7 @@ def generate_ledger(province: Division, shape: LedgerShape, *, admin: User | Non
             designation=d, organization_id=d.organization_id, county_id=d.county_id, township_id=d.township_id,
             objectives=rng.choice(OBJECTIVES), cause_analysis=rng.choice(CAUSES),
             deadline=approved_on + relativedelta(months=9), responsible_unit="乡镇党委", responsible_person=_person(rng),
-            contact_leader_name=f"{_person(rng)}（{rng.choice(LEADER_POSTS)}）", township_leader=_person(rng),
-            first_secretary=_person(rng), first_secretary_unit="县" + rng.choice(DISPATCH_UNITS),
-            helping_unit="县" + rng.choice(HELPING_UNITS), secretary_adjusted=rng.random() < 0.3,
+            township_leader=_person(rng), secretary_adjusted=rng.random() < 0.3,
             secretary_trained=rng.random() < 0.8, status=plan_status.get(d.status, PlanStatus.APPROVED),
             reviewed_by=admin if d.status in ACTIVE else None,
             reviewed_at=confirmed_at + dt.timedelta(days=20) if d.status in ACTIVE else None))

@@ -1,7 +1,8 @@
 """County 1's ledger: 37 designations (32 closed out, the five of seed 001 still in rectification).
 
 Each designation walks its lifecycle through the services (proposal, confirmation, plan with the four
-essentials and the "four ones", measures decomposed into tasks, submission, approval, task updates,
+essentials and the township leader (the other "four ones" are cadres/demo's records), measures decomposed
+into tasks, submission, approval, task updates,
 acceptance and close-out), so the audit trail and the ``StatusChange`` rows are real. Every step runs
 under ``clock(day)``, which pins ``django.utils.timezone.now`` to that day: the timestamps the services
 and the audit trail write (proposed_at, StatusChange.created_at, history dates, completed_on) tell a
@@ -51,9 +52,6 @@ from ..services import visits as services_visits
 from . import checks as demo_checks
 from .texts import (
     CAUSES,
-    DISPATCH_UNITS,
-    HELPING_UNITS,
-    LEADER_POSTS,
     MEASURES,
     NAMED_MEASURES,
     OBJECTIVES,
@@ -252,7 +250,7 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
         _work(plan, tasks, organization, township_user, cast, rng, approved_on, last_day, today)
     else:
         _closed_work(plan, tasks, township_user, rng, approved_on, closed_on)
-    if plan.contact_leader_id:
+    if organization.pk in cast.contact_orgs:  # the demo contact leader's villages (cadres pairs them to him)
         _visits(plan, cast.contact_leader, rng, approved_on, last_day)
     if is_open and organization.division.name == BOARD_VILLAGE:
         _publish_board(designation, cast.admin, approved_on + dt.timedelta(days=10))
@@ -276,21 +274,14 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
 def _write_plan(designation, organization, author, cast, rng, approved_on) -> Plan:
     plan = services.plan_ensure(user=author, designation=designation)
     township = organization.township.name if organization.township_id else ""
-    county = organization.county.name
-    if organization.pk in cast.contact_orgs:
-        leader, leader_name = cast.contact_leader, f"{cast.contact_leader.full_name}（县委常委、常务副县长）"
-    else:
-        leader, leader_name = None, f"{_person(rng)}（{rng.choice(LEADER_POSTS)}）"
-    first_secretary = _person(rng)
+    # The contact leader, the first secretary and the helping unit are the cadres records (cadres/demo pairs
+    # them with these organizations); the plan names only the township leader.
     return services.plan_update(
         user=author, plan=plan, expected_version=plan.version,
         objectives=rng.choice(OBJECTIVES), cause_analysis=rng.choice(CAUSES),
         deadline=approved_on + relativedelta(months=9), responsible_unit=f"{township}党委",
         responsible_person=f"{_person(rng)}（{township}党委书记）",
-        contact_leader=leader, contact_leader_name=leader_name,
         township_leader=f"{_person(rng)}（{township}党委副书记）",
-        first_secretary=first_secretary, first_secretary_unit=county + rng.choice(DISPATCH_UNITS),
-        helping_unit=county + rng.choice(HELPING_UNITS),
         secretary_adjusted=rng.random() < 0.3, secretary_trained=rng.random() < 0.8)
 
 
@@ -311,8 +302,9 @@ def _decompose(plan, organization, author, cast, rng, approved_on, today, is_ope
     The five open plans go through ``measure_add`` / ``task_add``; the 32 closed-out ones are written in
     bulk (with their audit-trail rows) to keep ``seed_demo`` quick: transactional tests reseed it per test.
     """
-    owners = [organization.secretary_name or _person(rng), plan.first_secretary, plan.township_leader.split("（")[0],
-              plan.helping_unit]
+    # The first secretary and the helping unit by their posts: their names are the cadres records'.
+    owners = [organization.secretary_name or _person(rng), "驻村第一书记", plan.township_leader.split("（")[0],
+              "结对帮扶单位"]
     horizon = (today - approved_on).days
     cycle = plan.cycles.get()
     measures, tasks = [], []

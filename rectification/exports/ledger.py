@@ -57,24 +57,6 @@ LEDGER_HEADERS = tuple(header for header, _width in LEDGER_COLUMNS)
 
 # --- the ledger rows -------------------------------------------------------------------------------------------
 
-def _person(user) -> str:
-    """A user as the board and the ledger show them: name and post, never the username or e-mail."""
-    if user is None:
-        return ""
-    return "，".join(part for part in (user.full_name, user.post) if part)
-
-
-def contact_leader_label(plan) -> str:
-    return plan.contact_leader_name or _person(plan.contact_leader)
-
-
-def first_secretary_label(plan) -> str:
-    if not plan.first_secretary:
-        return ""
-    return f"{plan.first_secretary}（{plan.first_secretary_unit}）" if plan.first_secretary_unit else \
-        plan.first_secretary
-
-
 def measures_text(measures, task_line: str | None = None, task_statuses: dict | None = None) -> str:
     """"1. measure\n   · task — owner, deadline (status)" for every measure, its tasks below it."""
     task_line = task_line or _("   · %(task)s — %(owner)s, by %(deadline)s (%(status)s)")
@@ -127,10 +109,10 @@ def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
         measures_text(row.measures, labels["task_line"], labels["task_statuses"]),
         responsible,
         deadline,
-        contact_leader_label(plan) if plan else "",
+        row.four_ones.text("contact_leader"),
         plan.township_leader if plan else "",
-        first_secretary_label(plan) if plan else "",
-        plan.helping_unit if plan else "",
+        row.four_ones.text("first_secretary"),
+        row.four_ones.text("helping_unit"),
         adjusted_trained,
         progress_text(row.entries),
         last_report,

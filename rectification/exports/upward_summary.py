@@ -4,15 +4,18 @@ each child division), computed with GROUP BY aggregates: a fixed number of queri
 Counted: the designations of the year in the division's subtree by the counting rule of
 ``rectification.selectors.counting`` (confirmed, not withdrawn; for the current year, the current round of
 each county, as on the home page and the dashboard). Distinct counts (helping units, contact leaders,
-first secretaries) are counted per row, so a unit helping two villages of a township counts once there.
+first secretaries) are counted per row, so a unit helping two villages of a township counts once there;
+they are the cadres records (the kernel's "four ones" provider, as the ledger export reads them) of the
+organizations with a plan, on the last day of the year (today for the current year).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +25,7 @@ from organizations.roles import LEVEL_ORDER
 
 from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, Plan
 from ..selectors.counting import counted, current_year
+from ..selectors.four_ones import four_ones_by_organization
 
 NATIONAL_CODES = tuple(f"RSHS{n:02d}" for n in range(1, 11))
 #: Designation lookup of the child division column, by the parent's level.
@@ -79,20 +83,34 @@ def _plan_aggregates(plans) -> dict:
     return dict(
         secretaries_adjusted=Count("pk", filter=Q(secretary_adjusted=True)),
         secretaries_trained=Count("pk", filter=Q(secretary_trained=True)),
-        helping_units=Count("helping_unit", distinct=True, filter=~Q(helping_unit="")),
-        contact_leaders_named=Count("contact_leader_name", distinct=True, filter=~Q(contact_leader_name="")),
-        contact_leaders_linked=Count("contact_leader", distinct=True, filter=Q(contact_leader_name="")),
-        first_secretaries=Count(Concat("first_secretary", Value("|"), "first_secretary_unit"), distinct=True,
-                                filter=~Q(first_secretary="")),
     )
 
 
 def _apply_plan_values(row: SummaryRow, values: dict) -> None:
     row.secretaries_adjusted = values["secretaries_adjusted"]
     row.secretaries_trained = values["secretaries_trained"]
-    row.helping_units = values["helping_units"]
-    row.contact_leaders = values["contact_leaders_named"] + values["contact_leaders_linked"]
-    row.first_secretaries = values["first_secretaries"]
+
+
+def _count_four_ones(plans, year: int, rows_for, child_lookup: str | None) -> None:
+    """Distinct helping units, contact leaders and first secretaries per row (the cadres records)."""
+    today = timezone.localdate()
+    on = min(today, dt.date(year, 12, 31))
+    group = ([child_lookup] if child_lookup else []) + ["organization__category"]
+    organizations = list(plans.order_by().values_list("organization_id", *group))
+    found = four_ones_by_organization([values[0] for values in organizations], on)
+    seen: dict[int, dict[str, set]] = {}
+    for org_id, *keys in organizations:
+        child_id = keys[0] if child_lookup else None
+        for row in rows_for(child_id, keys[-1]):
+            sets = seen.setdefault(id(row), {"row": row, "contact_leader": set(), "first_secretary": set(),
+                                              "helping_unit": set()})
+            for kind in ("contact_leader", "first_secretary", "helping_unit"):
+                sets[kind].update(person.key for person in found[org_id].of(kind))
+    for sets in seen.values():
+        row = sets["row"]
+        row.helping_units = len(sets["helping_unit"])
+        row.contact_leaders = len(sets["contact_leader"])
+        row.first_secretaries = len(sets["first_secretary"])
 
 
 def summary_of(user, division: Division, year: int) -> Summary:
@@ -145,6 +163,7 @@ def summary_of(user, division: Division, year: int) -> Summary:
         for values in plans.order_by().values(child_lookup).annotate(**_plan_aggregates(plans)):
             if values[child_lookup] in children:
                 _apply_plan_values(children[values[child_lookup]], values)
+    _count_four_ones(plans, year, rows_for, child_lookup)
     # 4. problems solved by the contact leaders' visits (summable)
     visits = ContactVisit.objects.filter(plan__designation__in=designations.values("pk"))
     visit_group = ([child_lookup] if child_lookup else []) + [org_category]

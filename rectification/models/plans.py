@@ -27,14 +27,11 @@ class Plan(OrganizationScoped):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     responsible_unit = models.CharField(_("responsible unit"), max_length=100, blank=True)
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
-    # The "four ones" (四个一)
-    contact_leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+", verbose_name=_("county contact leader"))
-    contact_leader_name = models.CharField(_("county contact leader (name and post)"), max_length=100, blank=True)
+    # The "four ones" (四个一): only the township leader assigned to the village is the plan's. The county
+    # contact leader, the first secretary and the paired helping unit are the cadres records (first
+    # secretaries stationed in the organization, running pairings), read through the kernel's provider:
+    # rectification.selectors.four_ones.
     township_leader = models.CharField(_("township leader assigned"), max_length=100, blank=True)
-    first_secretary = models.CharField(_("first secretary"), max_length=50, blank=True)
-    first_secretary_unit = models.CharField(_("dispatching unit"), max_length=100, blank=True)
-    helping_unit = models.CharField(_("paired helping unit"), max_length=100, blank=True)
     # For the upward statistical summary
     secretary_adjusted = models.BooleanField(_("secretary adjusted"), default=False)
     secretary_trained = models.BooleanField(_("secretary trained"), default=False)

@@ -2,7 +2,10 @@
 responsible persons, by name and post only (no username, e-mail, phone or ID number ever reaches it).
 
 Every free text on the board (problems, measures, tasks and their owners, responsible persons) goes through
-``organizations.personal_data.mask_free_text``: a mobile or ID number typed into it is shown masked."""
+``organizations.personal_data.mask_free_text``: a mobile or ID number typed into it is shown masked.
+
+The county contact leader, the first secretary and the paired helping unit are the cadres records (through
+the kernel's "four ones" provider, as the ledger export reads them), by name and post or unit only."""
 
 from __future__ import annotations
 
@@ -12,19 +15,15 @@ from django.utils.translation import gettext as _
 from organizations.personal_data import mask_free_text
 
 from ..models import Designation, DisclosureBoard, Measure, PlanCycle, Task
+from .four_ones import four_ones_of_organization
 from .ledger_export import plan_of
 
 
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return "，".join(part for part in (user.full_name, user.post) if part)
-
-
 def board_content(designation: Designation) -> dict:
-    """The board of an already-authorised designation (scoped page or published board). Six queries."""
+    """The board of an already-authorised designation (scoped page or published board). Eight queries
+    (six, and the provider's two)."""
     designation = (Designation.objects.select_related("organization", "organization__village", "county",
-                                                      "township", "round", "plan", "plan__contact_leader")
+                                                      "township", "round", "plan")
                    .prefetch_related("categories").get(pk=designation.pk))
     plan = plan_of(designation)
     cycle = None
@@ -43,16 +42,14 @@ def board_content(designation: Designation) -> dict:
     deadline = (cycle.deadline if cycle and cycle.deadline else None) or (plan.deadline if plan else None)
     persons = []
     if plan is not None:
-        contact = plan.contact_leader_name or _person(plan.contact_leader)
-        first_secretary = plan.first_secretary + (f"（{plan.first_secretary_unit}）"
-                                                  if plan.first_secretary and plan.first_secretary_unit else "")
+        found = four_ones_of_organization(designation.organization_id)
         for label, value in (
                 (_("Responsible unit"), plan.responsible_unit),
                 (_("Responsible person"), plan.responsible_person),
-                (_("County contact leader"), contact),
+                (_("County contact leader"), found.text("contact_leader")),
                 (_("Township leader assigned"), plan.township_leader),
-                (_("First secretary (dispatching unit)"), first_secretary),
-                (_("Paired helping unit"), plan.helping_unit)):
+                (_("First secretary (dispatching unit)"), found.text("first_secretary")),
+                (_("Paired helping unit"), found.text("helping_unit"))):
             if value:
                 persons.append((label, mask_free_text(value)))
     board = DisclosureBoard.objects.filter(designation_id=designation.pk).first()

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from organizations.models import Organization, User
+from organizations.models import Organization
 from organizations.roles import Role
 
 from ..models import (
@@ -137,15 +137,6 @@ def county_queues(user) -> dict[str, QuerySet]:
         "proposals": designations.filter(status=DesignationStatus.PROPOSED),
         "overdue": overdue_tasks(user, roles=county),
     }
-
-
-def contact_leader_choices(plan):
-    """County contact leaders assigned to this organization and county leaders of its county."""
-    return User.objects.filter(
-        Q(object_assignments__role=Role.CONTACT_LEADER, object_assignments__organization_id=plan.organization_id)
-        | Q(role_assignments__role=Role.COUNTY_LEADER, role_assignments__division_id=plan.county_id)
-        | Q(pk=plan.contact_leader_id)
-    ).distinct().order_by("full_name")
 
 
 def categories_visible(user):

@@ -4,7 +4,8 @@ The queryset comes from the export view (the list page's scope and DesignationFi
 
 Each chunk of designations costs a fixed number of queries (the rows with their organization, plan and
 divisions; categories; cycles; measures with their tasks; the latest progress entries; the latest
-submitted report; how often each organization was designated), whatever the chunk's size, so an
+submitted report; how often each organization was designated; the "four ones" through the kernel's
+provider, two queries), whatever the chunk's size, so an
 export's query count grows with the number of chunks, never with the number of rows.
 """
 
@@ -17,7 +18,10 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from organizations.registry import NO_FOUR_ONES, FourOnes
+
 from ..models import Designation, Measure, PeriodReport, PlanCycle, ProgressEntry, ReportStatus, Task
+from .four_ones import four_ones_by_organization
 
 CHUNK_SIZE = 2000
 #: Progress entries shown per organization in the "progress this period" cell.
@@ -58,6 +62,8 @@ class ExportRow:
     last_check: tuple | None = None
     last_acceptance: tuple | None = None
     last_follow_up: tuple | None = None
+    #: The organization's contact leader, first secretary and helping unit today (the cadres records).
+    four_ones: FourOnes = NO_FOUR_ONES
 
 
 def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
@@ -83,8 +89,7 @@ def export_rows(queryset: QuerySet[Designation], chunk_size: int = CHUNK_SIZE) -
 def _load_chunk(ids: list[int]) -> list[ExportRow]:
     designations = {
         d.pk: d for d in Designation.objects.filter(pk__in=ids)
-        .select_related("round", "organization", "organization__village", "county", "township", "plan",
-                        "plan__contact_leader")
+        .select_related("round", "organization", "organization__village", "county", "township", "plan")
         .prefetch_related("categories")
     }
     plan_ids = [d.plan.pk for d in designations.values() if plan_of(d) is not None]
@@ -120,6 +125,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
     for org_id, year in (Designation.objects.filter(organization_id__in=org_ids).order_by()
                          .values_list("organization_id", "round__year")):
         years[org_id].append(year)
+    supporters = four_ones_by_organization(org_ids)
     records = _latest_records(ids)
     rows = []
     for pk in ids:
@@ -138,6 +144,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
             last_check=records["check"].get(pk),
             last_acceptance=records["acceptance"].get(pk),
             last_follow_up=records["follow_up"].get(pk),
+            four_ones=supporters[designation.organization_id],
         ))
     return rows
 

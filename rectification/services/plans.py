@@ -14,9 +14,10 @@ from organizations.services.common import by, check_version, require
 
 from ..models import Designation, DesignationStatus, Measure, Plan, PlanCycle, PlanStatus, Task, TaskStatus
 
+#: What the plan's form and API edit. Of the "four ones" only the township leader is the plan's: the contact
+#: leader, the first secretary and the helping unit are the cadres records (rectification.selectors.four_ones).
 PLAN_FIELDS = ("objectives", "cause_analysis", "deadline", "responsible_unit", "responsible_person",
-               "contact_leader", "contact_leader_name", "township_leader", "first_secretary",
-               "first_secretary_unit", "helping_unit", "secretary_adjusted", "secretary_trained")
+               "township_leader", "secretary_adjusted", "secretary_trained")
 TASK_FIELDS = ("title", "owner_name", "owner", "deadline", "status", "progress")
 EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
@@ -47,22 +48,12 @@ def plan_update(*, user, plan: Plan, expected_version: int | None, **fields: Any
     if plan.status not in EDITABLE_PLAN_STATUSES:
         raise ValidationError(_("An approved or submitted plan cannot be edited; the county may return it."))
     check_version(plan, expected_version)
-    leader = fields.get("contact_leader")
-    if leader is not None and leader.pk != plan.contact_leader_id and not _may_lead(plan, leader):
-        raise ValidationError({"contact_leader": _("Choose a contact leader of this organization or county.")})
     for name, value in fields.items():
         setattr(plan, name, value)
     plan.full_clean()
     plan.version += 1
     by(plan, user).save()
     return plan
-
-
-def _may_lead(plan: Plan, leader) -> bool:
-    """The plan's contact leader: one assigned to the organization, or a county leader of its county."""
-    from ..selectors.ledger import contact_leader_choices
-
-    return contact_leader_choices(plan).filter(pk=leader.pk).exists()
 
 
 @transaction.atomic

@@ -28,9 +28,40 @@ def make_round(county, year: int) -> Round:
     return Round.objects.get_or_create(county=county, year=year, defaults={"name": f"{county.name}{year}测试批次"})[0]
 
 
+def add_four_ones(organization, *, contact_leader=None, first_secretary=None, helping_unit=None,
+                  since=dt.date(2020, 1, 1)) -> None:
+    """The cadres records of an organization's "four ones" (the one truth the ledger reads):
+    ``contact_leader=(name, post)`` (or a User: its full name and post, linked), ``first_secretary=(name,
+    dispatching unit)``, ``helping_unit=name``; each paired or stationed from ``since`` (serving today)."""
+    from cadres.models import ContactLeader, FirstSecretary, HelpingUnit, Pairing, UnitKind
+
+    scope = {"organization": organization, "county_id": organization.county_id,
+             "township_id": organization.township_id}
+    if contact_leader is not None:
+        user = None
+        if not isinstance(contact_leader, tuple):
+            user, contact_leader = contact_leader, (contact_leader.full_name, contact_leader.post)
+        leader, _created = ContactLeader.objects.get_or_create(
+            division_id=organization.county_id, name=contact_leader[0],
+            defaults={"post": contact_leader[1], "user": user})
+        Pairing.objects.create(contact_leader=leader, started_on=since, **scope)
+    if helping_unit is not None:
+        unit, _created = HelpingUnit.objects.get_or_create(division_id=organization.county_id, name=helping_unit,
+                                                           defaults={"kind": UnitKind.DEPARTMENT})
+        Pairing.objects.create(helping_unit=unit, started_on=since, **scope)
+    if first_secretary is not None:
+        FirstSecretary.objects.create(name=first_secretary[0], dispatching_unit=first_secretary[1], term_start=since,
+                                      term_end=dt.date(2099, 12, 31), **scope)
+
+
 def make_designation(round_, organization, *, status=DesignationStatus.RECTIFYING, codes=("RSHS01",),
                      problems="班子配备不齐。", plan_status=PlanStatus.APPROVED, with_plan=True,
-                     deadline=dt.date(2026, 12, 31), **plan_fields) -> Designation:
+                     deadline=dt.date(2026, 12, 31), contact_leader=None, first_secretary=None, helping_unit=None,
+                     **plan_fields) -> Designation:
+    """A designation (and its plan with ``plan_fields``); ``contact_leader``, ``first_secretary`` and
+    ``helping_unit`` are made cadres records (``add_four_ones``), the plan does not keep them."""
+    add_four_ones(organization, contact_leader=contact_leader, first_secretary=first_secretary,
+                  helping_unit=helping_unit)
     designation = Designation(round=round_, organization=organization, problems=problems, status=status,
                               confirmed_at=timezone.now())
     designation.copy_scope()

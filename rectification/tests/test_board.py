@@ -24,7 +24,7 @@ def designation(demo):
     organization = organizations_of(demo, demo.village_a, 1)[0]
     designation = make_designation(round_, organization, codes=("RSHS02",), problems="书记不胜任现职。",
                                    contact_leader=leader, responsible_person="林安镇党委书记 王某",
-                                   first_secretary="赵五", first_secretary_unit="县财政局",
+                                   first_secretary=("赵五", "县财政局"),
                                    deadline=dt.date(2026, 11, 30))
     add_measure(designation.plan, "选优配强村党组织书记",
                 [("公开选聘书记", "王某", dt.date(2026, 6, 30), TaskStatus.PENDING)])
@@ -43,7 +43,7 @@ def test_county_publishes_and_the_public_link_works_without_login(demo, client, 
     assert response["X-Robots-Tag"].startswith("noindex")
     html = response.content.decode()
     for text in ("书记不胜任现职。", "RSHS02", "选优配强村党组织书记", "公开选聘书记", "赵五（县财政局）",
-                 "陈县长，县委常委、组织部部长", "林安镇党委书记 王某", "2026年11月30日", "<svg"):
+                 "陈县长（县委常委、组织部部长）", "林安镇党委书记 王某", "2026年11月30日", "<svg"):
         assert text in html, text
 
 

@@ -61,8 +61,8 @@ def ledger(demo):
     main = make_designation(
         round_, orgs_a[0], codes=("RSHS02", "RSHS04"), problems="书记不胜任现职。\n组织生活不正常。",
         objectives="一年内转化升级", cause_analysis="班子老化", responsible_unit="林安镇党委",
-        responsible_person="王书记", contact_leader_name="张三，县委常委", township_leader="李四",
-        first_secretary="赵五", first_secretary_unit="县财政局", helping_unit="县财政局党支部",
+        responsible_person="王书记", contact_leader=("张三", "县委常委"), township_leader="李四",
+        first_secretary=("赵五", "县财政局"), helping_unit="县财政局党支部",
         secretary_adjusted=True, secretary_trained=False)
     plan = main.plan
     add_measure(plan, "调整充实班子", [("选优配强书记", "王书记", dt.date(2026, 5, 1), TaskStatus.DONE),
@@ -100,7 +100,12 @@ def test_layout_one_row_per_designation_with_measures_and_progress(demo, login, 
     progress = columns["Progress this period"].splitlines()
     assert progress == ["2026-04-05 第5次进展", "2026-04-04 第4次进展", "2026-04-03 第3次进展"]
     assert columns["Report submitted on"].date() == dt.date(2026, 7, 12)
-    assert columns["First secretary (dispatching unit)"] == "赵五（县财政局）"
+    # The "four ones" are the cadres records (rectification.tests.publishing_support.add_four_ones; the demo
+    # may have paired others with this village too), several joined by "；".
+    assert "赵五（县财政局）" in columns["First secretary (dispatching unit)"].split("；")
+    assert "张三（县委常委）" in columns["County contact leader"].split("；")
+    assert "县财政局党支部" in columns["Paired helping unit"].split("；")
+    assert columns["Township leader assigned"] == "李四"
     assert columns["Secretary adjusted / trained"] == "Adjusted；Not trained"
     assert columns["Status"] == "In rectification"
     assert columns["Completion deadline"].date() == dt.date(2026, 12, 31)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from cadres.models import FirstSecretary, Pairing
 from organizations.models import Division, OrganizationCategory
 from rectification.exports.upward_summary import summary_of
 from rectification.models import Designation, DesignationStatus
@@ -27,17 +28,17 @@ def year_2021(demo):
     communities = organizations_of(demo, demo.county1, 1, category=OrganizationCategory.COMMUNITY)
     specs = [
         (villages_a[0], DesignationStatus.CONSOLIDATING, ("RSHS01", "RSHS02"),
-         dict(secretary_adjusted=True, secretary_trained=True, helping_unit="县财政局", contact_leader_name="张三",
-              first_secretary="赵五", first_secretary_unit="县财政局")),
+         dict(secretary_adjusted=True, secretary_trained=True, helping_unit="县财政局", contact_leader=("张三", "县委常委"),
+              first_secretary=("赵五", "县财政局"))),
         (villages_a[1], DesignationStatus.RECTIFYING, ("RSHS02",),
-         dict(secretary_trained=True, helping_unit="县财政局", contact_leader_name="张三", first_secretary="钱六",
-              first_secretary_unit="县民政局")),
+         dict(secretary_trained=True, helping_unit="县财政局", contact_leader=("张三", "县委常委"),
+              first_secretary=("钱六", "县民政局"))),
         (villages_a[2], DesignationStatus.CONSOLIDATED, ("RSHS04",), dict(helping_unit="县交通局")),
         (villages_a[3], DesignationStatus.PROPOSED, ("RSHS05",), dict(secretary_adjusted=True)),  # not counted
         (villages_b[0], DesignationStatus.RECTIFYING, ("RSHS07", "RSHS10"),
-         dict(secretary_adjusted=True, contact_leader_name="孙七", helping_unit="县财政局")),
+         dict(secretary_adjusted=True, contact_leader=("孙七", "副县长"), helping_unit="县财政局")),
         (villages_b[1], DesignationStatus.WITHDRAWN, ("RSHS01",), {}),  # not counted
-        (communities[0], DesignationStatus.RECTIFYING, ("RSHS10",), dict(first_secretary="周八")),
+        (communities[0], DesignationStatus.RECTIFYING, ("RSHS10",), dict(first_secretary=("周八", "县委组织部"))),
     ]
     designations = []
     for organization, status, codes, plan_fields in specs:
@@ -48,6 +49,11 @@ def year_2021(demo):
     add_visit(designations[4].plan, demo.users["contact_leader"], dt.date(2021, 5, 1), solved=2)
     add_visit(designations[6].plan, demo.users["contact_leader"], dt.date(2021, 5, 1), solved=4)
     return round_
+
+
+def pairings(designations):
+    return Pairing.objects.filter(organization__in=[d.organization for d in designations], ended_on__isnull=True,
+                                  started_on__lte=dt.date(2021, 12, 31))
 
 
 def independent(designations):
@@ -65,9 +71,12 @@ def independent(designations):
         "codes": codes,
         "secretaries_adjusted": sum(1 for p in plans if p.secretary_adjusted),
         "secretaries_trained": sum(1 for p in plans if p.secretary_trained),
-        "helping_units": len({p.helping_unit for p in plans if p.helping_unit}),
-        "contact_leaders": len({p.contact_leader_name for p in plans if p.contact_leader_name}),
-        "first_secretaries": len({(p.first_secretary, p.first_secretary_unit) for p in plans if p.first_secretary}),
+        # The "four ones" are the cadres records of the organizations (running in 2021).
+        "helping_units": len({p.helping_unit_id for p in pairings(counted) if p.helping_unit_id}),
+        "contact_leaders": len({p.contact_leader_id for p in pairings(counted) if p.contact_leader_id}),
+        "first_secretaries": len({(f.name, f.dispatching_unit) for f in FirstSecretary.objects.filter(
+            organization__in=[d.organization for d in counted], term_start__lte=dt.date(2021, 12, 31),
+            term_end__gte=dt.date(2021, 12, 31), recalled_on__isnull=True)}),
         "problems_solved": sum(v.problems_solved_count for p in plans for v in p.visits.all()),
     }
 

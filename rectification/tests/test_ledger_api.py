@@ -208,11 +208,12 @@ def test_api_list_queries_do_not_grow(client, demo, next_round):
     assert [_queries(client, url) for url in urls] == before
 
 
-def test_the_contact_leader_rule_is_the_services_for_page_and_api(client, demo, next_round):
-    """Only a contact leader assigned to the organization or a county leader of its county: plan_update says so
-    (on the field), the API answers it as a 400 on ``contact_leader``, the page's choices offer only them."""
-    from django.core.exceptions import ValidationError
+def test_the_plan_api_shows_the_four_ones_read_only(client, demo, next_round):
+    """The contact leader, first secretary and helping unit are the cadres records: the plan API shows them (read
+    only, from the "four ones" provider) and neither the service, the API nor the page writes them."""
     from django.urls import reverse
+
+    from .publishing_support import add_four_ones
 
     organization = village_orgs(demo.township_a)[0]
     designation = services.designation_propose(
@@ -220,18 +221,23 @@ def test_the_contact_leader_rule_is_the_services_for_page_and_api(client, demo, 
         categories=list(Category.objects.filter(code="RSHS01", county__isnull=True)), problems="班子不全。")
     designation = services.designation_confirm(user=demo.users["county_admin"], designation=designation)
     plan = services.plan_ensure(user=demo.users["town_organizer"], designation=designation)
-    stranger = demo.users["other_county_admin"]
-    with pytest.raises(ValidationError) as refused:
+    add_four_ones(organization, contact_leader=("测试领导", "副县长"), first_secretary=("测试书记", "县审计局"),
+                  helping_unit="县测试局")
+    with pytest.raises(TypeError):
         services.plan_update(user=demo.users["town_organizer"], plan=plan, expected_version=plan.version,
-                             contact_leader=stranger)
-    assert "contact_leader" in refused.value.message_dict
-    leader = demo.users["county_leader"]  # a county leader of the organization's county
-    plan = services.plan_update(user=demo.users["town_organizer"], plan=plan, expected_version=plan.version,
-                                contact_leader=leader)
-    assert plan.contact_leader == leader
+                             contact_leader=demo.users["county_leader"])
     organizer = api(client, demo.users["town_organizer"])
-    response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": plan.version, "contact_leader": stranger.pk},
+    data = organizer.get(f"{API}/plans/{plan.pk}/").json()
+    # (the demo may have paired others with this village too)
+    assert "测试领导（副县长）" in [p["label"] for p in data["four_ones"]["contact_leaders"]]
+    assert "测试书记（县审计局）" in [p["label"] for p in data["four_ones"]["first_secretaries"]]
+    assert "县测试局" in [p["name"] for p in data["four_ones"]["helping_units"]]
+    assert data["four_ones"]["missing"] == []
+    response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": plan.version, "helping_unit": "别的单位",
+                                                           "township_leader": "李乡长"},
                                content_type="application/json")
-    assert response.status_code == 400 and "contact_leader" in response.json()
+    assert response.status_code == 200, response.content
+    assert response.json()["township_leader"] == "李乡长" and "helping_unit" not in response.json()
     page = organizer.get(reverse("rectification:plan", args=[plan.pk])).content.decode()
-    assert f'value="{leader.pk}"' in page and f'value="{stranger.pk}"' not in page
+    assert 'name="helping_unit"' not in page and 'name="first_secretary"' not in page
+    assert "测试书记（县审计局）" in page and "测试领导（副县长）" in page and "县测试局" in page

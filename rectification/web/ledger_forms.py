@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division, Organization, User
+from organizations.models import Division, Organization
 from organizations.roles import Level
 
 from ..models import Category, Measure, MeasureFamily, Plan, Round, Task, TaskStatus
@@ -70,10 +70,8 @@ class PlanForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, contact_leaders=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_leader"].queryset = contact_leaders if contact_leaders is not None else User.objects.none()
-        self.fields["contact_leader"].label_from_instance = lambda u: u.display_name
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

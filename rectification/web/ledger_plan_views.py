@@ -22,7 +22,7 @@ from organizations.web.base import scoped_object_or_404, scoped_to, submit, writ
 
 from .. import services
 from ..models import DesignationStatus, Measure, Plan, PlanStatus, StatusChange, Task
-from ..selectors.ledger import contact_leader_choices
+from ..selectors.four_ones import FOUR_ONES_LABELS, four_ones_missing, four_ones_of_organization
 from ..selectors.progress import plan_progress_panel
 from ..services.plans import EDITABLE_PLAN_STATUSES
 from .ledger_forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
@@ -62,21 +62,20 @@ class _Conflict:
 def plan_view(request, pk):
     user = request.user
     plan = scoped_object_or_404(Plan.objects.select_related(
-        "designation", "designation__round", "organization", "township", "contact_leader", "reviewed_by"),
+        "designation", "designation__round", "organization", "township", "reviewed_by"),
         user, pk=pk)
     may_change = can(user, "plan", "change", plan)
     editable = may_change and plan.status in EDITABLE_PLAN_STATUSES
     may_add_work = may_change and (editable or plan.designation.status == DesignationStatus.RECTIFYING)
     open_measures = Measure.objects.filter(plan=plan, cycle__closed_on__isnull=True)
-    leaders = contact_leader_choices(plan)
-    plan_form = PlanForm(instance=plan, contact_leaders=leaders)
+    plan_form = PlanForm(instance=plan)
     measure_form, task_form = MeasureForm(), TaskAddForm(measures=open_measures)
     conflict = _Conflict()
     if request.method == "POST":
         write_gate(user, "plan", "change", plan)
         kind = request.POST.get("form")
         if kind == "plan":
-            plan_form = form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk), contact_leaders=leaders)
+            plan_form = form = PlanForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
             perform = conflict(lambda data: services.plan_update(
                 user=user, plan=plan, expected_version=data["version"],
                 **{name: data[name] for name in PlanForm.Meta.fields}))
@@ -95,8 +94,7 @@ def plan_view(request, pk):
         if done:
             return done
         if conflict.error is not None:
-            plan_form = _rebound(PlanForm, request, conflict.error, instance=Plan.objects.get(pk=plan.pk),
-                                 contact_leaders=leaders)
+            plan_form = _rebound(PlanForm, request, conflict.error, instance=Plan.objects.get(pk=plan.pk))
     cycles = list(plan.cycles.prefetch_related(
         Prefetch("measures", queryset=Measure.objects.order_by("sort_order", "pk").prefetch_related(
             Prefetch("tasks", queryset=Task.objects.order_by("deadline", "pk"))))))
@@ -106,6 +104,7 @@ def plan_view(request, pk):
                                                                  action="return_plan")
                     .select_related("user").order_by("-created_at", "-pk").first())
     refused = request.method == "POST"  # a POST that did not redirect was refused
+    supporters = four_ones_of_organization(plan.organization_id)
     return render(request, "rectification/ledger/plan.html", {
         "plan": plan, "returned": returned, "designation": plan.designation, "cycles": cycles,
         "plan_form": plan_form, "measure_form": measure_form, "task_form": task_form,
@@ -113,6 +112,8 @@ def plan_view(request, pk):
         "has_measures": open_measures.exists(), "today": timezone.localdate(),
         "conflict": conflict_context(conflict.error) if conflict.error else None,
         "panel": plan_progress_panel(user, plan),
+        "four_ones": supporters, "four_ones_missing": [FOUR_ONES_LABELS[part] for part in four_ones_missing(
+            plan, found=supporters)],
     }, status=400 if refused else 200)
 
 
