@@ -84,3 +84,22 @@ def test_stars_per_aspect_that_are_not_stars_are_a_400(login, aspect_stars):
                            content_type="application/json")
     assert response.status_code == 400, response.content[:300]
     assert "aspect_stars" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_web_forms_refuse_dates_beyond_the_range_with_a_field_error(login, demo, day):
+    """The pages' write path (``organizations.web.base.submit``) checks every date input like the API: a first
+    secretary stationed from 9999-12-31 through the page overflowed the default term end (a 500)."""
+    from django.urls import reverse
+
+    from organizations.models import Organization
+
+    village = Organization.objects.filter(township_id=demo.township_a.pk, village__isnull=False).order_by(
+        "division__code").first()
+    client = login("county_admin")
+    client.raise_request_exception = False
+    response = client.post(reverse("cadres:first-secretary-add", args=[village.pk]), {
+        "name": "越界书记", "dispatching_unit": "县委办", "term_start": day, "days_in_village": 0})
+    assert response.status_code == 400
+    assert "term_start" in response.context["form"].errors

@@ -17,9 +17,11 @@ Exports (``ScopedExportView``)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +137,21 @@ def form_errors_from(exc: ValidationError, form) -> None:
         form.add_error(None, exc.messages)
 
 
+def dates_in_range(form) -> bool:
+    """Every date of a valid form lies in the portal's range (``organizations.dates``), else a field error:
+    a year 9999 typed into any date input would overflow the services' date arithmetic."""
+    from ..dates import validate_date_range
+
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if isinstance(field, forms.DateField) and isinstance(value, dt.date):
+            try:
+                validate_date_range(value)
+            except ValidationError as exc:
+                form.add_error(name, exc)
+    return not form.errors
+
+
 def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[Any], Any] | str,
            message: str | Callable[[Any], str] = "") -> HttpResponse | None:
     """The write path after the gate: a valid form → the service → a redirect; else None (errors on the form).
@@ -143,7 +160,7 @@ def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[
     PermissionDenied (a rule the service checks, e.g. a state the role may not act in) as a form error.
     ``success(result)`` (or a URL) is where to go; ``message`` the flash shown there.
     """
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST" or not form.is_valid() or not dates_in_range(form):
         return None
     try:
         result = perform(form.cleaned_data)
