@@ -20,6 +20,7 @@ from ..models import Ballot, Evaluation, VoterGroup
 from ..services import satisfaction as services
 from .satisfaction_serializers import (
     BallotSerializer,
+    CloseSerializer,
     DecideSerializer,
     EvaluationCreateSerializer,
     EvaluationDetailSerializer,
@@ -65,14 +66,18 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Re
 
     @extend_schema(methods=["GET"], responses={200: EvaluationDetailSerializer},
                    description="The evaluation as it stands (what closing would freeze).")
-    @extend_schema(methods=["POST"], request=None, responses={
-        200: EvaluationDetailSerializer, 400: OpenApiResponse(description="Voting is already closed")})
+    @extend_schema(methods=["POST"], request=CloseSerializer, responses={
+        200: EvaluationDetailSerializer,
+        400: OpenApiResponse(description="Voting is already closed, or a group is short and not confirmed")})
     @action(detail=True, methods=["get", "post"])
     def close(self, request, pk=None):
         """Close the voting: the totals and the policy values are frozen, the rate computed."""
         if request.method == "GET":
             return self._detail(self.get_object())
-        evaluation = services.evaluation_close(user=request.user, evaluation=self.get_object())
+        payload = CloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        evaluation = services.evaluation_close(user=request.user, evaluation=self.get_object(),
+                                               shortfall_confirmed=payload.validated_data["confirm_shortfall"])
         return self._detail(evaluation)
 
     @extend_schema(methods=["GET"], responses={200: EvaluationDetailSerializer},

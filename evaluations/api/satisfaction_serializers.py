@@ -53,6 +53,11 @@ class EvaluationCreateSerializer(serializers.Serializer):
     public = serializers.IntegerField(required=False, min_value=0, default=0)
 
 
+class CloseSerializer(serializers.Serializer):
+    confirm_shortfall = serializers.BooleanField(
+        default=False, help_text="Close although some voter group has fewer ballots than voters invited.")
+
+
 class DecideSerializer(serializers.Serializer):
     new_deadline = DateField(required=False, allow_null=True)
 

@@ -156,7 +156,12 @@ def test_api_open_count_close_decide(client, demo, login, make_persona):
                                                                 "choice": "satisfied"},
                                content_type="application/json")
         assert response.status_code == 400
+    # The public representatives cast 1 ballot of 3: the API, like the close page, asks for the confirmation.
     response = client.post(f"/api/v1/evaluations/evaluations/{body['id']}/close/")
+    assert response.status_code == 400 and "confirm_shortfall" in response.json()
+    assert Evaluation.objects.get(pk=body["id"]).status == EvaluationStatus.OPEN
+    response = client.post(f"/api/v1/evaluations/evaluations/{body['id']}/close/", {"confirm_shortfall": True},
+                           content_type="application/json")
     assert response.status_code == 200 and response.json()["rate"] == "81.81"  # 9 / 11
     assert client.post(f"/api/v1/evaluations/evaluations/{body['id']}/decide/").status_code == 403
     admin = login("county_admin")
