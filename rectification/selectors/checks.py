@@ -21,7 +21,13 @@ from ..models import (
     FollowUpReview,
     SixMonthlyCheck,
 )
-from ..services.checks import ACTIVE_STATUSES, CHECK_STATUSES, FOLLOW_UP_STATUSES, acceptance_opens_on
+from ..services.checks import (
+    ACTIVE_STATUSES,
+    CHECK_STATUSES,
+    FOLLOW_UP_STATUSES,
+    acceptance_opens_on,
+    lifecycle_refusal,
+)
 
 #: Upper bound of the tracking policy (years): the list reads closed-out designations this far back at most.
 MAX_TRACKING_YEARS = 10
@@ -44,6 +50,9 @@ def designation_records(user, designation: Designation) -> dict:
         "may_add_acceptance": status == "acceptance_requested" and can(user, "acceptance", "create", designation),
         "may_add_follow_up": status in FOLLOW_UP_STATUSES and can(user, "follow_up", "create", designation),
         "acceptance_opens_on": acceptance_opens_on(designation) if status == "rectifying" else None,
+        # Why the satisfaction evaluation cannot open yet (no passed acceptance meeting of this cycle).
+        "evaluation_refusal": lifecycle_refusal(designation, "open_evaluation", timezone.localdate())
+        if status == "acceptance_requested" else None,
     }
 
 

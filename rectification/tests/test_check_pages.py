@@ -51,6 +51,25 @@ def test_a_refused_record_comes_back_with_the_reason(demo, login):
     assert not AcceptanceReview.objects.filter(designation=designation).exists()
 
 
+def test_acceptance_meeting_entered_from_the_designation_page_lets_the_evaluation_open(demo, login):
+    from rectification import services
+
+    designation = _designation(demo, DesignationStatus.RECTIFYING)
+    client = login("county_admin")
+    designation = services.designation_transition(user=demo.users["county_admin"], designation=designation,
+                                                  action="request_acceptance")
+    page = client.get(reverse("rectification:designation", args=[designation.pk])).content.decode()
+    url = reverse("rectification:acceptance-create", args=[designation.pk])
+    assert url in page and "请先录入年终验收会议" in page
+    response = client.post(url, {"held_on": dt.date.today().isoformat(), "members": "县委组织部副部长、镇党委书记",
+                                 "opinions": "听取汇报，查阅台账，同意测评。", "score": "88", "result": "passed"})
+    assert response.status_code == 302
+    page = client.get(reverse("rectification:designation", args=[designation.pk])).content.decode()
+    assert "请先录入年终验收会议" not in page and "听取汇报，查阅台账，同意测评。" in page and "合格" in page
+    assert services.evaluation_open(user=demo.users["county_admin"], designation=designation).status == \
+        DesignationStatus.EVALUATING
+
+
 def test_read_only_roles_get_403_and_other_counties_404(demo, login):
     designation = _designation(demo, DesignationStatus.RECTIFYING)
     for name in ("check-create", "acceptance-create", "follow-up-create"):
@@ -120,6 +139,7 @@ def test_ledger_export_has_the_check_acceptance_and_follow_up_columns(demo, logi
     if check is not None:
         assert columns["半年检查（日期/等次）"].startswith(check.checked_on.isoformat())
     api = login("county_admin").get("/api/v1/ledger/export/", {"round": closed.round_id, "page_size": 100})
-    if api.status_code == 200:
-        item = next(r for r in api.json()["results"] if r["id"] == closed.pk)
-        assert item["follow_up_review"] == columns["回头看（日期/结论）"]
+    assert api.status_code == 200
+    item = next(r for r in api.json()["results"] if r["id"] == closed.pk)
+    assert item["follow_up_review"] == columns["回头看（日期/结论）"]
+    assert item["acceptance"] == columns["年终验收（日期/结果）"]
