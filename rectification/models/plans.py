@@ -70,6 +70,15 @@ class PlanCycle(OrganizationScoped):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The county's exception: acceptance may be applied for while tasks of this cycle are still open.
+    acceptance_exception_reason = models.TextField(_("reason for applying for acceptance with open tasks"),
+                                                   blank=True)
+    acceptance_exception_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                on_delete=models.SET_NULL, related_name="+",
+                                                verbose_name=_("exception recorded by"))
+    acceptance_exception_at = models.DateTimeField(_("exception recorded at"), null=True, blank=True)
+    acceptance_exception_open_tasks = models.PositiveIntegerField(_("open tasks when the exception was recorded"),
+                                                                  null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=SCOPE_FIELDS)
 
