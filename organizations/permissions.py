@@ -64,6 +64,8 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     },
     "visit": {
         "create": frozenset({R.CONTACT_LEADER}),
+        # Entered on behalf of a contact leader (most have no account), the leader chosen among the village's.
+        "record": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER}),
     },
     "board": {
         "publish": frozenset({R.COUNTY_ADMIN}),

@@ -151,6 +151,10 @@ POLICIES: tuple[PolicyDefinition, ...] = (
     PolicyDefinition("post_closeout_tracking_years", _("Closed-out organizations tracked for (years)"), "int", 1,
                      _("After close-out an organization stays on the tracking list, with its follow-up reviews, "
                        "for this many years."), minimum=1, maximum=10, group=_("Acceptance")),
+    # Contact-leader visits (seed 001: 3 a month) are required while the organization is in rectification.
+    PolicyDefinition("visits_after_closeout", _("Contact-leader visits required after close-out"), "bool", False,
+                     _("Off: the monthly visits are required only until close-out (consolidating organizations "
+                       "may still be visited, without a requirement)."), group=_("Support")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

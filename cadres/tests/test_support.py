@@ -8,6 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from cadres.models import ContactLeader, HelpingUnit, Pairing, UnitKind
 from cadres.selectors import support as selectors
@@ -79,16 +80,22 @@ def test_a_pairing_started_last_month_asks_for_one_month_back(demo):
     _pair(demo, plan.organization, leader=leader, started_on=D(2026, 10, 15))
     (row,) = selectors.workload(demo.users["county_admin"], leader, today=TODAY).rows
     assert row.required_back == row.required_month == 3  # the default policy, one month of the window
-    assert row.visits_month is None and row.visits_back is None  # no account: visits not logged
+    assert row.visits_month == 0 and row.visits_back == 0  # no account: visits are entered for the leader
 
 
-def test_leader_without_account_shows_visits_not_logged(demo, login):
+def test_leader_without_account_counts_the_visits_entered_for_them(demo, login):
     leader = _leader(demo)
-    _pair(demo, _weak_plans(demo)[2].organization, leader=leader)
+    plan = _weak_plans(demo)[2]
+    _pair(demo, plan.organization, leader=leader)
     response = login("county_admin").get(reverse("cadres:contact-leader", args=[leader.pk]))
     assert response.status_code == 200
-    assert response.context["workload"].logs_visits is False
-    assert [r.visits_month for r in response.context["workload"].rows] == [None]
+    assert response.context["workload"].logs_visits is True
+    assert [r.visits_month for r in response.context["workload"].rows] == [0]
+    # A visit the county enters for the leader (issue 11 item 6) counts on the leader's page.
+    visit_log(user=demo.users["county_admin"], plan=plan, leader_key=leader.pk, visited_on=timezone.localdate(),
+              discussed="座谈", problems_solved_count=0)
+    response = login("county_admin").get(reverse("cadres:contact-leader", args=[leader.pk]))
+    assert [r.visits_month for r in response.context["workload"].rows] == [1]
 
 
 def test_pairing_gives_the_account_its_village_and_ending_takes_it_away(demo, make_persona):
@@ -224,7 +231,7 @@ def test_api_writes_and_scopes(demo, login):
     pairing_id = response.json()["id"]
     workload = client.get(f"/api/v1/cadres/contact-leaders/{leader_id}/workload/").json()
     assert [r["organization"] for r in workload["results"]] == [organization.pk]
-    assert workload["logs_visits"] is False
+    assert workload["logs_visits"] is True
     foreign = Organization.objects.filter(county=demo.county2, village__isnull=False).first()
     response = client.post("/api/v1/cadres/pairings/", data={
         "organization": foreign.pk, "contact_leader": leader_id, "started_on": "2026-06-01"},

@@ -113,7 +113,7 @@ class ContactVisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
     serializer_class = ContactVisitSerializer
     permission_classes = [ServiceChecked]
     filterset_class = ContactVisitFilter
-    select_related = ("leader", "organization")
+    select_related = ("leader", "entered_by", "organization")
     ordering_fields = ["visited_on"]
 
     def perform_create(self, serializer):
@@ -121,7 +121,7 @@ class ContactVisitViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.
         serializer.instance = visit_log(
             user=self.request.user, plan=data["plan"], visited_on=data["visited_on"], discussed=data["discussed"],
             problems_solved=data.get("problems_solved", ""),
-            problems_solved_count=data.get("problems_solved_count", 0))
+            problems_solved_count=data.get("problems_solved_count", 0), leader_key=data.get("leader_key"))
 
 
 def register(router) -> None:

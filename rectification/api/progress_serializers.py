@@ -104,11 +104,18 @@ class ReportSubmitSerializer(serializers.Serializer):
 
 class ContactVisitSerializer(serializers.ModelSerializer):
     plan = ScopedPrimaryKeyRelatedField(queryset=Plan.objects.all(), label=_("plan"))
-    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    leader_name = serializers.CharField(source="leader_label", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    #: Entering a visit for a contact leader (township organizer, county admin): the leader's record among those
+    #: paired with the village; left out when the leader logs their own visit.
+    leader_key = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+                                          label=_("contact leader record"))
+    entered_by_name = serializers.CharField(source="entered_by.display_name", read_only=True, default="")
+    solved_nothing = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = ContactVisit
-        fields = ["id", "plan", "organization", "organization_name", "township", "leader", "leader_name",
-                  "visited_on", "discussed", "problems_solved", "problems_solved_count", "created_at"]
-        read_only_fields = ["organization", "township", "leader", "created_at"]
+        fields = ["id", "plan", "organization", "organization_name", "township", "leader", "leader_key",
+                  "leader_name", "entered_by", "entered_by_name", "visited_on", "discussed", "problems_solved",
+                  "problems_solved_count", "solved_nothing", "created_at"]
+        read_only_fields = ["organization", "township", "leader", "entered_by", "created_at"]

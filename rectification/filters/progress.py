@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from organizations.filters import (
     BoundedFilterSet,
@@ -124,6 +125,9 @@ class ContactVisitFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     plan = django_filters.NumberFilter(field_name="plan_id")
     leader = django_filters.NumberFilter(field_name="leader_id")
+    leader_key = django_filters.NumberFilter(field_name="leader_key")
+    solved_nothing = django_filters.BooleanFilter(label=_("Solved no problem"), method="filter_solved_nothing",
+                                                  widget=BooleanWidget)
     county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
                                               empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
@@ -132,6 +136,12 @@ class ContactVisitFilter(ScopedFilterSet):
 
     class Meta:
         model = ContactVisit
-        fields = ["q", "plan", "leader", "county", "township", "visited_after", "visited_before"]
+        fields = ["q", "plan", "leader", "leader_key", "county", "township", "visited_after", "visited_before",
+                  "solved_nothing"]
 
     filter_q = organization_search("")
+
+    def filter_solved_nothing(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(problems_solved_count=0) if value else queryset.filter(problems_solved_count__gt=0)

@@ -100,8 +100,17 @@ class ContactVisit(OrganizationScoped):
 
     plan = models.ForeignKey("rectification.Plan", on_delete=models.CASCADE, related_name="visits",
                              verbose_name=_("plan"))
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("contact leader"))
+    #: The leader's portal account, when the leader has one (a visit logged by the leader, or entered for a
+    #: leader with an account); empty for the leaders without one.
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("contact leader"))
+    #: The leader's record in the directory (cadres' ContactLeader id, ``organizations.leaders``).
+    leader_key = models.PositiveBigIntegerField(_("contact leader record"), null=True, blank=True, db_index=True)
+    #: The leader's name and post when the visit was entered.
+    leader_name = models.CharField(_("contact leader (name and post)"), max_length=160, blank=True)
+    #: Who entered the visit: the leader, or a township organizer / the county admin on the leader's behalf.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("entered by"))
     visited_on = models.DateField(_("visit date"))
     discussed = models.TextField(_("what was discussed"))
     problems_solved = models.TextField(_("problems solved"), blank=True)
@@ -118,3 +127,14 @@ class ContactVisit(OrganizationScoped):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.plan}"
+
+    @property
+    def leader_label(self) -> str:
+        if self.leader_name:
+            return self.leader_name
+        return self.leader.display_name if self.leader_id else ""
+
+    @property
+    def solved_nothing(self) -> bool:
+        """Seed 001 asks for 1-2 practical problems solved per visit: a visit that solved none is flagged."""
+        return self.problems_solved_count == 0

@@ -14,7 +14,15 @@ from organizations.permissions import can
 from organizations.policies import ORGANIZATION_CHAIN_FIELDS, PolicyBook
 
 from .. import periods
-from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
+from ..models import (
+    RECTIFIED_STATUSES,
+    ContactVisit,
+    EvidenceFile,
+    PeriodReport,
+    Plan,
+    ProgressEntry,
+    ReportStatus,
+)
 
 # ---------------------------------------------------------------------------------------------- report flags
 
@@ -266,17 +274,31 @@ def plan_progress_panel(user, plan: Plan, *, today: dt.date | None = None) -> Pl
     return PlanPanel(
         plan=plan, today=today, entries=entries, entry_count=entries_qs.count(), reports=reports,
         current_period=current,
-        visits=VisitTally(month_count, int(values["contact_visits_per_month"])),
+        visits=VisitTally(month_count, visits_required(
+            designation.status, PolicyBook(VISIT_POLICY_KEYS).for_organization(plan.organization))),
         recent_visits=list(visits_qs.select_related("leader")[:3]),
         progress_open=progress_open(plan),
         can_add_progress=can(user, "progress", "create", plan),
-        can_log_visit=can(user, "visit", "create", plan),
+        can_log_visit=can(user, "visit", "create", plan) or can(user, "visit", "record", plan),
         can_submit_reports=can(user, "report", "submit", plan),
         unprepared=sum(1 for row, _p, _f in reports if row is None),
     )
 
 
 # ------------------------------------------------------------------------------------------------ visits
+
+#: The policy values of the visit requirement.
+VISIT_POLICY_KEYS = ["contact_visits_per_month", "visits_after_closeout"]
+#: Who logs visits: the leader's own account ("visit"/"create") or for the leader ("visit"/"record").
+VISIT_WRITERS = ("contact_leader", "county_admin", "township_organizer")
+
+
+def visits_required(status: str, values: dict) -> int:
+    """The visits a month an organization in ``status`` needs: the policy's number while it is in rectification
+    (before close-out); after close-out none, unless the policy ``visits_after_closeout`` says so."""
+    if status in periods.ONGOING_STATUSES or (values.get("visits_after_closeout") and status in RECTIFIED_STATUSES):
+        return int(values["contact_visits_per_month"])
+    return 0
 
 
 @dataclass
@@ -285,6 +307,8 @@ class VisitRow:
     done: int
     required: int
     can_log: bool
+    #: This month's visits that solved no problem (seed 001: 1-2 per visit), counted apart.
+    solved_nothing: int = 0
 
     @property
     def short(self) -> int:
@@ -293,22 +317,24 @@ class VisitRow:
 
 def visits_against_policy(user, *, today: dt.date, plans=None) -> list[VisitRow]:
     """Visible plans in rectification or later with this month's visits against the policy (3 queries + grants)."""
-    from organizations.roles import Role
 
     first, last = month_bounds(today)
     queryset = Plan.objects.visible_to(user) if plans is None else plans & Plan.objects.visible_to(user)
+    month = Q(visits__visited_on__gte=first, visits__visited_on__lte=last)
     queryset = queryset.filter(designation__status__in=periods.REPORTING_STATUSES).select_related(
         "organization", "designation").annotate(
-        month_visits=Count("visits", filter=Q(visits__visited_on__gte=first, visits__visited_on__lte=last)),
+        month_visits=Count("visits", filter=month),
+        month_solved_nothing=Count("visits", filter=month & Q(visits__problems_solved_count=0)),
     ).order_by("organization__division__code")
-    writable = set(Plan.objects.visible_to(user, roles=[Role.CONTACT_LEADER]).values_list("pk", flat=True)) \
+    writable = set(Plan.objects.visible_to(user, roles=list(VISIT_WRITERS)).values_list("pk", flat=True)) \
         if not user.is_superuser else None
-    book = PolicyBook(periods.REPORT_POLICY_KEYS)
+    book = PolicyBook(VISIT_POLICY_KEYS)
     rows = []
     for plan in queryset:
         values = book.for_organization(plan.organization)
-        rows.append(VisitRow(plan, plan.month_visits, int(values["contact_visits_per_month"]),
-                             can_log=writable is None or plan.pk in writable))
+        rows.append(VisitRow(plan, plan.month_visits, visits_required(plan.designation.status, values),
+                             can_log=writable is None or plan.pk in writable,
+                             solved_nothing=plan.month_solved_nothing))
     return rows
 
 
@@ -317,5 +343,5 @@ def visits_this_month(user, plan: Plan, *, today: dt.date | None = None) -> Visi
     first, last = month_bounds(today)
     done = ContactVisit.objects.visible_to(user).filter(plan=plan, visited_on__gte=first,
                                                         visited_on__lte=last).count()
-    values = PolicyBook(periods.REPORT_POLICY_KEYS).for_organization(plan.organization)
-    return VisitTally(done, int(values["contact_visits_per_month"]))
+    values = PolicyBook(VISIT_POLICY_KEYS).for_organization(plan.organization)
+    return VisitTally(done, visits_required(plan.designation.status, values))

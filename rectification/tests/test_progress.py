@@ -121,7 +121,8 @@ def test_plan_panel(demo, plan, media):
         (D(2026, 11, 1), "open", False), (D(2026, 9, 1), "missing", True), (D(2026, 7, 1), "missing", True),
         (D(2026, 5, 1), "missing", True), (D(2026, 3, 1), "missing", True)]
     assert panel.unprepared == 1 and panel.current_period.start == D(2026, 11, 1)
-    assert (panel.can_add_progress, panel.can_log_visit, panel.can_submit_reports) == (True, False, True)
+    # The organizer enters visits for the village's contact leaders (issue 11 item 6).
+    assert (panel.can_add_progress, panel.can_log_visit, panel.can_submit_reports) == (True, True, True)
     html = render_to_string("rectification/progress/plan_panel.html", {"panel": panel})
     assert reverse("rectification:progress-add", args=[plan.pk]) in html
     assert reverse("rectification:evidence", args=[EvidenceFile.objects.filter(entry__plan=plan).last().pk]) in html

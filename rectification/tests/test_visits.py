@@ -88,9 +88,11 @@ def test_visits_this_month_against_the_policy(demo, plan):
     assert visits_this_month(demo.users["county_admin"], plan, today=D(2026, 10, 5)).done == 1
     rows = {r.plan.pk: r for r in visits_against_policy(demo.users["contact_leader"], today=D(2026, 11, 23))}
     assert (rows[plan.pk].done, rows[plan.pk].required, rows[plan.pk].can_log) == (2, 2, True)
-    # The organizer sees the same count but may not log.
+    # The organizer sees the same count and may enter visits for the village's contact leaders.
     rows = {r.plan.pk: r for r in visits_against_policy(demo.users["town_organizer"], today=D(2026, 11, 23))}
-    assert (rows[plan.pk].done, rows[plan.pk].can_log) == (2, False)
+    assert (rows[plan.pk].done, rows[plan.pk].can_log) == (2, True)
+    rows = {r.plan.pk: r for r in visits_against_policy(demo.users["village_secretary"], today=D(2026, 11, 23))}
+    assert not rows.get(plan.pk) or not rows[plan.pk].can_log
     # Another county sees nothing of it.
     assert plan.pk not in {r.plan.pk for r in visits_against_policy(demo.users["other_county_admin"],
                                                                     today=D(2026, 11, 23))}
@@ -109,8 +111,10 @@ def test_visit_pages(demo, plan, login):
     assert listing.status_code == 200 and "听取整顿进展汇报" in listing.content.decode()
     bad = client.post(url, {"visited_on": "2099-01-01", "discussed": "x", "problems_solved_count": "0"})
     assert bad.status_code == 400 and ContactVisit.objects.filter(plan=plan).count() == 1
-    # Other roles: the form is forbidden (visible plan) or missing (outside the scope).
-    assert login("town_organizer").get(url).status_code == 403
+    # Other roles: the form is forbidden (visible plan) or missing (outside the scope); the township organizer
+    # gets the form that enters a visit for one of the village's contact leaders.
+    assert login("town_organizer").get(url).status_code == 200
+    assert login("village_secretary").get(url).status_code in (403, 404)
     assert login("other_county_admin").get(url).status_code == 404
     assert login("other_county_admin").post(url, {"visited_on": "2026-11-02", "discussed": "x"}).status_code == 404
     assert ContactVisit.objects.filter(plan=plan).count() == 1

@@ -70,6 +70,15 @@ class VisitForm(forms.Form):
     problems_solved_count = forms.IntegerField(label=_("Number of problems solved"), min_value=0, max_value=50,
                                                initial=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, leaders=None, **kwargs):
+        """``leaders`` (LeaderRef list): the visit is entered for one of them (the organizer's or the county's
+        form); None: the leader logs their own visit."""
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
+        if leaders is not None:
+            self.fields["leader_key"] = forms.TypedChoiceField(
+                label=_("Contact leader"), coerce=int,
+                choices=[("", "---------")] + [(ref.key, ref.label) for ref in leaders],
+                help_text=_("The contact leaders paired with this village (cadres records); the visit is entered "
+                            "for the leader, with your name as the one who entered it."))
+            self.order_fields(["leader_key"])

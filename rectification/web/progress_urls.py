@@ -10,4 +10,5 @@ urlpatterns = [
     path("reports/", views.ReportFlagsView.as_view(), name="reports"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("visits/", views.VisitListView.as_view(), name="visits"),
+    path("visits/history/", views.VisitHistoryView.as_view(), name="visit-history"),
 ]

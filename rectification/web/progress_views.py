@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
+from organizations.filters.base import is_id
 from organizations.permissions import can
 from organizations.web.base import (
     ScopedListView,
+    ScopedQuerysetMixin,
     render_form,
     scoped_object_or_404,
     scoped_to,
@@ -29,9 +31,10 @@ from organizations.web.base import (
 from ..filters.progress import ContactVisitFilter, ReportPlanFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
 from ..selectors import progress as selectors
+from ..selectors.visits import leader_history, visit_counts, visit_leaders
 from ..services.progress import progress_entry_add, progress_open
 from ..services.reports import report_submit, reports_ensure
-from ..services.visits import visit_log
+from ..services.visits import visit_leader_choices, visit_log
 from .progress_forms import ProgressEntryForm, ReportSubmitForm, VisitForm
 
 
@@ -173,7 +176,7 @@ class VisitListView(ScopedListView):
     model = ContactVisit
     filterset_class = ContactVisitFilter
     template_name = "rectification/progress/visit_list.html"
-    select_related = ("plan__organization", "leader", "township")
+    select_related = ("plan__organization", "leader", "entered_by", "township")
     paginate_by = 30
 
     def get_context_data(self, **kwargs):
@@ -185,6 +188,8 @@ class VisitListView(ScopedListView):
             plans = plans.filter(organization__name__icontains=query)
         context["tally"] = selectors.visits_against_policy(self.request.user, today=today, plans=plans)[:200]
         context["month"] = today
+        context["counts"] = visit_counts(self.filterset.qs if self.filterset is not None and self.filterset.is_bound
+                                         and self.filterset.is_valid() else self.get_queryset())
         return context
 
 
@@ -193,9 +198,36 @@ class VisitListView(ScopedListView):
 @require_http_methods(["GET", "POST"])
 def visit_add(request, pk):
     plan = _plan_for(request, pk)
-    write_gate(request.user, "visit", "create", plan)
-    form = VisitForm(request.POST or None)
+    # The leader's own account logs its visit; a township organizer or the county admin enters it for a
+    # leader paired with the village (most have no account).
+    own = can(request.user, "visit", "create", plan)
+    if not own:
+        write_gate(request.user, "visit", "record", plan)
+    leaders = None if own else visit_leader_choices(plan)
+    form = VisitForm(request.POST or None, leaders=leaders)
     done = submit(request, form, lambda data: visit_log(user=request.user, plan=plan, **data),
                   success=reverse("rectification:visits"), message=_("The visit has been logged."))
     return done or render_form(request, "rectification/progress/visit_form.html", {
-        "plan": plan, "tally": selectors.visits_this_month(request.user, plan)}, form)
+        "plan": plan, "tally": selectors.visits_this_month(request.user, plan), "leaders": leaders}, form)
+
+
+class VisitHistoryView(ScopedQuerysetMixin, TemplateView):
+    """A contact leader's visits month by month against the policy, problems solved (``?leader=`` the leader's
+    record); without a leader, the leaders of the visits in scope. A leader outside the scope is a 404."""
+
+    model = ContactVisit
+    template_name = "rectification/progress/visit_leader_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("leader")
+        if raw in (None, ""):
+            context["leaders"] = visit_leaders(self.request.user)
+            return context
+        if not is_id(raw):
+            raise Http404
+        history = leader_history(self.request.user, int(raw))
+        if history is None:
+            raise Http404
+        context["history"] = history
+        return context
