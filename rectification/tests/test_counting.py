@@ -142,3 +142,50 @@ def test_city_reviewer_sees_the_same_figures_across_counties(demo, login):
     assert (api["total"], api["rectified"]) == (want["total"], want["rectified"])
     assert home_figures(client, demo.county1.parent) == want
     assert summary_figures(client, demo.county1.parent) == want
+
+
+def test_generated_province_figures_agree(db, client):
+    """The same comparison on a small generated province (generate_province --ledger), with a repeat listing
+    (last year's round) and a withdrawn designation added, for the province reviewer and a county admin."""
+    import io as _io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from organizations.demo.province import BENCH_COUNTY_ADMIN, BENCH_REVIEWER
+    from organizations.models import User
+
+    code = "95"
+    call_command("generate_province", "--province-code", code, "--counties", "2", "--townships-per-county", "2",
+                 "--villages-per-township", "6", "--ledger", "--designations", "12", "--tasks", "60",
+                 "--progress-entries", "60", stdout=_io.StringIO())
+    connection.check_constraints()
+    province = Division.objects.get(code=code.ljust(12, "0"))
+    counties = list(Division.objects.filter(level="county", code__startswith=code).order_by("code"))
+    current = Round.objects.filter(county=counties[0]).order_by("-year").first()
+    listed = Designation.objects.filter(round=current).exclude(
+        status__in=(DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)).first()
+    make_designation(make_round(counties[0], current.year - 1), listed.organization,
+                     status=DesignationStatus.CONSOLIDATED)  # the repeat listing: counted once
+    spare = (Organization.objects.filter(county=counties[0], division__level="village")
+             .exclude(designations__round=current).order_by("pk").first())
+    make_designation(current, spare, status=DesignationStatus.WITHDRAWN)
+    county_ids = [c.pk for c in counties]
+
+    reviewer = english(client)
+    reviewer.force_login(User.objects.get(username=BENCH_REVIEWER))
+    want = expected(county_ids)
+    assert want["total"] > 0
+    assert home_figures(reviewer, province) == want
+    api = api_figures(reviewer)
+    assert (api["total"], api["rectified"], api["open"]) == (want["total"], want["rectified"], want["open"])
+    assert summary_figures(reviewer, province) == want
+
+    admin = User.objects.get(username=BENCH_COUNTY_ADMIN)
+    county = Division.objects.get(pk=admin.role_assignments.values_list("division_id", flat=True).first())
+    reviewer.force_login(admin)
+    want = expected([county.pk])
+    assert home_figures(reviewer, county) == want
+    api = api_figures(reviewer)
+    assert (api["total"], api["rectified"]) == (want["total"], want["rectified"])
+    assert summary_figures(reviewer, county) == want
