@@ -155,6 +155,14 @@ POLICIES: tuple[PolicyDefinition, ...] = (
     PolicyDefinition("visits_after_closeout", _("Contact-leader visits required after close-out"), "bool", False,
                      _("Off: the monthly visits are required only until close-out (consolidating organizations "
                        "may still be visited, without a requirement)."), group=_("Support")),
+    # The plan's content gates and re-rectification (issue 11): tasks end with the round (acceptance at year end).
+    PolicyDefinition("task_deadline_grace_months", _("Task deadlines allowed after the round's year end (months)"),
+                     "int", 0, _("A task's deadline lies between the plan's start and the end of its round's year "
+                                 "plus this many months (a re-rectification cycle: its own deadline)."), minimum=0,
+                     maximum=12, group=_("Acceptance")),
+    PolicyDefinition("re_rectification_months", _("Re-rectification period (months)"), "int", 6,
+                     _("The deadline of a new cycle after a failed evaluation or a relapse, when none is given."),
+                     minimum=1, maximum=24, group=_("Acceptance")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

@@ -95,6 +95,9 @@ def _failed(designation: Designation, admin) -> None:
     """Applied for acceptance, evaluated below the threshold, rectifying again (a second plan cycle)."""
     today = timezone.localdate()
     start = today - dt.timedelta(days=40)
+    with clock(start - dt.timedelta(days=1), hour=15):
+        lifecycle.acceptance_exception_record(user=admin, designation=designation, reason=(
+            "征地遗留问题的协调已有明确时间表，其余任务年底前完成；经县委组织部研究，同意先行申请验收。"))
     with clock(start, hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance", today=start)
@@ -112,11 +115,17 @@ def _failed(designation: Designation, admin) -> None:
     decided_on = start + dt.timedelta(days=8)
     with clock(decided_on, hour=16):
         services.evaluation_decide(evaluation=evaluation, user=admin, today=decided_on)
+    with clock(decided_on + dt.timedelta(days=3), hour=16):  # the new cycle's plan, back to the county
+        lifecycle.designation_transition(user=admin, designation=designation, action="approve_plan",
+                                         comment="同意第二轮整顿方案，未完成任务按新时限推进。")
 
 
 def _voting(designation: Designation, admin) -> None:
     """Under evaluation now: the Party members' tally is in, the public votes through one-time links."""
     today = timezone.localdate()
+    with clock(today - dt.timedelta(days=7), hour=15):
+        lifecycle.acceptance_exception_record(user=admin, designation=designation, reason=(
+            "居务财务公开制度已建立并运行，剩余任务为长效机制，经县委组织部同意先行申请验收。"))
     with clock(today - dt.timedelta(days=6), hour=10):
         designation = lifecycle.designation_transition(user=admin, designation=designation,
                                                        action="request_acceptance")

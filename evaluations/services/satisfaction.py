@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -26,6 +25,7 @@ from organizations.policies import effective_policy
 from organizations.services.common import by, require
 from organizations.services.notifications import notify
 from rectification.models import Designation, DesignationStatus
+from rectification.services.cycles import re_rectification_deadline
 
 from ..models import (
     Ballot,
@@ -42,8 +42,6 @@ from ..models import (
 )
 from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
 
-#: Months of re-rectification when the evaluation does not name a new deadline.
-DEFAULT_RE_RECTIFY_MONTHS = 6
 MAX_LINKS_PER_CALL = 500
 SYSTEM_USERNAME = "system-jobs"
 COUNT_FIELDS = ("satisfied", "basically_satisfied", "dissatisfied", "abstained", "invalid")
@@ -369,8 +367,9 @@ def evaluation_close(*, user, evaluation: Evaluation, shortfall_confirmed: bool 
 # ----------------------------------------------------------------------------------------------- deciding
 
 
-def default_new_deadline(today: dt.date) -> dt.date:
-    return today + relativedelta(months=DEFAULT_RE_RECTIFY_MONTHS)
+def default_new_deadline(today: dt.date, organization) -> dt.date:
+    """The new cycle's deadline when the evaluation names none: the policy ``re_rectification_months``."""
+    return re_rectification_deadline(organization, today)
 
 
 def _fmt(value) -> str:
@@ -438,7 +437,7 @@ def decision_settle(evaluation: Evaluation, designation: Designation, today: dt.
                                      "closed out.") % values
     elif result.outcome == Decision.RE_RECTIFY:
         evaluation.decision = Decision.RE_RECTIFY
-        evaluation.new_deadline = evaluation.new_deadline or default_new_deadline(today)
+        evaluation.new_deadline = evaluation.new_deadline or default_new_deadline(today, evaluation.organization)
         values["deadline"] = date_format(evaluation.new_deadline, "DATE_FORMAT")
         evaluation.decision_note = _("Satisfaction rate %(rate)s is below the threshold %(threshold)s: rectify "
                                      "again by %(deadline)s.") % values

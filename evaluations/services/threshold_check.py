@@ -20,8 +20,9 @@ from simple_history.utils import bulk_create_with_history
 from organizations.models import User
 from organizations.policies import PolicyBook, effective_policy
 from rectification.lifecycle import transition_for
-from rectification.models import Designation, Plan, PlanCycle, StatusChange
+from rectification.models import Designation, Plan, StatusChange
 from rectification.selectors.recipients import plan_people_many
+from rectification.services.cycles import cycle_reopen
 
 from ..models import Evaluation, EvaluationStatus, OrganizationRating, RatingStep
 from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
@@ -165,25 +166,11 @@ def _update_rows(objects, model, fields: list[str], *, actor, now) -> None:
 
 
 def _new_cycles_bulk(pairs, today, actor, now) -> None:
-    """``cycle_open`` for many plans: the open cycle is closed today, the next one starts with the new deadline."""
+    """``cycle_reopen`` for each re-rectified plan: the open cycle is closed today, the next one starts with the
+    new deadline and the unresolved measures and open tasks, and the plan goes back to the county."""
     plans = {p.designation_id: p for p in Plan.objects.filter(designation_id__in=[d.pk for _e, d in pairs])}
-    last: dict[int, PlanCycle] = {}
-    for cycle in PlanCycle.objects.filter(plan__in=list(plans.values())).order_by("plan_id", "-number"):
-        last.setdefault(cycle.plan_id, cycle)
-    closing, opening = [], []
     for evaluation, designation in pairs:
         plan = plans.get(designation.pk)
-        if plan is None:
-            continue
-        previous = last.get(plan.pk)
-        if previous is not None and previous.closed_on is None:
-            previous.closed_on = today
-            closing.append(previous)
-        cycle = PlanCycle(plan=plan, number=(previous.number + 1) if previous else 1, started_on=today,
-                          deadline=evaluation.new_deadline, reason=evaluation.decision_note)
-        cycle.copy_scope_from(plan)
-        opening.append(cycle)
-    if closing:
-        _update_rows(closing, PlanCycle, ["closed_on"], actor=actor, now=now)
-    if opening:
-        bulk_create_with_history(opening, PlanCycle, default_user=actor, default_date=now)
+        if plan is not None:
+            cycle_reopen(user=actor, plan=plan, started_on=today, deadline=evaluation.new_deadline,
+                         reason=evaluation.decision_note)

@@ -35,7 +35,7 @@ def test_one_failed_evaluation_rectifies_again_and_one_is_voting(demo):
     designation = failed.designation
     assert designation.status == DesignationStatus.RECTIFYING and designation.plan.cycles.count() == 2
     assert list(StatusChange.objects.filter(designation=designation).order_by("pk").values_list(
-        "action", flat=True))[-3:] == ["request_acceptance", "open_evaluation", "re_rectify"]
+        "action", flat=True))[-4:] == ["request_acceptance", "open_evaluation", "re_rectify", "approve_plan"]
     voting = Evaluation.objects.get(county=demo.county1, organization__division__name=EVALUATING_VILLAGE)
     assert voting.status == EvaluationStatus.OPEN and voting.designation.status == DesignationStatus.EVALUATING
     tokens = BallotToken.objects.filter(evaluation=voting)

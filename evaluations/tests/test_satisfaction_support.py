@@ -10,6 +10,7 @@ from organizations.roles import Role
 from rectification import services as ledger
 from rectification.models import Category, Round
 from rectification.services.checks import acceptance_record
+from rectification.tests.plan_support import complete_plan, finish_tasks, plan_started
 
 
 def evaluator(demo, make_persona, username="evaluator1", division=None):
@@ -33,12 +34,13 @@ def acceptance_requested(demo, *, organization=None, year=2097):
                                              categories=list(Category.objects.filter(code="RSHS04")),
                                              problems="组织生活不正常。")
     designation = ledger.designation_confirm(user=admin, designation=designation)
-    plan = ledger.plan_ensure(user=admin, designation=designation)
-    plan = ledger.plan_update(user=admin, plan=plan, expected_version=plan.version, objectives="规范组织生活",
-                              deadline=dt.date(2026, 12, 31), responsible_person="黄丽华")
+    plan = plan_started(admin, designation, on=dt.date(2026, 3, 1))
+    plan = complete_plan(admin, plan, deadline=dt.date(2026, 12, 31), objectives="规范组织生活",
+                         responsible_person="黄丽华")
     measure = ledger.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism")
     ledger.task_add(user=admin, measure=measure, title="制定学习计划", owner_name="黄丽华",
                     deadline=dt.date(2026, 5, 31))
+    finish_tasks(admin, plan)  # every task done: acceptance may be applied for
     for action in ("submit_plan", "approve_plan", "request_acceptance"):  # acceptance opens at the year end
         designation = ledger.designation_transition(user=admin, designation=designation, action=action,
                                                     today=dt.date(year, 12, 1))

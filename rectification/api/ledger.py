@@ -9,7 +9,7 @@ someone else's is refused with 409 and the list of what they changed.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -20,6 +20,7 @@ from .. import services
 from ..filters.ledger import DesignationFilter, TaskFilter
 from ..lifecycle import allowed_transitions
 from ..models import Designation, Measure, Plan, Round, Task
+from ..rules.plan_gates import current_cycle
 from ..selectors import ledger as selectors
 from .ledger_serializers import (
     AllowedTransitionsSerializer,
@@ -31,6 +32,18 @@ from .ledger_serializers import (
     TaskSerializer,
     TransitionSerializer,
 )
+
+
+class AcceptanceExceptionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AcceptanceExceptionResultSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(source="number")
+    reason = serializers.CharField(source="acceptance_exception_reason")
+    recorded_by = serializers.IntegerField(source="acceptance_exception_by_id")
+    recorded_at = serializers.DateTimeField(source="acceptance_exception_at")
+    open_tasks = serializers.IntegerField(source="acceptance_exception_open_tasks")
 
 
 class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -88,6 +101,18 @@ class DesignationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
                                         action=payload.validated_data["action"],
                                         comment=payload.validated_data["comment"])
         return Response(self.get_serializer(self.get_queryset().get(pk=designation.pk)).data)
+
+    @extend_schema(request=AcceptanceExceptionSerializer, responses={200: AcceptanceExceptionResultSerializer},
+                   summary="The county allows the acceptance application while tasks of the current cycle are open")
+    @action(detail=True, methods=["post"], url_path="acceptance-exception")
+    def acceptance_exception(self, request, pk=None):
+        designation = self.get_object()
+        payload = AcceptanceExceptionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.acceptance_exception_record(user=request.user, designation=designation,
+                                             reason=payload.validated_data["reason"])
+        cycle = current_cycle(designation.plan)
+        return Response(AcceptanceExceptionResultSerializer(cycle).data)
 
 
 class _VersionedUpdate:

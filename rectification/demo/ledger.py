@@ -45,6 +45,7 @@ from ..models import (
     Task,
     TaskStatus,
 )
+from ..rules.plan_gates import round_end
 from ..services import boards as services_boards
 from ..services import progress as services_progress
 from ..services import reports as services_reports
@@ -307,6 +308,7 @@ def _decompose(plan, organization, author, cast, rng, approved_on, today, is_ope
               "结对帮扶单位"]
     horizon = (today - approved_on).days
     cycle = plan.cycles.get()
+    latest = round_end(plan)  # task deadlines stay inside the round (rectification/rules/plan_gates.py)
     measures, tasks = [], []
     for index, (family, title, task_titles) in enumerate(_measures_for(organization, rng), start=1):
         if is_open:
@@ -320,6 +322,7 @@ def _decompose(plan, organization, author, cast, rng, approved_on, today, is_ope
                 deadline = approved_on + dt.timedelta(days=rng.randint(40, horizon + 90))
             else:
                 deadline = approved_on + dt.timedelta(days=rng.randint(30, 150))
+            deadline = max(min(deadline, latest), cycle.started_on)
             is_secretary = organization.division.name == BOARD_VILLAGE and not tasks
             fields = {"title": task_title, "deadline": deadline, "owner": cast.secretary if is_secretary else None,
                       "owner_name": cast.secretary.full_name if is_secretary else rng.choice(owners)}

@@ -3,6 +3,7 @@
 from .boards import board_publish, board_unpublish  # noqa: F401
 from .designations import (  # noqa: F401
     LifecycleError,
+    acceptance_exception_record,
     category_create,
     designation_confirm,
     designation_propose,

@@ -15,8 +15,15 @@ from organizations.models import Division, Organization
 from organizations.policies import effective_policy
 from organizations.services.common import by, require
 
-from ..lifecycle import EVALUATION_ACTIONS, NEW_CYCLE_ACTIONS, transition_for
-from ..models import Category, Designation, DesignationStatus, Round, StatusChange
+from ..lifecycle import (
+    EVALUATION_ACTIONS,
+    NEW_CYCLE_ACTIONS,
+    may_record_acceptance_exception,
+    plan_status_allows,
+    transition_for,
+)
+from ..models import Category, Designation, DesignationStatus, Plan, PlanStatus, Round, StatusChange
+from ..rules.plan_gates import current_cycle, open_tasks, plan_incomplete_message, plan_missing
 from .check_gates import lifecycle_refusal
 
 
@@ -93,6 +100,7 @@ def designation_transition(*, user, designation: Designation, action: str, comme
     refusal = lifecycle_refusal(designation, action, today)  # the check records' gates (services/checks.py)
     if refusal:
         raise LifecycleError(refusal)
+    _check_plan_gates(designation, transition)  # the plan's content (rules/plan_gates.py)
     previous = designation.status
     designation.status = transition.next_state
     if action == "confirm":
@@ -106,13 +114,76 @@ def designation_transition(*, user, designation: Designation, action: str, comme
     by(designation, user).save()
     _sync_plan_status(designation, action, user, comment.strip())
     if action in NEW_CYCLE_ACTIONS:
-        from .plans import cycle_open
+        from .cycles import cycle_reopen
 
-        cycle_open(user=user, plan=designation.plan, started_on=today, deadline=new_deadline, reason=comment)
+        cycle_reopen(user=user, plan=designation.plan, started_on=today, deadline=new_deadline, reason=comment)
     change = StatusChange(designation=designation, action=action, from_status=previous,
                           to_status=designation.status, user=user, comment=comment.strip())
     change.copy_scope_from(designation)
     change.save()
+    return designation
+
+
+#: Open tasks named in the refusal of an acceptance application (the rest are counted).
+LISTED_OPEN_TASKS = 10
+
+
+def _check_plan_gates(designation: Designation, transition) -> None:
+    """The content gates of the plan: complete before submission and approval, the plan's status for the
+    guarded rows of the lifecycle table, no open task when acceptance is applied for (unless excepted)."""
+    plan = Plan.objects.filter(designation=designation).select_related("designation__round", "organization").first()
+    if plan is not None and not plan_status_allows(transition, plan.status):
+        if transition.action == "request_acceptance" and plan.status == PlanStatus.SUBMITTED:
+            raise LifecycleError(_("The plan of the new rectification cycle awaits the county's approval: "
+                                   "acceptance can be applied for once it is approved."))
+        raise LifecycleError(_("“%(action)s” is not possible while the plan is “%(plan_status)s”.") % {
+            "action": transition.label, "plan_status": plan.get_status_display()})
+    if plan is None:
+        return
+    if transition.action in ("submit_plan", "approve_plan"):
+        missing = plan_missing(plan)
+        if missing:
+            raise ValidationError(plan_incomplete_message(missing))
+    if transition.action == "request_acceptance":
+        cycle = current_cycle(plan)
+        if cycle is not None and cycle.acceptance_exception_at is not None:
+            return
+        still_open = list(open_tasks(plan)[:LISTED_OPEN_TASKS + 1])
+        if still_open:
+            count = open_tasks(plan).count()
+            names = "、".join(f"{t.title}（{t.progress}%）" for t in still_open[:LISTED_OPEN_TASKS])
+            if count > LISTED_OPEN_TASKS:
+                names += _(" and %(more)s more") % {"more": count - LISTED_OPEN_TASKS}
+            raise ValidationError(_("Acceptance cannot be applied for while %(count)s tasks of the current cycle "
+                                    "are not done: %(tasks)s. Finish them first, or the county records an "
+                                    "exception with its reason.") % {"count": count, "tasks": names})
+
+
+@transaction.atomic
+def acceptance_exception_record(*, user, designation: Designation, reason: str) -> Designation:
+    """The county allows the acceptance application while tasks of the current cycle are open: who, when, why
+    and how many tasks were open are kept on the cycle (with its audit trail) and shown on the designation."""
+    designation = Designation.objects.select_for_update().get(pk=designation.pk)
+    if not may_record_acceptance_exception(user, designation):
+        if not Designation.objects.visible_to(user).filter(pk=designation.pk).exists():
+            raise Designation.DoesNotExist
+        raise PermissionDenied(_("Only the county organization department records this exception."))
+    if designation.status != DesignationStatus.RECTIFYING:
+        raise LifecycleError(_("An exception for the acceptance application is recorded while the organization "
+                               "is in rectification."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    plan = Plan.objects.filter(designation=designation).first()
+    cycle = current_cycle(plan) if plan is not None else None
+    if cycle is None:
+        raise ValidationError(_("The plan has no open cycle."))
+    count = open_tasks(plan).count()
+    if not count:
+        raise ValidationError(_("Every task of the current cycle is done: no exception is needed."))
+    cycle.acceptance_exception_reason = reason.strip()
+    cycle.acceptance_exception_by, cycle.acceptance_exception_at = user, timezone.now()
+    cycle.acceptance_exception_open_tasks = count
+    by(cycle, user).save()
     return designation
 
 
@@ -129,8 +200,6 @@ def _sync_plan_status(designation: Designation, action: str, user, comment: str)
               "return_plan": PlanStatus.RETURNED}.get(action)
     if status is None:
         return
-    if action == "submit_plan" and not plan.tasks.exists():
-        raise ValidationError(_("Decompose the measures into tasks before submitting the plan."))
     plan.status = status
     if action in ("approve_plan", "return_plan"):
         plan.reviewed_by, plan.reviewed_at = user, timezone.now()

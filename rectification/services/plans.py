@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from organizations.services.common import by, check_version, require
 
 from ..models import Designation, DesignationStatus, Measure, Plan, PlanCycle, PlanStatus, Task, TaskStatus
+from ..rules.plan_gates import task_deadline_problem, task_state_problem
 
 #: What the plan's form and API edit. Of the "four ones" only the township leader is the plan's: the contact
 #: leader, the first secretary and the helping unit are the cadres records (rectification.selectors.four_ones).
@@ -99,6 +100,9 @@ def task_add(*, user, measure: Measure, title: str, owner_name: str, deadline: d
     plan = measure.plan
     require(user, "plan", "change", plan)
     _may_add_work(plan)
+    if measure.cycle.closed_on is not None:
+        raise ValidationError({"measure": _("This measure belongs to an earlier, closed cycle of the plan.")})
+    _check_deadline(plan, measure.cycle, deadline)
     task = Task(measure=measure, plan=plan, cycle=measure.cycle, title=title.strip(), owner_name=owner_name.strip(),
                 owner=owner, deadline=deadline)
     task.copy_scope_from(plan)
@@ -118,18 +122,38 @@ def task_update(*, user, task: Task, expected_version: int | None, **fields: Any
         raise ValidationError(_("This task belongs to an earlier, closed cycle of the plan; it can no longer be "
                                 "changed."))
     check_version(task, expected_version)
+    if "deadline" in fields and fields["deadline"] != task.deadline:
+        _check_deadline(task.plan, task.cycle, fields["deadline"])
     for name, value in fields.items():
         setattr(task, name, value)
-    if task.status == TaskStatus.DONE:
-        task.progress = 100
-        task.completed_on = task.completed_on or timezone.localdate()
-    elif task.progress == 100:
-        task.status, task.completed_on = TaskStatus.DONE, task.completed_on or timezone.localdate()
-    else:
-        task.completed_on = None
-        if task.progress > 0 and task.status == TaskStatus.PENDING:
-            task.status = TaskStatus.IN_PROGRESS
+    _settle_state(task, status_given="status" in fields, progress_given="progress" in fields)
+    task.completed_on = (task.completed_on or timezone.localdate()) if task.status == TaskStatus.DONE else None
     task.full_clean()
     task.version += 1
     by(task, user).save()
     return task
+
+
+def _check_deadline(plan: Plan, cycle: PlanCycle, deadline: dt.date | None) -> None:
+    problem = task_deadline_problem(plan, cycle, deadline)
+    if problem:
+        raise ValidationError({"deadline": problem})
+
+
+def _settle_state(task: Task, *, status_given: bool, progress_given: bool) -> None:
+    """Status and progress agree (done ⇔ 100%, not started ⇒ 0%). Given together, a mismatch is refused with
+    its reason; given alone, one follows the other (done → 100%, not started → 0%, 100% → done, a progress
+    between → in progress)."""
+    if status_given and not progress_given:
+        if task.status == TaskStatus.DONE:
+            task.progress = 100
+        elif task.status == TaskStatus.PENDING:
+            task.progress = 0
+    elif progress_given and not status_given:
+        if task.progress == 100:
+            task.status = TaskStatus.DONE
+        elif task.progress > 0 or task.status == TaskStatus.DONE:
+            task.status = TaskStatus.IN_PROGRESS
+    problem = task_state_problem(task.status, task.progress)
+    if problem:
+        raise ValidationError({"progress" if progress_given else "status": problem})

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from rectification import services
 from rectification.models import Category, Designation, Round
+from rectification.tests.plan_support import complete_plan, plan_started
 
 
 def make_rectifying_plan(demo, *, organization=None, year=2098, confirmed_on=dt.date(2026, 3, 15)):
@@ -27,9 +28,9 @@ def make_rectifying_plan(demo, *, organization=None, year=2098, confirmed_on=dt.
         user=organizer, round=round_, organization=organization,
         categories=list(Category.objects.filter(code="RSHS04")), problems="组织生活不正常。")
     designation = services.designation_confirm(user=admin, designation=designation)
-    plan = services.plan_ensure(user=organizer, designation=designation)
-    plan = services.plan_update(user=organizer, plan=plan, expected_version=plan.version, objectives="规范组织生活",
-                                deadline=dt.date(2026, 12, 31), responsible_person="黄丽华")
+    plan = plan_started(organizer, designation, on=confirmed_on)
+    plan = complete_plan(organizer, plan, deadline=dt.date(2026, 12, 31), objectives="规范组织生活",
+                         responsible_person="黄丽华")
     measure = services.measure_add(user=organizer, plan=plan, title="规范“三会一课”", family="mechanism")
     services.task_add(user=organizer, measure=measure, title="制定学习计划", owner_name="黄丽华",
                       deadline=dt.date(2026, 5, 31))

@@ -23,6 +23,7 @@ from rectification.models import (
 )
 from rectification.services import checks
 from rectification.services.consolidation import complete_county_consolidations
+from rectification.tests.plan_support import complete_plan, finish_tasks
 
 pytestmark = pytest.mark.django_db
 YEAR = 2099
@@ -40,15 +41,13 @@ def rectifying(demo):
                                                problems="组织生活不正常。")
     designation = services.designation_confirm(user=admin, designation=designation)
     plan = services.plan_ensure(user=admin, designation=designation)
-    services.plan_update(user=admin, plan=plan, expected_version=plan.version, objectives="规范组织生活",
-                         deadline=dt.date(YEAR, 12, 31), responsible_person="黄丽华", responsible_unit="林安镇党委",
-                         contact_leader_name="县领导", township_leader="镇领导", first_secretary="第一书记",
-                         first_secretary_unit="县委办", helping_unit="县委办", cause_analysis="原因")
+    complete_plan(admin, plan, deadline=dt.date(YEAR, 12, 31), objectives="规范组织生活")
     measure = services.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism")
     services.task_add(user=admin, measure=measure, title="制定学习计划", owner_name="黄丽华",
                       deadline=dt.date(YEAR, 5, 31))
     for action in ("submit_plan", "approve_plan"):
         designation = services.designation_transition(user=admin, designation=designation, action=action)
+    finish_tasks(admin, plan)  # its task done: acceptance may be applied for
     return designation
 
 
@@ -90,6 +89,12 @@ def test_evaluation_opens_only_after_a_passed_acceptance_meeting(demo, rectifyin
     # Rectify again: the new cycle needs its own acceptance meeting.
     designation = services.evaluation_re_rectify(user=admin, designation=designation, comment="满意率 70%",
                                                  today=dt.date(YEAR, 12, 10))
+    plan = designation.plan  # the new cycle's plan goes back to the county, with a measure of its own
+    measure = services.measure_add(user=admin, plan=plan, title="第二轮：规范组织生活", family="mechanism")
+    services.task_add(user=admin, measure=measure, title="按月召开组织生活会", owner_name="黄丽华",
+                      deadline=dt.date(YEAR + 1, 3, 31))
+    designation = services.designation_transition(user=admin, designation=designation, action="approve_plan")
+    finish_tasks(admin, plan)
     designation = _request(demo, designation, today=dt.date(YEAR, 12, 20))
     with pytest.raises(ValidationError):
         services.evaluation_open(user=admin, designation=designation)
@@ -197,6 +202,7 @@ def test_follow_up_relapse_reopens_the_rectification(demo):
 def test_follow_up_within_the_tracking_years_only(demo):
     designation = _consolidating(demo)
     admin = demo.users["county_admin"]
+    reviewed = FollowUpReview.objects.filter(designation=designation).count()  # the demo may have reviewed it
     late = checks.tracked_until(designation) + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
         checks.follow_up_record(user=admin, designation=designation, reviewed_on=late, reviewers="镇组织委员",
@@ -205,4 +211,4 @@ def test_follow_up_within_the_tracking_years_only(demo):
     policy_set(user=admin, division=demo.county1, key="post_closeout_tracking_years", value=3)
     review = checks.follow_up_record(user=admin, designation=designation, reviewed_on=late, reviewers="镇组织委员",
                                      finding="held", notes="成果巩固。", today=late)
-    assert review.outcome == "" and FollowUpReview.objects.filter(designation=designation).count() == 1
+    assert review.outcome == "" and FollowUpReview.objects.filter(designation=designation).count() == reviewed + 1

@@ -9,10 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from organizations.models import Organization
 from rectification import services
 from rectification.models import Category, Designation, DesignationStatus, PlanStatus, Round, Task
+from rectification.tests.plan_support import COMPLETE_PLAN, plan_started
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/ledger"
+#: A complete plan (four essentials, four ones) as the plan API takes it.
+API_PLAN = {**COMPLETE_PLAN, "deadline": "2099-12-31"}
 YEAR = 2099
 
 
@@ -60,7 +63,7 @@ def test_journey_through_the_api(client, demo, next_round, django_user_model):
     response = organizer.get(f"{API}/plans/{plan.pk}/")
     assert response.status_code == 200 and response.json()["cycles"][0]["number"] == 1
     version = response.json()["version"]
-    response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": version, "objectives": "配齐班子"},
+    response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": version, **API_PLAN, "objectives": "配齐班子"},
                                content_type="application/json")
     assert response.status_code == 200 and response.json()["objectives"] == "配齐班子"
     response = organizer.post(f"{API}/measures/", {"plan": plan.pk, "title": "选优配强书记", "family": "team"},
@@ -96,7 +99,7 @@ def test_stale_saves_are_409_with_the_changes(client, demo, next_round):
     designation = services.designation_confirm(user=admin_user, designation=services.designation_propose(
         user=admin_user, round=next_round, organization=organization,
         categories=list(Category.objects.filter(code="RSHS01", county__isnull=True)), problems="班子不全"))
-    plan = services.plan_ensure(user=admin_user, designation=designation)
+    plan = plan_started(admin_user, designation)
     measure = services.measure_add(user=admin_user, plan=plan, title="措施")
     task = services.task_add(user=admin_user, measure=measure, title="任务", owner_name="甲",
                              deadline=dt.date(YEAR, 1, 1))
@@ -156,7 +159,7 @@ def test_filters_overdue_status_township(client, demo, next_round):
         designation = services.designation_confirm(user=admin_user, designation=services.designation_propose(
             user=admin_user, round=next_round, organization=organization,
             categories=list(Category.objects.filter(code="RSHS07", county__isnull=True)), problems="x"))
-        plan = services.plan_ensure(user=admin_user, designation=designation)
+        plan = plan_started(admin_user, designation)
         measure = services.measure_add(user=admin_user, plan=plan, title="措施")
         services.task_add(user=admin_user, measure=measure, title="任务", owner_name="甲", deadline=deadline)
         made[organization.pk] = designation
@@ -194,7 +197,7 @@ def test_api_list_queries_do_not_grow(client, demo, next_round):
                 user=admin_user, round=next_round, organization=organization,
                 categories=list(Category.objects.filter(code__in=["RSHS01", "RSHS02"], county__isnull=True)),
                 problems="x"))
-            plan = services.plan_ensure(user=admin_user, designation=designation)
+            plan = plan_started(admin_user, designation)
             measure = services.measure_add(user=admin_user, plan=plan, title="措施")
             services.task_add(user=admin_user, measure=measure, title="任务", owner_name="甲",
                               deadline=dt.date(2000, 1, 1))

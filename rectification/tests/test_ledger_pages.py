@@ -21,6 +21,7 @@ from rectification.models import (
     StatusChange,
     TaskStatus,
 )
+from rectification.tests.plan_support import PLAN_FORM, plan_started
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def designate(demo, round_, organization, codes=("RSHS01",)):
 
 def plan_with_task(demo, designation, deadline):
     admin = demo.users["county_admin"]
-    plan = services.plan_ensure(user=admin, designation=designation)
+    plan = plan_started(admin, designation)
     measure = services.measure_add(user=admin, plan=plan, title="选优配强书记", family="team")
     task = services.task_add(user=admin, measure=measure, title="物色人选", owner_name="黄丽华", deadline=deadline)
     return plan, task
@@ -93,7 +94,8 @@ def test_township_organizer_journey(demo, next_round):
     assert response["Location"] == reverse("rectification:plan", args=[plan.pk])
     plan_url = response["Location"]
     page = organizer.get(plan_url)
-    response = organizer.post(plan_url, {"form": "plan", "version": version_in(page), "objectives": "配齐配强班子",
+    response = organizer.post(plan_url, {"form": "plan", "version": version_in(page), **PLAN_FORM,
+                                         "objectives": "配齐配强班子",
                                          "deadline": f"{YEAR}-12-31", "responsible_person": "黄丽华",
                                          "township_leader": "陈书记"})
     assert response.status_code == 302, response.context["plan_form"].errors
@@ -125,7 +127,7 @@ def test_township_organizer_journey(demo, next_round):
     page = organizer.get(plan_url)
     assert "目标要量化到月" in page.content.decode()
     organizer.post(plan_url, {"form": "plan", "version": version_in(page), "objectives": "6月底前配齐书记",
-                              "deadline": f"{YEAR}-12-31", "responsible_person": "黄丽华"})
+                              "deadline": f"{YEAR}-12-31", "responsible_person": "黄丽华", **PLAN_FORM})
     plan.refresh_from_db()
     assert plan.objectives == "6月底前配齐书记"
     organizer.post(reverse("rectification:designation-transition", args=[designation.pk]), {"action": "submit_plan"})

@@ -10,6 +10,7 @@ from organizations.services.common import ConflictError
 from rectification import services
 from rectification.lifecycle import TRANSITIONS, allowed_transitions, transition_for
 from rectification.models import Category, Designation, DesignationStatus, PlanStatus, StatusChange
+from rectification.tests.plan_support import complete_plan, finish_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,12 @@ def proposed(demo, next_round):
 def _planned(demo, designation):
     organizer = demo.users["town_organizer"]
     plan = services.plan_ensure(user=organizer, designation=designation)
-    plan = services.plan_update(user=organizer, plan=plan, expected_version=plan.version, objectives="配齐班子",
-                                deadline=dt.date(2099, 12, 31), responsible_person="黄丽华")
+    plan = complete_plan(organizer, plan, deadline=dt.date(2099, 12, 31), objectives="配齐班子",
+                         responsible_person="黄丽华")
     measure = services.measure_add(user=organizer, plan=plan, title="选优配强村党组织书记", family="team")
     services.task_add(user=organizer, measure=measure, title="物色书记人选", owner_name="黄丽华",
                       deadline=dt.date(2099, 6, 30))
+    finish_tasks(organizer, plan)  # done early: acceptance may be applied for whenever a test walks there
     return plan
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from organizations.filters import is_id
@@ -20,8 +21,9 @@ from organizations.web.base import render_form, scoped_object_or_404, scoped_to,
 
 from .. import services
 from ..imports.designations import designation_import
-from ..lifecycle import allowed_transitions, may_act, transition_for
-from ..models import Designation, Plan, Round
+from ..lifecycle import allowed_transitions, may_act, may_record_acceptance_exception, transition_for
+from ..models import Designation, DesignationStatus, Plan, Round
+from ..rules.plan_gates import current_cycle, open_tasks
 from ..selectors import ledger as selectors
 from .ledger_forms import DesignationImportForm, ProposeForm, TransitionForm
 
@@ -69,6 +71,7 @@ def designation_detail(request, pk):
             return done
     plan = Plan.objects.filter(designation=designation).first()
     return render_form(request, "rectification/ledger/designation.html", {
+        **_acceptance_context(user, designation, plan),
         "designation": designation,
         "categories": list(designation.categories.all()),
         "plan": plan,
@@ -105,6 +108,44 @@ def designation_transition(request, pk):
     allowed = {t.action: t for t in allowed_transitions(user, designation)}
     return render_form(request, "rectification/ledger/transition.html", {
         "designation": designation, "transition": allowed.get(action), "transitions": list(allowed.values()),
+    }, form)
+
+
+class AcceptanceExceptionForm(forms.Form):
+    reason = forms.CharField(label=_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+def _acceptance_context(user, designation: Designation, plan: Plan | None) -> dict:
+    """The current cycle's open tasks and the county's exception for the acceptance application, if any."""
+    cycle = current_cycle(plan) if plan is not None else None
+    if cycle is None:
+        return {"cycle": None, "open_task_count": 0, "may_except": False}
+    count = open_tasks(plan).count() if designation.status == DesignationStatus.RECTIFYING else 0
+    return {"cycle": cycle, "open_task_count": count,
+            "may_except": bool(count) and cycle.acceptance_exception_at is None
+            and may_record_acceptance_exception(user, designation)}
+
+
+@scoped_to(Designation)
+@login_required
+@require_http_methods(["GET", "POST"])
+def designation_acceptance_exception(request, pk):
+    """The county records why acceptance may be applied for while tasks of the current cycle are open."""
+    designation = _designation(request, pk)
+    user = request.user
+    if not may_record_acceptance_exception(user, designation):
+        raise PermissionDenied
+    form = AcceptanceExceptionForm(request.POST or None)
+    done = submit(request, form, lambda data: services.acceptance_exception_record(
+        user=user, designation=designation, reason=data["reason"]),
+        success=reverse("rectification:designation", args=[designation.pk]),
+        message=_("The exception is recorded: acceptance may be applied for with tasks still open."))
+    if done:
+        return done
+    plan = Plan.objects.filter(designation=designation).first()
+    return render_form(request, "rectification/ledger/acceptance_exception.html", {
+        "designation": designation, **_acceptance_context(user, designation, plan),
+        "open_tasks": list(open_tasks(plan)[:50]) if plan is not None else [],
     }, form)
 
 

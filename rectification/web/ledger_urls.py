@@ -13,6 +13,8 @@ urlpatterns = [
     path("designations/import/", designations.designation_import_view, name="designation-import"),
     path("designations/<int:pk>/", designations.designation_detail, name="designation"),
     path("designations/<int:pk>/transition/", designations.designation_transition, name="designation-transition"),
+    path("designations/<int:pk>/acceptance-exception/", designations.designation_acceptance_exception,
+         name="designation-acceptance-exception"),
     path("plans/<int:pk>/", plans.plan_view, name="plan"),
     path("tasks/<int:pk>/", plans.task_view, name="task"),
 ]
