@@ -54,6 +54,8 @@ class PolicyDefinition:
             return _clean_bands(self, raw)
         if self.kind == "grade_stars":
             return _clean_grade_stars(self, raw)
+        if self.kind == "category_percent":
+            return _clean_category_percent(self, raw)
         raise ValidationError(f"Unknown policy kind {self.kind}")
 
     def _check_range(self, value: int) -> None:
@@ -93,6 +95,32 @@ def _clean_grade_stars(definition: PolicyDefinition, raw: Any) -> dict:
             raise ValidationError(_("Each grade needs a list of star counts between 0 and 5."))
         cleaned[grade] = sorted(set(stars), reverse=True)
     return cleaned
+
+
+def _clean_category_percent(definition: PolicyDefinition, raw: Any) -> dict:
+    """{organization category: percent}; an empty mapping is allowed (every category uses the general value)."""
+    from .models.orgs import OrganizationCategory
+
+    if not isinstance(raw, dict):
+        raise ValidationError(_("%(label)s must map organization categories to percentages.") % {
+            "label": definition.label})
+    cleaned = {}
+    for category, value in raw.items():
+        if category not in OrganizationCategory.values:
+            raise ValidationError(_("Unknown organization category: %(category)s. Use one of %(categories)s.") % {
+                "category": category, "categories": ", ".join(OrganizationCategory.values)})
+        try:
+            percent = Decimal(str(value).strip())
+        except (InvalidOperation, TypeError) as exc:
+            raise ValidationError(_("%(label)s must be a number.") % {"label": definition.label}) from exc
+        if not Decimal(0) <= percent <= Decimal(100):
+            raise ValidationError(_("%(label)s must be between 0 and 100.") % {"label": definition.label})
+        cleaned[category] = str(percent.quantize(Decimal("0.01")))
+    return cleaned
+
+
+#: Kinds whose values are JSON (edited as JSON text on the policy page).
+JSON_KINDS = ("bands", "grade_stars", "category_percent")
 
 
 POLICIES: tuple[PolicyDefinition, ...] = (
@@ -163,6 +191,21 @@ POLICIES: tuple[PolicyDefinition, ...] = (
     PolicyDefinition("re_rectification_months", _("Re-rectification period (months)"), "int", 6,
                      _("The deadline of a new cycle after a failed evaluation or a relapse, when none is given."),
                      minimum=1, maximum=24, group=_("Acceptance")),
+    PolicyDefinition("satisfaction_veto_dissatisfied_half", _("Fail when dissatisfied ballots are more than half"),
+                     "bool", True, _("Veto: more than half of the ballots cast are dissatisfied, the organization "
+                                     "is rectified again whatever its satisfaction rate."), group=_("Acceptance")),
+    PolicyDefinition("satisfaction_threshold_by_category", _("Satisfaction threshold by organization category (%)"),
+                     "category_percent", {"service": "90.00"},
+                     _("Organization categories with their own threshold, e.g. {\"service\": \"90.00\"} for "
+                       "window and service units (seed 003: mass satisfaction over 90%). Other categories use "
+                       "the satisfaction threshold."), group=_("Acceptance")),
+    PolicyDefinition("township_organizers_min", _("Township organization officers per township, minimum"), "int", 1,
+                     minimum=0, maximum=10, group=_("Cadres")),
+    PolicyDefinition("reserve_max_age", _("Reserve cadre maximum age"), "int", 45, minimum=18, maximum=70,
+                     help_text=_("Members rated at the star level below (or more) may enter the reserve pool "
+                                 "whatever their age."), group=_("Cadres")),
+    PolicyDefinition("reserve_age_exempt_stars", _("Member stars that waive the reserve age limit"), "int", 9,
+                     minimum=1, maximum=10, group=_("Cadres")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

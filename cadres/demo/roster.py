@@ -32,7 +32,7 @@ EDUCATION_BY_AGE = [(35, [Education.BACHELOR, Education.ASSOCIATE, Education.ASS
                     (50, [Education.ASSOCIATE, Education.SENIOR, Education.SENIOR, Education.BACHELOR]),
                     (99, [Education.SENIOR, Education.JUNIOR, Education.SENIOR])]
 #: Villages whose secretary has left and not yet been replaced (flagged "no Party secretary").
-VACANT = {("状元镇", "柳湖村"), ("游洋镇", "瑞头村")}
+VACANT = {("状元镇", "柳湖村"), ("游洋镇", "鲁头村")}
 
 
 class _People:

@@ -13,6 +13,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.filters import (
     BoundedFilterSet,
@@ -152,7 +153,7 @@ class CoverageFilter(ScopedFilterSet):
                                               queryset=visible_counties, empty_label=_("All"))
     township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
                                                 queryset=visible_townships, empty_label=_("All"))
-    missing = django_filters.ChoiceFilter(label=_("Missing"), choices=selectors.MISSING_CHOICES,
+    missing = django_filters.ChoiceFilter(label=pgettext_lazy("four ones", "Missing"), choices=selectors.MISSING_CHOICES,
                                           method="filter_missing", empty_label=_("All"))
 
     class Meta:

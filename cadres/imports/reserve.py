@@ -27,10 +27,12 @@ from simple_history.utils import bulk_create_with_history
 from organizations.imports.pipeline import ImportResult, excerpt, read_upload_table
 from organizations.models import Division, Organization
 from organizations.permissions import can, writable
+from organizations.policies import PolicyBook
 from organizations.roles import Level
 
 from ..models import ReserveCadre, ReserveReview, ReserveStatus, ReserveType, ReviewResult, Track
 from ..selectors.reserve import POOL_CATEGORIES
+from ..services.reserve import AGE_POLICY_KEYS, age_refusal
 from .person_columns import PERSON_HEADERS, header_key, norm, parse_date, parse_person
 
 RESERVE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -160,6 +162,7 @@ def reserve_import(*, user, upload, request=None) -> ImportResult:
         in_pool[id_number].add(org_id)
 
     today = timezone.localdate()
+    age_book = PolicyBook(AGE_POLICY_KEYS)
     rows: list[tuple[ReserveCadre, list[tuple[int, str]]]] = []
     seen: dict[str, int] = {}
     for number, cells in data:
@@ -233,7 +236,16 @@ def reserve_import(*, user, upload, request=None) -> ImportResult:
                         error(number, _header({"birth_date": "birth"}.get(name, name))
                               if {"birth_date": "birth"}.get(name, name) in RESERVE_HEADERS else "", message)
             else:
-                rows.append((reserve, reviews))
+                # The age rule of the village's area (an import names no member rating: no 9-star waiver).
+                ages = age_book.for_organization(organization)
+                refusal = age_refusal(birth_date=reserve.birth_date, on=joined_on or today,
+                                      max_age=ages["reserve_max_age"],
+                                      exempt_stars=ages["reserve_age_exempt_stars"]) \
+                    if status == ReserveStatus.IN_POOL else None
+                if refusal:
+                    error(number, _header("birth") if "birth" in RESERVE_HEADERS else "", refusal)
+                else:
+                    rows.append((reserve, reviews))
     if result.errors:
         return result
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
+from organizations.policies import PolicyBook
 from organizations.services.common import by, require
 
 from ..identity import normalise_id_number
@@ -48,8 +49,54 @@ def _check_duplicate(reserve: ReserveCadre) -> None:
         raise ValidationError({"id_number": _("This person is already in this village's reserve pool.")})
 
 
-def _save(reserve: ReserveCadre, user) -> ReserveCadre:
+#: The policy keys of the pool's age rule (domain practice §3e, S32: age 45 or under).
+AGE_POLICY_KEYS = ["reserve_max_age", "reserve_age_exempt_stars"]
+#: Fields whose change makes the age rule be checked again on an edit.
+AGE_FIELDS = ("birth_date", "id_number", "joined_on", "source_member", "source_member_id")
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Full years of age on ``on``."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def age_refusal(*, birth_date: dt.date | None, on: dt.date, max_age: int, exempt_stars: int) -> str | None:
+    """Why a person born on ``birth_date`` may not join a reserve pool on ``on`` (None: they may)."""
+    if birth_date is None:
+        return None
+    age = age_on(birth_date, on)
+    if age > int(max_age):
+        return _("%(age)s years old on %(date)s: the reserve pool takes people aged %(max)s or under, unless they "
+                 "come from a member rating of %(stars)s stars or more.") % {
+            "age": age, "date": on.isoformat(), "max": max_age, "stars": exempt_stars}
+    return None
+
+
+def _has_high_stars(member_id: int | None, stars: int) -> bool:
+    """Has the Party member a final year-end rating of ``stars`` or more (seed 004: 9+ may enter the pool)?"""
+    if not member_id:
+        return False
+    from evaluations.models.members import AssessmentKind, AssessmentStatus, MemberAssessment
+
+    return MemberAssessment.objects.filter(member_id=member_id, kind=AssessmentKind.YEAR_END,
+                                           status=AssessmentStatus.FINAL, final_stars__gte=stars).exists()
+
+
+def _check_age(reserve: ReserveCadre) -> None:
+    """The age rule (a policy of the village's area), waived for members rated at the exempt stars or more."""
+    if reserve.status != ReserveStatus.IN_POOL:
+        return
+    values = PolicyBook(AGE_POLICY_KEYS).for_organization(reserve.organization)
+    refusal = age_refusal(birth_date=reserve.birth_date, on=reserve.joined_on or timezone.localdate(),
+                          max_age=values["reserve_max_age"], exempt_stars=values["reserve_age_exempt_stars"])
+    if refusal and not _has_high_stars(reserve.source_member_id, int(values["reserve_age_exempt_stars"])):
+        raise ValidationError({"birth_date": refusal})
+
+
+def _save(reserve: ReserveCadre, user, *, check_age: bool = False) -> ReserveCadre:
     reserve.full_clean(exclude=["organization", "county", "township"])
+    if check_age:
+        _check_age(reserve)
     _check_duplicate(reserve)
     try:
         with transaction.atomic():
@@ -72,7 +119,7 @@ def reserve_add(*, user, organization: Organization, **fields: Any) -> ReserveCa
     fields.setdefault("joined_on", timezone.localdate())
     reserve = ReserveCadre(**fields)
     place_in(reserve, organization)
-    return _save(reserve, user)
+    return _save(reserve, user, check_age=True)
 
 
 @transaction.atomic
@@ -90,7 +137,7 @@ def reserve_update(*, user, reserve: ReserveCadre, organization: Organization | 
         place_in(reserve, organization)
     for name, value in fields.items():
         setattr(reserve, name, value)
-    return _save(reserve, user)
+    return _save(reserve, user, check_age=bool(set(fields) & set(AGE_FIELDS)))
 
 
 @transaction.atomic

@@ -18,5 +18,8 @@ def dashboard(request):
     """Reserve shortfall, untrained secretaries, expiring first-secretary terms and the "four ones" coverage
     of the weak organizations, in the user's scope; each number links to the list it counts."""
     today = timezone.localdate()
+    from .organizer_views import may_see_organizer_shortfall
+
     return render(request, "cadres/dashboard.html", {"sections": cadre_dashboard(request.user, today=today),
-                                                     "today": today})
+                                                     "today": today,
+                                                     "may_see_organizers": may_see_organizer_shortfall(request.user)})

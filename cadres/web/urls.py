@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("cadres.web.reserve_urls")),
     path("", include("cadres.web.training_urls")),
     path("", include("cadres.web.support_urls")),
+    path("", include("cadres.web.organizer_urls")),
 ]

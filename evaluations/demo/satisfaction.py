@@ -2,7 +2,7 @@
 
 * every closed-out designation (the 32 rectified organizations, consolidating or consolidated) has a
   decided evaluation held a few days before its close-out, with two voter groups and a rate above 80%;
-* 枫山村 (钟山镇) applied for acceptance, failed its evaluation (below 80%) and is rectifying again in a
+* 汾山村 (钟山镇) applied for acceptance, failed its evaluation (below 80%) and is rectifying again in a
   second plan cycle: made through the services, so the lifecycle and the cycle are real;
 * 濂前社区 (榜头镇) is under evaluation: voting is open, the Party members' tally is in, a few one-time
   links were made and some of them used.
@@ -25,10 +25,10 @@ from rectification.models import Designation, DesignationStatus
 from rectification.services import designations as lifecycle
 
 from ..models import Decision, Evaluation, EvaluationStatus, VoterGroup, VoterGroupKind
-from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
+from ..rules.satisfaction_rate import Counts, Rule, compute_rate, rule_snapshot
 from ..services import satisfaction as services
 
-FAILED_VILLAGE = "枫山村"
+FAILED_VILLAGE = "汾山村"
 EVALUATING_VILLAGE = "濂前社区"
 GROUPS = ((VoterGroupKind.PARTY_MEMBERS, (8, 14)), (VoterGroupKind.PUBLIC, (6, 14)))
 
@@ -64,7 +64,7 @@ def _passed(designation: Designation, admin) -> None:
     rng = random.Random(f"demo-evaluation-{designation.organization.division.code}")
     closed_on = designation.closed_out_on
     held_on = closed_on - dt.timedelta(days=rng.randint(2, 4))
-    policy = effective_policy(designation.organization.division).snapshot(POLICY_KEYS)
+    policy = rule_snapshot(effective_policy(designation.organization.division), designation.organization.category)
     with clock(closed_on - dt.timedelta(days=6), hour=16):
         evaluation = Evaluation(designation=designation, held_on=held_on, opened_by=admin,
                                 title=f"{designation.organization.name}整顿验收满意度测评")

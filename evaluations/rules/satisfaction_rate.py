@@ -9,7 +9,13 @@ Rules (DOMAIN.md §4, domain practice §5):
   arithmetic; the rate kept for display is truncated to 0.01 so that it never reads as passing when the
   exact value does not (79.995 shows 79.99, not 80.00);
 * no valid ballot, or fewer ballots than the quorum (all ballots except invalid ones), decides nothing;
-* the dissatisfied rate (不满意率) uses the same denominator and is shown separately (it is used as a veto).
+* the dissatisfied rate (不满意率) uses the same denominator and is shown separately;
+* veto (一票否决, domain practice §5, S8: "不满意票超过半数，验收不合格"): when ``veto_dissatisfied_half`` is on,
+  an evaluation fails whatever its rate once the dissatisfied ballots are more than half of the ballots cast
+  (abstentions included, invalid ballots not);
+* the threshold may differ by organization category (seed 003: mass satisfaction over 90% for service-oriented
+  organizations): ``rule_snapshot`` resolves the category's threshold into the stored snapshot, so the
+  result keeps the threshold that was applied.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from decimal import ROUND_DOWN, Decimal
 
 #: The policy keys an evaluation result depends on (stored with the result).
 POLICY_KEYS = ["satisfaction_threshold", "satisfaction_counts_basic", "satisfaction_excludes_abstentions",
-               "evaluation_quorum"]
+               "evaluation_quorum", "satisfaction_veto_dissatisfied_half", "satisfaction_threshold_by_category"]
 
 ACCEPTED = "accepted"
 RE_RECTIFY = "re_rectify"
@@ -62,14 +68,48 @@ class Rule:
     counts_basic: bool = True
     excludes_abstentions: bool = True
     quorum: int = 0
+    veto_dissatisfied_half: bool = False
+    category: str = ""  # the organization category whose own threshold applies ("" : the general one)
+
+    @property
+    def category_label(self) -> str:
+        from organizations.models.orgs import OrganizationCategory
+
+        return str(dict(OrganizationCategory.choices).get(self.category, self.category))
 
     @classmethod
     def from_policy(cls, values) -> Rule:
-        """From an EffectivePolicy or a stored snapshot dict (keys of POLICY_KEYS)."""
+        """From a stored snapshot dict (keys of POLICY_KEYS, as ``rule_snapshot`` makes it).
+
+        A snapshot stored before the veto existed has no veto key: it keeps the rule that made it (no veto).
+        """
         return cls(threshold=Decimal(str(values["satisfaction_threshold"])),
                    counts_basic=bool(values["satisfaction_counts_basic"]),
                    excludes_abstentions=bool(values["satisfaction_excludes_abstentions"]),
-                   quorum=int(values["evaluation_quorum"]))
+                   quorum=int(values["evaluation_quorum"]),
+                   veto_dissatisfied_half=bool(_optional(values, "satisfaction_veto_dissatisfied_half", False)),
+                   category=str(_optional(values, "satisfaction_threshold_category", "") or ""))
+
+
+def _optional(values, key: str, default):
+    try:
+        return values[key]
+    except KeyError:
+        return default
+
+
+def rule_snapshot(policy, category: str | None) -> dict:
+    """The policy values an evaluation of an organization of ``category`` is decided by (to be stored).
+
+    ``policy``: an EffectivePolicy. The category's own threshold (``satisfaction_threshold_by_category``)
+    replaces the general one and the category is recorded with it.
+    """
+    values = policy.snapshot(POLICY_KEYS)
+    by_category = values.get("satisfaction_threshold_by_category") or {}
+    if category and category in by_category:
+        values["satisfaction_threshold"] = by_category[category]
+        values["satisfaction_threshold_category"] = category
+    return values
 
 
 @dataclass(frozen=True)
@@ -80,6 +120,7 @@ class RateResult:
     dissatisfied_rate: Decimal | None
     outcome: str  # ACCEPTED, RE_RECTIFY or NO_DECISION
     quorum_met: bool
+    vetoed: bool = False  # more than half of the ballots cast are dissatisfied (and the veto is on)
 
     @property
     def passes(self) -> bool | None:
@@ -102,6 +143,8 @@ def compute_rate(counts: Counts, rule: Rule) -> RateResult:
     dissatisfied_rate = _percent(counts.dissatisfied, denominator)
     if not quorum_met:
         return RateResult(numerator, denominator, rate, dissatisfied_rate, NO_DECISION, False)
+    if rule.veto_dissatisfied_half and counts.dissatisfied * 2 > counts.cast:
+        return RateResult(numerator, denominator, rate, dissatisfied_rate, RE_RECTIFY, True, vetoed=True)
     # Exact comparison: numerator / denominator * 100 >= threshold, without rounding anything.
     passes = Decimal(numerator) * 100 >= rule.threshold * denominator
     return RateResult(numerator, denominator, rate, dissatisfied_rate, ACCEPTED if passes else RE_RECTIFY, True)

@@ -11,7 +11,7 @@ from organizations.policies import effective_policy
 from rectification.models import Designation, DesignationStatus
 
 from ..models import Ballot, BallotSource, BallotToken, Choice, Evaluation, EvaluationStatus, VoterGroup
-from ..rules.satisfaction_rate import POLICY_KEYS, Counts, RateResult, Rule, compute_rate
+from ..rules.satisfaction_rate import Counts, RateResult, Rule, compute_rate, rule_snapshot
 from ..services.satisfaction import CHOICE_FIELD
 
 #: Designation statuses the "awaiting evaluation" page lists.
@@ -83,7 +83,7 @@ def evaluation_panel(user, evaluation: Evaluation) -> EvaluationPanel:
     for row in rows.values():
         total = total + row.counts
     if evaluation.status == EvaluationStatus.OPEN or not evaluation.policy:
-        policy = effective_policy(evaluation.organization.division).snapshot(POLICY_KEYS)
+        policy = rule_snapshot(effective_policy(evaluation.organization.division), evaluation.organization.category)
         frozen = False
     else:
         policy, frozen = evaluation.policy, True

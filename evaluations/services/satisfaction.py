@@ -40,7 +40,7 @@ from ..models import (
     VoterGroup,
     VoterGroupKind,
 )
-from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
+from ..rules.satisfaction_rate import Counts, Rule, compute_rate, rule_snapshot
 
 MAX_LINKS_PER_CALL = 500
 SYSTEM_USERNAME = "system-jobs"
@@ -356,7 +356,7 @@ def evaluation_close(*, user, evaluation: Evaluation, shortfall_confirmed: bool 
     for field in COUNT_FIELDS:
         setattr(evaluation, field, getattr(total, field))
     organization = evaluation.organization
-    evaluation.policy = effective_policy(organization.division).snapshot(POLICY_KEYS)
+    evaluation.policy = rule_snapshot(effective_policy(organization.division), organization.category)
     evaluation.rate = compute_rate(total, Rule.from_policy(evaluation.policy)).rate
     evaluation.status = EvaluationStatus.CLOSED
     evaluation.closed_by, evaluation.closed_at = user, timezone.now()
@@ -424,12 +424,13 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
 
 def decision_settle(evaluation: Evaluation, designation: Designation, today: dt.date, *, in_evaluation: bool) -> None:
     """Set the decision, rate, note, new deadline and status on ``evaluation`` (not saved): both paths use it."""
-    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
-        POLICY_KEYS))
+    organization = evaluation.organization
+    rule = Rule.from_policy(evaluation.policy or rule_snapshot(effective_policy(organization.division),
+                                                               organization.category))
     counts = Counts.of(evaluation)
     result = compute_rate(counts, rule)
     values = {"rate": _fmt(result.rate), "threshold": _fmt(rule.threshold), "quorum": rule.quorum,
-              "cast": counts.cast}
+              "cast": counts.cast, "dissatisfied": counts.dissatisfied}
     evaluation.rate = result.rate
     if result.outcome == Decision.ACCEPTED:
         evaluation.decision = Decision.ACCEPTED
@@ -439,8 +440,13 @@ def decision_settle(evaluation: Evaluation, designation: Designation, today: dt.
         evaluation.decision = Decision.RE_RECTIFY
         evaluation.new_deadline = evaluation.new_deadline or default_new_deadline(today, evaluation.organization)
         values["deadline"] = date_format(evaluation.new_deadline, "DATE_FORMAT")
-        evaluation.decision_note = _("Satisfaction rate %(rate)s is below the threshold %(threshold)s: rectify "
-                                     "again by %(deadline)s.") % values
+        if result.vetoed:
+            evaluation.decision_note = _("%(dissatisfied)s of the %(cast)s ballots cast are dissatisfied, more than "
+                                         "half: the evaluation fails whatever the satisfaction rate (%(rate)s); "
+                                         "rectify again by %(deadline)s.") % values
+        else:
+            evaluation.decision_note = _("Satisfaction rate %(rate)s is below the threshold %(threshold)s: rectify "
+                                         "again by %(deadline)s.") % values
     else:
         evaluation.decision = Decision.NO_DECISION
         if result.denominator == 0:

@@ -25,7 +25,7 @@ from rectification.selectors.recipients import plan_people_many
 from rectification.services.cycles import cycle_reopen
 
 from ..models import Evaluation, EvaluationStatus, OrganizationRating, RatingStep
-from ..rules.satisfaction_rate import POLICY_KEYS, Counts, Rule, compute_rate
+from ..rules.satisfaction_rate import Counts, Rule, compute_rate, rule_snapshot
 from .satisfaction import decision_notify, decision_settle, evaluation_decide, system_actor
 
 OUTCOMES = ("accepted", "re_rectify", "no_decision")
@@ -143,8 +143,9 @@ def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | No
 
 
 def _preview(evaluation: Evaluation) -> str:
-    rule = Rule.from_policy(evaluation.policy or effective_policy(evaluation.organization.division).snapshot(
-        POLICY_KEYS))
+    organization = evaluation.organization
+    rule = Rule.from_policy(evaluation.policy or rule_snapshot(effective_policy(organization.division),
+                                                               organization.category))
     return compute_rate(Counts.of(evaluation), rule).outcome
 
 

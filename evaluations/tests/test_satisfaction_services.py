@@ -80,7 +80,9 @@ def test_counts_ballots_and_links_add_up_at_closing(demo, make_persona):
         6, 2, 2, 2, 1)
     assert closed.rate == Decimal("80.00") and closed.status == EvaluationStatus.CLOSED
     assert closed.policy == {"satisfaction_threshold": "80.00", "satisfaction_counts_basic": True,
-                             "satisfaction_excludes_abstentions": True, "evaluation_quorum": 0}
+                             "satisfaction_excludes_abstentions": True, "evaluation_quorum": 0,
+                             "satisfaction_veto_dissatisfied_half": True,
+                             "satisfaction_threshold_by_category": {"service": "90.00"}}
     with pytest.raises(ValidationError):
         services.ballot_enter(user=user, group=groups[PUB], choice="satisfied")
     with pytest.raises(services.BallotLinkError) as error:

@@ -41,17 +41,20 @@ COUNTY_2_TOWNSHIPS = [
 ]
 
 #: The five organizations seed 001 names as not yet rectified: (township, village, is community).
+#: Fenshan is 汾山村 of 钟山镇 (a real village of 仙游县); "Reuters Village" of 游洋镇 is a machine rendering of
+#: Lutou, 鲁头村 (also a real village of 游洋镇): 路透 is what "Reuters" is in Chinese, not the village.
 NOT_YET_RECTIFIED = [
     ("林安镇", "东山村", False),
     ("状元镇", "柳湖村", False),
     ("榜头镇", "濂前社区", True),
-    ("钟山镇", "枫山村", False),
-    ("游洋镇", "瑞头村", False),
+    ("钟山镇", "汾山村", False),
+    ("游洋镇", "鲁头村", False),
 ]
 
 _FIRST = "东西南北上下前后新大小高龙凤石溪山林枫柳梅桃竹松云霞金玉清安福兴"
+#: Second characters of generated village names: none is the suffix itself ("北村" + "村" made 北村村).
 _SECOND = ["山", "湖", "坑", "头", "洋", "埔", "厝", "岭", "溪", "田", "坂", "洲", "塘", "林", "口", "亭", "庄",
-           "园", "峰", "坪", "村", "兴"]
+           "园", "峰", "坪", "里", "兴"]
 _SURNAMES = "陈林黄郑吴王李张刘蔡许杨周徐朱何肖谢罗苏余卢"
 _GIVEN = ["建国", "志强", "秀英", "国华", "明辉", "丽娟", "海燕", "文斌", "春生", "金水", "玉兰", "德明",
           "少华", "清泉", "永福", "美玲", "振宇", "晓东", "国平", "丽华", "炳坤", "亚平", "淑珍", "荣华"]
@@ -69,7 +72,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("county_leader", "林国强", "仙游县领导（只读）"),
     DemoAccount("town_organizer", "黄丽华", "林安镇组织委员"),
     DemoAccount("village_secretary", "郑建国", "林安镇东山村党支部书记"),
-    DemoAccount("contact_leader", "吴振华", "联系县级领导（东山村、柳湖村、枫山村）"),
+    DemoAccount("contact_leader", "吴振华", "联系县级领导（东山村、柳湖村、汾山村）"),
     DemoAccount("other_county_admin", "王海燕", "涵江区委组织部（另一县区管理员）"),
     DemoAccount("city_reviewer", "李明辉", "莆田市委组织部（全市只读）"),
 ]
@@ -87,6 +90,11 @@ def _village_names(rng: random.Random, count: int, fixed: list[str]) -> list[str
         if name not in names:
             names.append(name)
     return names
+
+
+def community_name(village_name: str) -> str:
+    """A subdistrict's community from a generated village name: the suffix changes, nothing else (玉村 → 玉社区)."""
+    return village_name.removesuffix("村") + "社区"
 
 
 def _division(code: str, name: str, kind: str, parent: Division | None, population=None) -> Division:
@@ -129,7 +137,7 @@ def _build_county(rng, county, townships, fixed_by_township, communities_by_town
         fixed = fixed_by_township.get(t_name, [])
         names = _village_names(rng, n_villages, fixed)
         if is_street:
-            names = [n.replace("村", "社区") for n in names]
+            names = [community_name(n) for n in names]
         community_names = set(communities_by_township.get(t_name, []))
         orgs[t_name] = []
         for v_index, v_name in enumerate(names):

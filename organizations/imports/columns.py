@@ -99,10 +99,11 @@ CATEGORY_LOOKUP = _lookup([
                                                   "non-public enterprise")),
     (OrganizationCategory.SOCIAL_ORGANIZATION, ("社会组织", "social organization")),
     (OrganizationCategory.AGENCY, ("机关", "agency")),
+    (OrganizationCategory.SERVICE, ("窗口单位", "服务行业", "窗口服务单位", "窗口单位和服务行业", "service")),
     (OrganizationCategory.TOWNSHIP, ("乡镇", "乡镇（街道）", "街道", "township")),
     (OrganizationCategory.OTHER, ("其他", "other")),
 ])
-CATEGORY_WORDS = "村、社区、非公企业、社会组织、机关、乡镇、其他"
+CATEGORY_WORDS = "村、社区、非公企业、社会组织、机关、窗口单位、乡镇、其他"
 
 #: The category an organization gets when the column is left empty, from its division's kind.
 DEFAULT_CATEGORY = {

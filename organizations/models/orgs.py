@@ -23,6 +23,9 @@ class OrganizationCategory(models.TextChoices):
     NON_PUBLIC_ENTERPRISE = "non_public_enterprise", _("Non-public enterprise")
     SOCIAL_ORGANIZATION = "social_organization", _("Social organization")
     AGENCY = "agency", _("Agency")
+    #: Window units and service industries (seed 000 measure "service-oriented grassroots Party organizations";
+    #: seed 003 expects their mass satisfaction over 90%: ``satisfaction_threshold_by_category``).
+    SERVICE = "service", _("Window and service unit")
     TOWNSHIP = "township", _("Township")
     OTHER = "other", _("Other")
 

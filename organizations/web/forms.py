@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Division, Organization
+from ..policies import JSON_KINDS
 from ..roles import Level
 
 
@@ -42,7 +43,7 @@ class PolicyForm(forms.Form):
             source = policy.source(definition.key)
             own = source.source_division_id == policy.division_id
             initial = source.value if own else None
-            if definition.kind in ("bands", "grade_stars"):
+            if definition.kind in JSON_KINDS:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
                 initial = json.dumps(initial, ensure_ascii=False) if initial is not None else ""
             elif definition.kind == "bool":
@@ -51,7 +52,7 @@ class PolicyForm(forms.Form):
                 initial = "" if initial is None else ("true" if initial else "false")
             else:
                 field = forms.CharField(required=False)
-            if definition.kind in ("bands", "grade_stars"):
+            if definition.kind in JSON_KINDS:
                 field.widget.attrs["placeholder"] = json.dumps(definition.default, ensure_ascii=False)
             elif definition.kind != "bool":
                 field.widget.attrs["placeholder"] = _("Empty: inherit")

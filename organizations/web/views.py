@@ -20,7 +20,7 @@ from ..imports.uploads import import_job_create
 from ..models import Division, ImportJob, Organization
 from ..models.imports import ImportStatus
 from ..permissions import can
-from ..policies import POLICIES, effective_policy
+from ..policies import JSON_KINDS, POLICIES, effective_policy
 from ..roles import Level
 from .base import (
     ScopedDetailView,
@@ -220,7 +220,7 @@ def _save_policy_form(user, division, policy, form):
                 if own:
                     services.policy_clear(user=user, division=division, key=definition.key)
                 continue
-            if definition.kind in ("bands", "grade_stars"):
+            if definition.kind in JSON_KINDS:
                 try:
                     raw = json.loads(raw)
                 except ValueError as exc:

@@ -65,8 +65,8 @@ NAMED_PROBLEMS = {
     "东山村": (["RSHS02", "RSHS04"], "村党组织书记不胜任现职，组织生活不正常，\"三会一课\"流于形式；整改措施已列出但部分未落实。"),
     "柳湖村": (["RSHS01"], "村委会主任长期缺职，班子配备不齐，尚在物色合适人选。"),
     "濂前社区": (["RSHS07", "RSHS10"], "居务财务公开不及时，民主管理混乱，群众意见较大。"),
-    "枫山村": (["RSHS08"], "沈海高速征地拆迁引发信访矛盾集中，需协调拆迁户与县高速办解决征地遗留问题。"),
-    "瑞头村": (["RSHS09", "RSHS04"], "无固定办公活动场所，集体经济薄弱，\"有钱办事、有场所议事\"尚未解决。"),
+    "汾山村": (["RSHS08"], "沈海高速征地拆迁引发信访矛盾集中，需协调拆迁户与县高速办解决征地遗留问题。"),
+    "鲁头村": (["RSHS09", "RSHS04"], "无固定办公活动场所，集体经济薄弱，\"有钱办事、有场所议事\"尚未解决。"),
 }
 _GENERIC = [
     (["RSHS01"], "班子配备不齐，村级后备力量不足。"),
@@ -79,9 +79,9 @@ _GENERIC = [
     (["RSHS10"], "服务意识差，群众满意度低。"),
 ]
 #: The open organization that was also on the previous year's list (closed out then, relapsed).
-REPEAT_VILLAGE = "瑞头村"
+REPEAT_VILLAGE = "鲁头村"
 #: The open organization whose board the county has published; one with a late and one with a missing report.
-BOARD_VILLAGE, LATE_REPORT_VILLAGE, MISSING_REPORT_VILLAGE = "东山村", "柳湖村", "瑞头村"
+BOARD_VILLAGE, LATE_REPORT_VILLAGE, MISSING_REPORT_VILLAGE = "东山村", "柳湖村", "鲁头村"
 #: The plan the county returned once before approving it.
 RETURNED_VILLAGE = "濂前社区"
 _SURNAMES = "陈林黄郑吴王李张刘蔡许杨周徐朱何肖谢罗苏余卢"

@@ -156,9 +156,20 @@ def ledger_rows(queryset, chunk_size: int | None = None) -> Iterable[tuple]:
         yield ledger_row(number, row, labels)
 
 
+def decision_lines(queryset) -> list[str]:
+    """One title line per round of the export whose Standing Committee decision is recorded."""
+    from ..models import Round
+
+    rounds = Round.objects.filter(pk__in=queryset.order_by().values("round_id")).exclude(
+        standing_committee_on=None).order_by("-year", "county__code")
+    return [f"{r.name}：{r.standing_committee_text}" for r in rounds]
+
+
 def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
     workbook = new_workbook(target)
-    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS, wrap=True)
+    lines = decision_lines(queryset)
+    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS, wrap=True,
+                         title_lines=[_("Rectification ledger"), *lines] if lines else ())
     count = 0
     for values in ledger_rows(queryset, chunk_size):
         writer.write(values)

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.widgets import BooleanWidget
 
 from organizations.filters import (
@@ -27,7 +28,7 @@ from ..models import (
     Round,
 )
 
-FLAG_CHOICES = [("missing", _("Missing")), ("late", _("Submitted late")), ("on_time", _("Submitted on time")),
+FLAG_CHOICES = [("missing", pgettext_lazy("report", "Missing")), ("late", _("Submitted late")), ("on_time", _("Submitted on time")),
                 ("open", _("Not yet due"))]
 
 

@@ -39,6 +39,10 @@ class Round(models.Model):
                                verbose_name=_("county"))
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
+    # The county Standing Committee's decision that fixed the list (县委常委会研究确定整顿对象名单).
+    standing_committee_on = models.DateField(_("Standing Committee meeting date"), null=True, blank=True)
+    standing_committee_document = models.CharField(_("document number"), max_length=60, blank=True,
+                                                   help_text=_("e.g. 仙委〔2026〕12号"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -53,3 +57,15 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def standing_committee_text(self) -> str:
+        """"经县委常委会2026年3月5日研究确定（仙委〔2026〕12号）", or "" while the decision is not recorded."""
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        if not self.standing_committee_on:
+            return ""
+        return gettext("List fixed by the county Standing Committee on %(date)s (%(document)s)") % {
+            "date": date_format(self.standing_committee_on, "DATE_FORMAT"),
+            "document": self.standing_committee_document}

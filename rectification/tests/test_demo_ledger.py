@@ -93,7 +93,7 @@ def test_lifecycle_is_recorded_in_status_changes(current):
             expected = ["confirm", "submit_plan", "return_plan", "submit_plan", "approve_plan"]
         if designation.status == DesignationStatus.CONSOLIDATING:
             expected += ["request_acceptance", "open_evaluation", "accept"]
-        if designation.organization.division.name == "枫山村":  # failed its evaluation
+        if designation.organization.division.name == "汾山村":  # failed its evaluation
             expected += ["request_acceptance", "open_evaluation", "re_rectify", "approve_plan"]  # new cycle
         if designation.status == DesignationStatus.EVALUATING:
             expected += ["request_acceptance", "open_evaluation"]

@@ -3,11 +3,13 @@ from django.urls import path
 from . import ledger_designation_views as designations
 from . import ledger_plan_views as plans
 from . import ledger_views as ledger
+from . import round_views as rounds
 
 urlpatterns = [
     path("", ledger.LedgerView.as_view(), name="ledger"),
     path("mine/", ledger.MyLedgerView.as_view(), name="my-ledger"),
     path("rounds/", ledger.rounds_view, name="rounds"),
+    path("rounds/<int:pk>/decision/", rounds.round_decision, name="round-decision"),
     path("categories/", ledger.categories_view, name="categories"),
     path("designations/new/", designations.designation_propose, name="designation-propose"),
     path("designations/import/", designations.designation_import_view, name="designation-import"),
