@@ -503,6 +503,13 @@ def evaluation_open_refusal(designation: Designation, evaluations=None, *, undec
     """
     if designation.status not in (DesignationStatus.ACCEPTANCE_REQUESTED, DesignationStatus.EVALUATING):
         return _("An evaluation is opened when the organization has applied for acceptance.")
+    if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED and evaluations is None and undecided is None:
+        # One designation (the open page, the service): the acceptance meeting of its cycle must have passed.
+        from rectification.services.check_gates import lifecycle_refusal
+
+        refusal = lifecycle_refusal(designation, "open_evaluation", timezone.localdate())
+        if refusal:
+            return refusal
     if undecided is None:
         if evaluations is not None:
             undecided = sum(1 for e in evaluations if e.status != EvaluationStatus.DECIDED)

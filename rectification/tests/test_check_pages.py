@@ -17,6 +17,18 @@ from rectification.models import (
 pytestmark = pytest.mark.django_db
 
 
+def _apply_for_acceptance(demo, designation):
+    """Finish the open tasks of the current cycle, then apply for acceptance (the demo county: all year)."""
+    from rectification import services
+    from rectification.models import Task
+
+    admin = demo.users["county_admin"]
+    for task in Task.objects.filter(plan__designation=designation, cycle__closed_on__isnull=True).exclude(
+            status="done"):
+        services.task_update(user=admin, task=task, expected_version=task.version, status="done")
+    return services.designation_transition(user=admin, designation=designation, action="request_acceptance")
+
+
 def _designation(demo, status):
     return (Designation.objects.filter(county=demo.county1, township=demo.township_a, status=status)
             .order_by("pk").first())
@@ -54,10 +66,8 @@ def test_a_refused_record_comes_back_with_the_reason(demo, login):
 def test_acceptance_meeting_entered_from_the_designation_page_lets_the_evaluation_open(demo, login):
     from rectification import services
 
-    designation = _designation(demo, DesignationStatus.RECTIFYING)
+    designation = _apply_for_acceptance(demo, _designation(demo, DesignationStatus.RECTIFYING))
     client = login("county_admin")
-    designation = services.designation_transition(user=demo.users["county_admin"], designation=designation,
-                                                  action="request_acceptance")
     page = client.get(reverse("rectification:designation", args=[designation.pk])).content.decode()
     url = reverse("rectification:acceptance-create", args=[designation.pk])
     assert url in page and "请先录入年终验收会议" in page
@@ -143,3 +153,9 @@ def test_ledger_export_has_the_check_acceptance_and_follow_up_columns(demo, logi
     item = next(r for r in api.json()["results"] if r["id"] == closed.pk)
     assert item["follow_up_review"] == columns["回头看（日期/结论）"]
     assert item["acceptance"] == columns["年终验收（日期/结果）"]
+
+
+def test_the_evaluation_open_page_says_the_acceptance_meeting_comes_first(demo, login):
+    designation = _apply_for_acceptance(demo, _designation(demo, DesignationStatus.RECTIFYING))
+    page = login("county_admin").get(reverse("evaluations:evaluation-open", args=[designation.pk]))
+    assert page.status_code == 200 and "请先录入年终验收会议" in page.content.decode()

@@ -136,8 +136,9 @@ def test_six_monthly_check_with_findings_per_measure(demo, rectifying):
 
 
 def _consolidating(demo):
-    return (Designation.objects.filter(county=demo.county1, status=DesignationStatus.CONSOLIDATING)
-            .order_by("consolidation_until", "pk").first())
+    """A closed-out designation of this year's round in its consolidation period, not yet followed up."""
+    return (Designation.objects.filter(county=demo.county1, status=DesignationStatus.CONSOLIDATING,
+                                       follow_ups__isnull=True).order_by("consolidation_until", "pk").first())
 
 
 def test_consolidation_job_ends_periods_past_their_end_once(demo):
@@ -170,7 +171,9 @@ def test_consolidation_job_through_the_kernel_runner(demo):
 
 def test_relapse_is_refused_while_the_organization_is_on_another_list(demo):
     """The repeat listing: last year's close-out cannot reopen while this year's designation is active."""
-    current = Designation.objects.filter(organization__division__name="瑞头村", county=demo.county1).order_by(
+    from rectification.demo.ledger import REPEAT_VILLAGE
+
+    current = Designation.objects.filter(organization__division__name=REPEAT_VILLAGE, county=demo.county1).order_by(
         "-round__year").first()
     previous = Designation.objects.filter(organization=current.organization).exclude(pk=current.pk).get()
     previous.status = DesignationStatus.CONSOLIDATING
