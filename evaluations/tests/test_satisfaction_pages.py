@@ -225,3 +225,24 @@ def test_a_role_that_may_not_open_gets_403_in_scope_and_404_outside(demo, login)
     assert login("village_secretary").get(url).status_code in (403, 404)
     assert login("county_leader").get(url).status_code == 403
     assert login("other_county_admin").get(url).status_code == 404
+
+
+def test_history_names_people_and_policy_values_not_ids_and_dicts(login, demo):
+    """Issue 12: the evaluation's history showed "结束人：— → 1" and "所用参数：{} → {'satisfaction_threshold': …}"."""
+    from organizations.history import history_entries
+    from organizations.policies import POLICY_BY_KEY
+
+    evaluation = closed_evaluation(demo, {PM: (9, 0, 1, 0)})
+    page = login("county_admin").get(reverse("evaluations:evaluation", args=[evaluation.pk]))
+    assert page.status_code == 200
+    changes = {label: (old, new) for entry in history_entries(evaluation) for label, old, new in entry.changes}
+    closer = demo.users["county_admin"]
+    closed_by = str(Evaluation._meta.get_field("closed_by").verbose_name)
+    assert changes[closed_by] == (None, closer.display_name)
+    policy_label = str(Evaluation._meta.get_field("policy").verbose_name)
+    _old, used = changes[policy_label]
+    threshold = POLICY_BY_KEY["satisfaction_threshold"]
+    assert f"{threshold.label}：{evaluation.policy['satisfaction_threshold']}" in used
+    html = page.content.decode()
+    assert "{&#x27;" not in html and "{'" not in html  # no dict printed as stored
+    assert f"{closer.display_name}</span>" in html
