@@ -20,7 +20,9 @@ class EvaluationsConfig(AppConfig):
             "threshold_check", _("Satisfaction threshold check"), "evaluations.tasks.check_satisfaction_thresholds",
             _("Decides every closed, undecided satisfaction evaluation: accepted and closed out at or above the "
               "threshold, rectify again below it."),
-            counties="rectification.selectors.designations.county_ids_with_designations"))
+            counties="rectification.selectors.designations.county_ids_with_designations",
+            result_labels=(("accepted", _("Accepted and closed out")), ("re_rectify", _("To rectify again")),
+                           ("no_decision", _("No decision (below the quorum)")), ("failed", _("Failed")))))
         register_demo_seeder(DemoSeeder("evaluations", _seed, order=20))
         register_panel(Panel("designation.actions", "evaluations", "evaluations/panels/designation_evaluations.html",
                              _designation_panel, order=10))

@@ -123,6 +123,37 @@ def mark_failed(run_id: int, error: str) -> bool:
         return False
 
 
+def result_text(job, result) -> str:
+    """A run's result as a line people read: "报告数：18；期间：2026年9月1日" — each key by the job's label (the
+    kernel's for attempts), ISO dates written as officials write them, lists joined."""
+    from django.utils.translation import gettext as _
+
+    from .dates import official_date
+
+    labels = dict(job.result_labels) if job is not None else {}
+
+    def text(value):
+        if isinstance(value, list):
+            return "—".join(text(item) for item in value)
+        if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+            try:
+                return official_date(dt.date.fromisoformat(value))
+            except ValueError:
+                return value
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return str(value)
+
+    parts = []
+    for key, value in (result or {}).items():
+        if key == "attempts":
+            if isinstance(value, list) and len(value) > 1:
+                parts.append(_("attempts: %(count)s") % {"count": len(value)})
+            continue
+        parts.append(f"{labels.get(key, key)}：{text(value)}")
+    return "；".join(parts)
+
+
 def _json_safe(value):
     import json
 

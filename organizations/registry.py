@@ -38,6 +38,8 @@ class Job:
     description: Any
     #: Dotted path of ``fn() -> list[int]``: the counties the scheduler runs the job for.
     counties: str = "organizations.selectors.tree.county_ids_with_organizations"
+    #: ``((result key, label), ...)``: how the jobs page names what ``function`` returns (no raw keys shown).
+    result_labels: tuple = ()
 
 
 @dataclass(frozen=True)

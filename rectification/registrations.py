@@ -22,20 +22,25 @@ def register() -> None:
         "summary_reports", _("Bimonthly progress reports"),
         "rectification.services.bimonthly_reports.make_county_summary_reports",
         _("Makes (or refreshes) the progress reports of the county and its townships for the period that "
-          "just ended, with their Excel workbooks."), counties=LEDGER_COUNTIES))
+          "just ended, with their Excel workbooks."), counties=LEDGER_COUNTIES,
+        result_labels=(("reports", _("Reports made")), ("period_start", _("Period from")),
+                       ("period_end", _("Period to")))))
     register_job(Job(
         "reminders", _("Check and acceptance reminders"), "rectification.services.reminders.send_county_reminders",
         _("Reminds the township organizers and secretaries and the county admins of the six-monthly check "
-          "and, from December, of the year-end acceptance."), counties=LEDGER_COUNTIES))
+          "and, from December, of the year-end acceptance."), counties=LEDGER_COUNTIES,
+        result_labels=(("check_reminders", _("Check reminders sent")),
+                       ("acceptance_reminders", _("Acceptance reminders sent")))))
     register_job(Job(
         "digests", _("Daily digest"), "rectification.services.digests.send_county_digests",
         _("Sends each person concerned one message a day listing their overdue tasks and missing reports."),
-        counties=LEDGER_COUNTIES))
+        counties=LEDGER_COUNTIES, result_labels=(("recipients", _("People concerned")), ("sent", _("Digests sent")))))
     register_job(Job(
         "consolidation", _("End of consolidation periods"),
         "rectification.services.consolidation.complete_county_consolidations",
         _("Completes the consolidation of the closed-out organizations whose consolidation period has ended "
-          "(recorded under the system account)."), counties=LEDGER_COUNTIES))
+          "(recorded under the system account)."), counties=LEDGER_COUNTIES,
+        result_labels=(("completed", _("Consolidations completed")),)))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))

@@ -100,3 +100,26 @@ def test_the_scheduler_fans_out_per_county(demo, django_capture_on_commit_callba
     assert demo.county1.pk in counties
     assert sorted(r.division_id for r in runs) == sorted(counties)  # one run per county with designations
     assert all(r.status == "done" for r in runs), [r.error for r in runs]
+
+
+def test_every_job_result_is_shown_in_words_not_keys(demo, login, django_capture_on_commit_callbacks,
+                                                      media_root):  # noqa: F811
+    """Issue 12: results read "reports: 18; period_start: 2026-09-01". Every registered job is run now for the
+    demo county; every key it returns has a label, and the page shows labels and official dates."""
+    import re
+
+    client = login("county_admin")
+    for name, job in JOBS.items():
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(JOBS_URL, {"job": name, "county": demo.county1.pk})
+        run = JobRun.objects.filter(job=name, division=demo.county1).order_by("-pk").first()
+        assert run.status == "done", (name, run.error)
+        unlabelled = set(run.result) - {"attempts"} - {key for key, _label in job.result_labels}
+        assert not unlabelled, (name, unlabelled)
+    html = client.get(JOBS_URL).content.decode()
+    cells = re.findall(r'<tr data-status="done">.*?</tr>', html, flags=re.S)
+    assert cells
+    for cell in cells:
+        result = re.sub(r"<[^>]+>", " ", cell)
+        assert not re.search(r"[a-z_]{3,}\s*[:：]", result), result
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", result), result

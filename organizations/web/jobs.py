@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from ..jobs import JOBS, admin_counties
+from ..jobs import JOBS, admin_counties, result_text
 from ..models import JobRun, JobStatus, Notification
 from ..services.jobs import job_run_request
 from ..services.notifications import notifications_mark_read
@@ -46,6 +46,9 @@ def jobs_page(request):
     runs = JobRun.objects.visible_to(request.user).filter(division__in=counties).select_related(
         "division", "requested_by")
     jobs = [{"job": job, "runs": list(runs.filter(job=job.name)[:RUNS_SHOWN])} for job in JOBS.values()]
+    for item in jobs:
+        for run in item["runs"]:
+            run.result_text = result_text(item["job"], run.result)
     return render(request, "organizations/jobs.html", {"jobs": jobs, "counties": counties})
 
 
