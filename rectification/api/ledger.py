@@ -20,7 +20,7 @@ from .. import services
 from ..filters.ledger import DesignationFilter, TaskFilter
 from ..lifecycle import allowed_transitions
 from ..models import Designation, Measure, Plan, Round, Task
-from ..rules.plan_gates import current_cycle
+from ..rules.plan_gates import current_cycle, open_tasks
 from ..selectors import ledger as selectors
 from .ledger_serializers import (
     AllowedTransitionsSerializer,
@@ -39,11 +39,12 @@ class AcceptanceExceptionSerializer(serializers.Serializer):
 
 
 class AcceptanceExceptionResultSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(source="number")
-    reason = serializers.CharField(source="acceptance_exception_reason")
-    recorded_by = serializers.IntegerField(source="acceptance_exception_by_id")
-    recorded_at = serializers.DateTimeField(source="acceptance_exception_at")
-    open_tasks = serializers.IntegerField(source="acceptance_exception_open_tasks")
+    cycle = serializers.IntegerField(allow_null=True, help_text="The plan's current cycle.")
+    open_tasks_now = serializers.IntegerField(help_text="Tasks of the current cycle not done.")
+    reason = serializers.CharField(allow_blank=True, help_text="The county's reason (empty: no exception).")
+    recorded_by = serializers.IntegerField(allow_null=True)
+    recorded_at = serializers.DateTimeField(allow_null=True)
+    open_tasks = serializers.IntegerField(allow_null=True, help_text="Tasks open when the exception was recorded.")
 
 
 class RoundViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -102,17 +103,28 @@ class DesignationViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
                                         comment=payload.validated_data["comment"])
         return Response(self.get_serializer(self.get_queryset().get(pk=designation.pk)).data)
 
-    @extend_schema(request=AcceptanceExceptionSerializer, responses={200: AcceptanceExceptionResultSerializer},
+    @extend_schema(methods=["GET"], request=None, responses={200: AcceptanceExceptionResultSerializer},
+                   summary="The current cycle's open tasks and the county's exception for the acceptance application")
+    @extend_schema(methods=["POST"], request=AcceptanceExceptionSerializer,
+                   responses={200: AcceptanceExceptionResultSerializer},
                    summary="The county allows the acceptance application while tasks of the current cycle are open")
-    @action(detail=True, methods=["post"], url_path="acceptance-exception")
+    @action(detail=True, methods=["get", "post"], url_path="acceptance-exception")
     def acceptance_exception(self, request, pk=None):
         designation = self.get_object()
-        payload = AcceptanceExceptionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.acceptance_exception_record(user=request.user, designation=designation,
-                                             reason=payload.validated_data["reason"])
-        cycle = current_cycle(designation.plan)
-        return Response(AcceptanceExceptionResultSerializer(cycle).data)
+        if request.method == "POST":
+            payload = AcceptanceExceptionSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            services.acceptance_exception_record(user=request.user, designation=designation,
+                                                 reason=payload.validated_data["reason"])
+        plan = Plan.objects.filter(designation=designation).first()
+        cycle = current_cycle(plan) if plan is not None else None
+        return Response(AcceptanceExceptionResultSerializer({
+            "cycle": cycle.number if cycle else None,
+            "open_tasks_now": open_tasks(plan).count() if plan is not None else 0,
+            "reason": cycle.acceptance_exception_reason if cycle else "",
+            "recorded_by": cycle.acceptance_exception_by_id if cycle else None,
+            "recorded_at": cycle.acceptance_exception_at if cycle else None,
+            "open_tasks": cycle.acceptance_exception_open_tasks if cycle else None}).data)
 
 
 class _VersionedUpdate:

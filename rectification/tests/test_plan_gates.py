@@ -154,6 +154,8 @@ def test_the_exception_through_the_api_is_the_countys(demo, designated):
     designation, plan = _rectifying(demo, designated)
     organizer, admin = client_for(demo.users["town_organizer"]), client_for(demo.users["county_admin"])
     url = f"{API}/designations/{designation.pk}/acceptance-exception/"
+    state = organizer.get(url).json()
+    assert state["open_tasks_now"] == 1 and state["recorded_at"] is None and state["cycle"] == 1
     assert organizer.post(url, {"reason": "x"}, content_type="application/json").status_code == 403
     assert admin.post(url, {}, content_type="application/json").status_code == 400
     response = admin.post(url, {"reason": "年底前完成，先行验收"}, content_type="application/json")
