@@ -57,12 +57,14 @@ class _NoDirectory:
         return []
 
 
-_directory: list[LeaderDirectory] = []
-
-
 def register_leader_directory(directory: LeaderDirectory) -> None:
-    _directory[:] = [directory]
+    """Kept in the kernel's one registry, beside the "four ones" provider the same app registers."""
+    from .registry import registry
+
+    registry.leader_directory = directory
 
 
 def leader_directory() -> LeaderDirectory:
-    return _directory[0] if _directory else _NoDirectory()
+    from .registry import registry
+
+    return registry.leader_directory or _NoDirectory()

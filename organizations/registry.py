@@ -145,6 +145,8 @@ class Registry:
     province_parts: dict[str, ProvincePart] = field(default_factory=dict)
     panels: dict[tuple[str, str], Panel] = field(default_factory=dict)
     four_ones_provider: FourOnesProvider | None = None
+    #: The contact leaders' directory for the visit log (``organizations.leaders``).
+    leader_directory: Any = None
 
 
 registry = Registry()
