@@ -157,6 +157,26 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.DESIGNATED
 
+    # 2b. The county stations a first secretary in the village and pairs a county contact leader and a
+    # helping unit with it on the cadres pages: three of the "four ones", which the plan shows read only.
+    from cadres.models import ContactLeader, HelpingUnit
+
+    county.goto(site + reverse("cadres:first-secretary-add", args=[village.pk]))
+    fs_form = "form:has(input[name=dispatching_unit])"
+    county.fill(f"{fs_form} [name=name]", "吴建国")
+    county.fill(f"{fs_form} [name=dispatching_unit]", "仙游县财政局")
+    county.fill(f"{fs_form} [name=term_start]", timezone.localdate().isoformat())
+    submit(county, fs_form)
+    assert "/cadres/first-secretaries/" in county.url, body(county)[:500]
+    for holder, prefix in ((ContactLeader.objects.filter(division=village.county).order_by("pk").first(),
+                            "cadres:contact-leader-pair"),
+                           (HelpingUnit.objects.filter(division=village.county).order_by("pk").first(),
+                            "cadres:helping-unit-pair")):
+        county.goto(site + reverse(prefix, args=[holder.pk]))
+        county.select_option("select[name=organization]", value=str(village.pk))
+        submit(county, "form:has(select[name=organization])")
+        assert "/pair/" not in county.url, body(county)[:500]
+
     # 3. The organizer writes the plan: four essentials, the township leader (the other "four ones" are the
     # cadres records, shown read only), a measure and two tasks; submits it.
     organizer.goto(site + url("designation", designation.pk))
