@@ -9,9 +9,11 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from organizations.registry import (
             DemoSeeder,
+            ExportColumns,
             Job,
             Panel,
             register_demo_seeder,
+            register_export_columns,
             register_job,
             register_panel,
         )
@@ -24,6 +26,10 @@ class EvaluationsConfig(AppConfig):
             result_labels=(("accepted", _("Accepted and closed out")), ("re_rectify", _("To rectify again")),
                            ("no_decision", _("No decision (below the quorum)")), ("failed", _("Failed")))))
         register_demo_seeder(DemoSeeder("evaluations", _seed, order=20))
+        register_export_columns(ExportColumns("ledger", "satisfaction", (
+            ("satisfaction_evaluated_on", _("Satisfaction evaluation held on"), 14),
+            ("satisfaction_rate", _("Satisfaction rate (%)"), 10),
+            ("satisfaction_conclusion", _("Evaluation conclusion"), 14)), _ledger_columns))
         register_panel(Panel("designation.actions", "evaluations", "evaluations/panels/designation_evaluations.html",
                              _designation_panel, order=10))
 
@@ -32,6 +38,12 @@ def _seed(county, *, accounts):
     from .demo import seed_evaluations
 
     seed_evaluations(county, accounts=accounts)
+
+
+def _ledger_columns(designation_ids):
+    from .selectors.satisfaction import ledger_evaluation_columns
+
+    return ledger_evaluation_columns(designation_ids)
 
 
 def _designation_panel(user, designation):

@@ -15,7 +15,10 @@ contributes through this registry, the way ``django.contrib.admin`` is autodisco
   dispatching unit), county contact leader(s) and paired helping unit(s) — on a date, read in bulk from the
   app that keeps those records (cadres) by the ledger, its export, the disclosure board and the plan gate
   (``register_four_ones_provider``; read with ``four_ones``). The township leader (乡镇领导包村) is not
-  part of it: it is written in the plan (rectification).
+  part of it: it is written in the plan (rectification);
+- **export columns**: columns an upper app adds to an export a lower app writes, filled per chunk of rows
+  (``register_export_columns``; slot ``ledger``: the satisfaction evaluation's date, rate and conclusion in
+  the consolidated ledger).
 
 Entries are kept in registration order within their ``order`` (lower first); registering the same
 name twice replaces the entry, so ``ready()`` may run more than once.
@@ -133,6 +136,19 @@ class FourOnes:
 
 NO_FOUR_ONES = FourOnes()
 
+@dataclass(frozen=True)
+class ExportColumns:
+    """Columns an upper app adds to an export a lower app writes (``slot``, e.g. "ledger": the consolidated
+    ledger, rows by designation id). ``columns``: ``((json key, header, width), ...)``; ``values(ids)``: for the
+    row ids of one chunk, ``{id: tuple of values}`` in a fixed number of queries (a missing id: blanks)."""
+
+    slot: str
+    name: str
+    columns: tuple
+    values: Callable[[list[int]], dict[int, tuple]]
+    order: int = 100
+
+
 #: ``fn(organization_ids: list[int], on: date) -> dict[int, FourOnes]``: bulk, a fixed number of queries
 #: whatever the number of ids; an organization without any record may be left out of the answer.
 FourOnesProvider = Callable[[list[int], dt.date], dict[int, FourOnes]]
@@ -147,6 +163,7 @@ class Registry:
     four_ones_provider: FourOnesProvider | None = None
     #: The contact leaders' directory for the visit log (``organizations.leaders``).
     leader_directory: Any = None
+    export_columns: dict[tuple[str, str], ExportColumns] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -166,6 +183,26 @@ def register_province_part(part: ProvincePart) -> None:
 
 def register_panel(panel: Panel) -> None:
     registry.panels[(panel.slot, panel.name)] = panel
+
+
+def register_export_columns(columns: ExportColumns) -> None:
+    registry.export_columns[(columns.slot, columns.name)] = columns
+
+
+def export_columns(slot: str) -> list[ExportColumns]:
+    """The columns registered for an export, in their order (then registration order)."""
+    return sorted((c for (s, _name), c in registry.export_columns.items() if s == slot), key=lambda c: c.order)
+
+
+def export_column_values(slot: str, ids: list[int]) -> dict[int, tuple]:
+    """For one chunk of rows: every registered column's values per id (blanks where a provider has none)."""
+    found: dict[int, tuple] = {pk: () for pk in ids}
+    for columns in export_columns(slot):
+        values = columns.values(ids) if ids else {}
+        blank = ("",) * len(columns.columns)
+        for pk in ids:
+            found[pk] = (*found[pk], *values.get(pk, blank))
+    return found
 
 
 def register_four_ones_provider(provider: FourOnesProvider | None) -> None:

@@ -149,3 +149,20 @@ def designation_evaluations_panel(user, designation) -> dict:
     return {"evaluations": evaluations,
             "can_open_evaluation": evaluation_may_open(designation, evaluations)
             and can(user, "evaluation", "open", designation)}
+
+
+def ledger_evaluation_columns(designation_ids: list[int]) -> dict[int, tuple]:
+    """The consolidated ledger's evaluation columns (registered in ``EvaluationsConfig.ready``), for one chunk of
+    designations in one query: the latest evaluation's date, satisfaction rate (%) and conclusion — the decision,
+    or the voting state while undecided."""
+    from ..models import Decision, Evaluation, EvaluationStatus
+
+    decisions = {value: str(label) for value, label in Decision.choices if value}
+    statuses = {value: str(label) for value, label in EvaluationStatus.choices}
+    found: dict[int, tuple] = {}
+    for designation_id, held_on, rate, decision, status in (
+            Evaluation.objects.filter(designation_id__in=designation_ids).order_by("designation_id", "held_on", "pk")
+            .values_list("designation_id", "held_on", "rate", "decision", "status")):
+        found[designation_id] = (held_on, rate if rate is not None else "",
+                                 decisions.get(decision) or statuses.get(status, status))  # the last one wins
+    return found

@@ -246,3 +246,30 @@ def test_history_names_people_and_policy_values_not_ids_and_dicts(login, demo):
     html = page.content.decode()
     assert "{&#x27;" not in html and "{'" not in html  # no dict printed as stored
     assert f"{closer.display_name}</span>" in html
+
+
+def test_the_consolidated_ledger_carries_the_evaluation_date_rate_and_conclusion(login, demo):
+    """Issue 11 item 8: the ledger export and its API had no satisfaction rate or acceptance result. The
+    evaluations app adds its columns to the ledger through the kernel registry; values from the evaluation."""
+    from decimal import Decimal as D
+
+    evaluation = closed_evaluation(demo, {PM: (9, 0, 1, 0)})
+    services.evaluation_decide(evaluation=evaluation, user=demo.users["county_admin"])
+    evaluation.refresh_from_db()
+    client = login("county_admin")
+    response = client.get(reverse("rectification:ledger-export"), {"round": evaluation.designation.round_id})
+    from rectification.exports.ledger import ledger_headers
+
+    headers = [str(h) for h in ledger_headers()]  # in the language of the request, as the workbook is
+    rows = list(_xlsx(response).iter_rows(values_only=True))
+    header = next((r for r in rows if r and r[0] == headers[0]), None)
+    assert header is not None and list(header) == headers, rows[:3]
+    row = next(r for r in rows if r and r[4] == evaluation.designation.organization.name)
+    evaluated_on, rate, conclusion = row[-3:]
+    assert rate is not None and D(str(rate)) == evaluation.rate
+    assert conclusion == str(Decision(evaluation.decision).label)
+    assert evaluated_on.date() == evaluation.held_on
+    api = client.get("/api/v1/ledger/export/", {"round": evaluation.designation.round_id}).json()["results"]
+    extra = next(r for r in api if r["id"] == evaluation.designation_id)["extra"]
+    assert D(extra["satisfaction_rate"]) == evaluation.rate and extra["satisfaction_evaluated_on"] == \
+        evaluation.held_on.isoformat()

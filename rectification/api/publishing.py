@@ -18,6 +18,7 @@ from organizations.api.base import ScopedViewSetMixin
 from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.models import Division
 from organizations.permissions import can
+from organizations.registry import export_columns
 from organizations.services.security import security_event_record
 
 from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
@@ -36,6 +37,11 @@ ROW_KEYS = ("number", "county", "township", "village", "organization_name", "org
             "closed_out_on", "consolidation_until", "status", "remarks", "six_monthly_check", "acceptance",
             "follow_up_review")
 assert len(ROW_KEYS) == len(LEDGER_HEADERS)
+
+
+def extra_keys() -> tuple:
+    """The keys of the columns the upper apps add to the ledger (``organizations.registry``, slot "ledger")."""
+    return tuple(key for columns in export_columns("ledger") for key, _header, _width in columns.columns)
 
 
 class XlsxRenderer(BaseRenderer):
@@ -86,6 +92,9 @@ class LedgerRowSerializer(serializers.Serializer):
     six_monthly_check = serializers.CharField(help_text="The latest six-monthly check: date and grade.")
     acceptance = serializers.CharField(help_text="The latest acceptance meeting: date and result.")
     follow_up_review = serializers.CharField(help_text="The latest follow-up review: date and finding.")
+    extra = serializers.DictField(help_text="The columns other apps add to the ledger, by key: the satisfaction "
+                                            "evaluation's satisfaction_evaluated_on, satisfaction_rate and "
+                                            "satisfaction_conclusion.")
 
 
 class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
@@ -129,6 +138,7 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset.values_list("pk", flat=True))
         offset = self.paginator.page.start_index() - 1 if page else 0
         labels = row_labels()
+        extra = extra_keys()
         rows = []
         ids = list(page)
         by_id = {row.designation.pk: row for row in _rows_for(ids)}
@@ -136,7 +146,9 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
             row = by_id.get(pk)
             if row is None:
                 continue
-            values = dict(zip(ROW_KEYS, ledger_row(index, row, labels), strict=True))
+            cells = ledger_row(index, row, labels)
+            values = dict(zip(ROW_KEYS, cells[:len(ROW_KEYS)], strict=True))
+            values["extra"] = dict(zip(extra, cells[len(ROW_KEYS):], strict=True))
             values.update(id=pk, status=row.designation.status, status_label=values["status"])
             rows.append(values)
         response = self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations.exports.excel import SheetWriter, file_response, new_workbook
 from organizations.models import OrganizationType
+from organizations.registry import export_columns
 
 from ..models import AcceptanceResult, CheckGrade, DesignationStatus, FollowUpFinding, TaskStatus
 from ..selectors.ledger_export import ExportRow, export_rows, plan_of
@@ -53,6 +54,16 @@ LEDGER_COLUMNS = (
     (gettext_lazy("Follow-up review (date / finding)"), 16),
 )
 LEDGER_HEADERS = tuple(header for header, _width in LEDGER_COLUMNS)
+
+
+def ledger_columns() -> tuple:
+    """The ledger's own columns, then those the upper apps register (slot "ledger"): (header, width)."""
+    return (*LEDGER_COLUMNS, *((header, width) for columns in export_columns("ledger")
+                               for _key, header, width in columns.columns))
+
+
+def ledger_headers() -> tuple:
+    return tuple(header for header, _width in ledger_columns())
 
 
 # --- the ledger rows -------------------------------------------------------------------------------------------
@@ -123,6 +134,7 @@ def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
         _record_text(row.last_check, labels["grades"]),
         _record_text(row.last_acceptance, labels["acceptance_results"]),
         _record_text(row.last_follow_up, labels["follow_up_findings"]),
+        *row.extra,
     )
 
 
@@ -168,7 +180,7 @@ def decision_lines(queryset) -> list[str]:
 def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
     workbook = new_workbook(target)
     lines = decision_lines(queryset)
-    writer = SheetWriter(workbook, _("Rectification ledger"), LEDGER_COLUMNS, wrap=True,
+    writer = SheetWriter(workbook, _("Rectification ledger"), ledger_columns(), wrap=True,
                          title_lines=[_("Rectification ledger"), *lines] if lines else ())
     count = 0
     for values in ledger_rows(queryset, chunk_size):

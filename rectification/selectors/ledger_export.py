@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from organizations.registry import NO_FOUR_ONES, FourOnes
+from organizations.registry import NO_FOUR_ONES, FourOnes, export_column_values
 
 from ..models import Designation, Measure, PeriodReport, PlanCycle, ProgressEntry, ReportStatus, Task
 from .four_ones import four_ones_by_organization
@@ -64,6 +64,8 @@ class ExportRow:
     last_follow_up: tuple | None = None
     #: The organization's contact leader, first secretary and helping unit today (the cadres records).
     four_ones: FourOnes = NO_FOUR_ONES
+    #: The values of the columns upper apps add to the ledger (``organizations.registry`` slot "ledger").
+    extra: tuple = ()
 
 
 def _chunks(ids: Iterator[int], size: int) -> Iterator[list[int]]:
@@ -127,6 +129,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
         years[org_id].append(year)
     supporters = four_ones_by_organization(org_ids)
     records = _latest_records(ids)
+    extra = export_column_values("ledger", ids)
     rows = []
     for pk in ids:
         designation = designations.get(pk)
@@ -145,6 +148,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
             last_acceptance=records["acceptance"].get(pk),
             last_follow_up=records["follow_up"].get(pk),
             four_ones=supporters[designation.organization_id],
+            extra=extra.get(pk, ()),
         ))
     return rows
 
