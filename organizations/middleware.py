@@ -17,3 +17,29 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character in the query string or a form field is a 400 page before any view runs: PostgreSQL refuses
+    it in every string ("unsupported Unicode escape sequence"), which made every filter and search a 500 there
+    (and, inside a transaction, every query after it). No real input holds one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request.GET) or (request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data") and _holds_nul(request.POST)):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                return JsonResponse({"detail": _("Null characters are not allowed.")}, status=400)
+            from django.shortcuts import render
+
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
+def _holds_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

@@ -83,3 +83,17 @@ def test_no_page_id_is_a_server_error(login):
                 if response.status_code >= 500 or response.status_code not in (404, 405):
                     failures.append((method.__name__, url, response.status_code))
     assert not failures, "\n".join(map(repr, failures))
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_a_chinese_400_page_before_any_view(login, demo):
+    """On PostgreSQL a NUL in any filter was a 500 ("unsupported Unicode escape sequence"), and inside a transaction
+    every query after it failed too. One middleware refuses it for every page, form and API call."""
+    client = login("county_admin")
+    for url in (reverse("organizations:list"), reverse("organizations:export"), "/api/v1/organizations/"):
+        response = client.get(url, {"q": "东山\x00村"})
+        assert response.status_code == 400, url
+    page = client.get(reverse("organizations:list"), {"q": "\x00"})
+    assert "请求有误" in page.content.decode()
+    assert client.post(reverse("organizations:list"), {"name": "a\x00"}).status_code == 400
+    assert client.get(reverse("organizations:list"), {"q": "东山村"}).status_code == 200
