@@ -39,7 +39,7 @@ def check_create(request, pk):
     designation = _designation(request, pk)
     user = request.user
     write_gate(user, "check", "create", designation)
-    measures = list(Measure.objects.filter(plan__designation=designation, cycle__closed_on__isnull=True)
+    measures = list(Measure.objects.visible_to(user).filter(plan__designation=designation, cycle__closed_on__isnull=True)
                     .order_by("sort_order", "pk"))
     form = CheckForm(request.POST or None, measures=measures)
     done = submit(request, form, lambda _data: services.check_record(
