@@ -419,7 +419,7 @@ def test_redis_down_then_back_and_a_queued_message_survives_a_restart(
     worker = make_worker("fault-redis", redis)
     client = login("county_admin")
     jobs_url = reverse("organizations:jobs")
-    form = {"job": "summary_reports", "county": seeded_demo.county1.pk}
+    form = {"job": "summary_reports", "county": seeded_demo.county1.pk, "confirm": "1"}
 
     # Redis down: "run now" answers with the jobs page, the run failed as not queued.
     redis.stop()

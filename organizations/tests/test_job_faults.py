@@ -58,7 +58,7 @@ def broker_down():
 def test_run_now_with_the_broker_down_fails_the_run_and_says_so(seeded_demo, login, broker_down):  # noqa: F811
     """Committed as in production (the message is sent when the request's transaction commits)."""
     client = login("county_admin")
-    response = client.post(JOBS_URL, {"job": "summary_reports", "county": seeded_demo.county1.pk})
+    response = client.post(JOBS_URL, {"job": "summary_reports", "county": seeded_demo.county1.pk, "confirm": "1"})
     assert response.status_code == 302
     run = JobRun.objects.get(job="summary_reports")
     assert run.status == "failed"

@@ -30,7 +30,7 @@ def test_a_county_admin_runs_the_report_job_now(demo, login, django_capture_on_c
                                                  media_root):  # noqa: F811
     client = login("county_admin")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(JOBS_URL, {"job": "summary_reports", "county": demo.county1.pk})
+        response = client.post(JOBS_URL, {"job": "summary_reports", "county": demo.county1.pk, "confirm": "1"})
     assert response.status_code == 302
     run = JobRun.objects.get(job="summary_reports")
     assert (run.division, run.requested_by) == (demo.county1, demo.users["county_admin"])
@@ -42,7 +42,7 @@ def test_a_county_admin_runs_the_report_job_now(demo, login, django_capture_on_c
     # The other county's admin sees neither the run nor may run a job in county 1.
     other = login("other_county_admin")
     assert 'data-status="done"' not in other.get(JOBS_URL).content.decode()
-    assert other.post(JOBS_URL, {"job": "summary_reports", "county": demo.county1.pk}).status_code == 404
+    assert other.post(JOBS_URL, {"job": "summary_reports", "county": demo.county1.pk, "confirm": "1"}).status_code == 404
     assert JobRun.objects.count() == 1
 
 
@@ -50,14 +50,14 @@ def test_digest_and_reminder_jobs_run_now(demo, login, django_capture_on_commit_
     client = login("county_admin")
     for name in ("digests", "reminders"):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(JOBS_URL, {"job": name, "county": demo.county1.pk})
+            client.post(JOBS_URL, {"job": name, "county": demo.county1.pk, "confirm": "1"})
         run = JobRun.objects.get(job=name)
         assert run.status == "done", run.error
 
 
 def test_the_threshold_check_runs_once_its_app_provides_it(demo, login, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        login("county_admin").post(JOBS_URL, {"job": "threshold_check", "county": demo.county1.pk})
+        login("county_admin").post(JOBS_URL, {"job": "threshold_check", "county": demo.county1.pk, "confirm": "1"})
     run = JobRun.objects.get(job="threshold_check")
     if importlib.util.find_spec("evaluations.tasks") is None:
         assert run.status == "failed" and "evaluations.tasks" in run.error
@@ -70,13 +70,13 @@ def test_the_threshold_check_runs_once_its_app_provides_it(demo, login, django_c
 def test_everyone_else_gets_a_404(demo, login, persona):
     client = login(persona)
     assert client.get(JOBS_URL).status_code == 404
-    assert client.post(JOBS_URL, {"job": "digests", "county": demo.county1.pk}).status_code == 404
+    assert client.post(JOBS_URL, {"job": "digests", "county": demo.county1.pk, "confirm": "1"}).status_code == 404
     assert not JobRun.objects.exists()
     assert reverse("organizations:jobs") not in client.get(reverse("home")).content.decode()
 
 
 def test_unknown_job_is_a_404(demo, login):
-    assert login("county_admin").post(JOBS_URL, {"job": "nope", "county": demo.county1.pk}).status_code == 404
+    assert login("county_admin").post(JOBS_URL, {"job": "nope", "county": demo.county1.pk, "confirm": "1"}).status_code == 404
 
 
 def test_run_job_command_records_the_run(demo):
@@ -111,7 +111,7 @@ def test_every_job_result_is_shown_in_words_not_keys(demo, login, django_capture
     client = login("county_admin")
     for name, job in JOBS.items():
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(JOBS_URL, {"job": name, "county": demo.county1.pk})
+            client.post(JOBS_URL, {"job": name, "county": demo.county1.pk, "confirm": "1"})
         run = JobRun.objects.filter(job=name, division=demo.county1).order_by("-pk").first()
         assert run.status == "done", (name, run.error)
         unlabelled = set(run.result) - {"attempts"} - {key for key, _label in job.result_labels}
@@ -123,3 +123,15 @@ def test_every_job_result_is_shown_in_words_not_keys(demo, login, django_capture
         result = re.sub(r"<[^>]+>", " ", cell)
         assert not re.search(r"[a-z_]{3,}\s*[:：]", result), result
         assert not re.search(r"\d{4}-\d{2}-\d{2}", result), result
+
+
+def test_run_now_asks_for_confirmation_without_javascript(demo, login):
+    """立即运行 acts at once on the whole county (the threshold check decides evaluations): the form carries a
+    required box, and a POST without it runs nothing and says why (400)."""
+    client = login("county_admin")
+    page = client.get(JOBS_URL).content.decode()
+    assert page.count('name="confirm" value="1" required') == len(JOBS)
+    response = client.post(JOBS_URL, {"job": "threshold_check", "county": demo.county1.pk})
+    assert response.status_code == 400
+    assert "Tick the box to confirm" in response.content.decode() or "请勾选" in response.content.decode()
+    assert not JobRun.objects.exists()

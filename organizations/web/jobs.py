@@ -32,6 +32,10 @@ def jobs_page(request):
         name = request.POST.get("job")
         if county is None or name not in JOBS:
             raise Http404
+        if not request.POST.get("confirm"):
+            # Running a job acts at once on the whole county (the threshold check decides evaluations): the box
+            # saying so must be ticked (a required checkbox, so it works without JavaScript).
+            return _jobs_page(request, counties, unconfirmed=name, status=400)
         try:
             run = job_run_request(user=request.user, name=name, county=county)
         except PermissionDenied as exc:
@@ -43,13 +47,18 @@ def jobs_page(request):
         messages.success(request, _("%(job)s has been queued for %(county)s.") % {"job": JOBS[name].label,
                                                                                  "county": county.name})
         return redirect("organizations:jobs")
+    return _jobs_page(request, counties)
+
+
+def _jobs_page(request, counties, *, unconfirmed: str = "", status: int = 200):
     runs = JobRun.objects.visible_to(request.user).filter(division__in=counties).select_related(
         "division", "requested_by")
-    jobs = [{"job": job, "runs": list(runs.filter(job=job.name)[:RUNS_SHOWN])} for job in JOBS.values()]
+    jobs = [{"job": job, "runs": list(runs.filter(job=job.name)[:RUNS_SHOWN]), "unconfirmed": job.name == unconfirmed}
+            for job in JOBS.values()]
     for item in jobs:
         for run in item["runs"]:
             run.result_text = result_text(item["job"], run.result)
-    return render(request, "organizations/jobs.html", {"jobs": jobs, "counties": counties})
+    return render(request, "organizations/jobs.html", {"jobs": jobs, "counties": counties}, status=status)
 
 
 def _own(request, pk) -> Notification:

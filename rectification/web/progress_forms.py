@@ -42,7 +42,7 @@ class ProgressEntryForm(forms.Form):
     task = forms.ModelChoiceField(label=_("Task"), queryset=Task.objects.none(), required=False,
                                   empty_label=_("The plan as a whole"))
     photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={
-        "accept": "image/*", "capture": "environment", "multiple": True}),
+        "accept": "image/*", "multiple": True}),
         help_text=_("Take photos with the phone's camera or choose them from the album."))
     files = MultipleFileField(label=_("Documents"), help_text=_(
         "PDF, Word, Excel or PowerPoint; at most %(count)s files per entry, 10 MB each.")
