@@ -2,48 +2,23 @@
 
 Pages read some query-string values outside their filter sets (``?year=``, ``?organization=`` to prefill a
 form, ``?member=``, ``?round=``, ``?group=``, ``?county=``, ``?page=``). Every GET page of the apps without
-URL arguments is discovered from the URL resolver (a new page joins automatically) and asked with all those
-names set at once to each hostile value; every page taking one ``pk`` is asked for ids beyond any column.
+URL arguments is discovered from the URL resolver (tests/pages.py: a new page joins automatically) and asked
+with all those names set at once to each hostile value; every page taking one ``pk`` is asked for ids beyond
+any column.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
+
+from tests.pages import page_routes
 
 # "²" passes str.isdigit() but not int(); the 20-digit number overflows a 64-bit column.
 HOSTILE = ["abc", "-1", "²", "99999999999999999999", "\x00"]
 NAMES = ["year", "organization", "member", "round", "group", "county", "township", "division", "parent", "page",
          "kind", "status", "q", "unread", "designation", "plan", "period", "month", "evaluation", "unmasked"]
-SKIP_PREFIXES = ("api/", "admin/", "i18n/", "accounts/logout", "healthz", "static/", "media/")
-
-
-def _page_routes():
-    """(name, takes a pk) for every named page route outside the API and the admin."""
-    found = []
-
-    def walk(patterns, prefix, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
-                    entry.namespace or namespace)
-                walk(entry.url_patterns, prefix + str(entry.pattern), ns)
-            elif isinstance(entry, URLPattern) and entry.name:
-                route = prefix + str(entry.pattern)
-                if route.startswith(SKIP_PREFIXES):
-                    continue
-                name = f"{namespace}:{entry.name}" if namespace else entry.name
-                converters = entry.pattern.converters
-                if not converters:
-                    found.append((name, False))
-                elif set(converters) == {"pk"}:
-                    found.append((name, True))
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
-
-
-ROUTES = _page_routes()
+ROUTES = page_routes()
 
 
 def test_pages_are_discovered():

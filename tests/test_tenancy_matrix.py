@@ -25,6 +25,7 @@ from organizations.demo.testing import PERSONAS
 from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
 from organizations.models.notifications import Notification
 from rectification.models import Round
+from tests.pages import model_of
 
 # Routes anyone may open (no scoped data behind them).
 PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language",
@@ -80,14 +81,7 @@ def _walk(patterns, namespace=""):
 
 
 def _model_of(callback):
-    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if view_class is not None:
-        if getattr(view_class, "model", None) is not None:
-            return view_class.model
-        queryset = getattr(view_class, "queryset", None)
-        if queryset is not None:
-            return queryset.model
-    return getattr(callback, "scoped_model", None)
+    return model_of(callback, getattr(callback, "view_class", None) or getattr(callback, "cls", None))
 
 
 def discover_routes() -> list[Route]:
