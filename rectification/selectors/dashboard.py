@@ -126,7 +126,7 @@ def dashboard(user, designations, *, today: dt.date, county: Division | None = N
         target.visits_done += visit.done
         target.visits_required += visit.required
         target.plans_short_of_visits += 1 if visit.short else 0
-    _name_rows(rows, level, designations)
+    _name_rows(rows, level, designations, _compared_divisions(user, level, county))
     totals = DashboardRow(key=None, name="", level="total")
     for value in rows.values():
         totals.add(value)
@@ -135,7 +135,17 @@ def dashboard(user, designations, *, today: dt.date, county: Division | None = N
                      chart=progress_chart(designations, today=today))
 
 
-def _name_rows(rows: dict, level: str, designations) -> None:
+def _compared_divisions(user, level: str, county: Division | None):
+    """The counties (or townships) of the user's scope a comparison lists, with or without designations."""
+    if level == ORGANIZATION:
+        return None
+    divisions = Division.objects.visible_to(user).filter(level=level)
+    return divisions.filter(county=county) if county is not None else divisions
+
+
+def _name_rows(rows: dict, level: str, designations, divisions) -> None:
+    """Name the rows; a county or township of the scope without any designation becomes a row of zeros
+    (one query), so that divisions can be compared."""
     if level == ORGANIZATION:
         for pk, org_id, name, plan_id, division_id in designations.values_list(
                 "pk", "organization_id", "organization__name", "plan__pk", "organization__division_id"):
@@ -144,7 +154,13 @@ def _name_rows(rows: dict, level: str, designations) -> None:
                 target.name, target.designation_id, target.plan_id = name, pk, plan_id
                 target.division_id = division_id
         return
-    names = dict(Division.objects.filter(pk__in=[k for k in rows if k]).values_list("pk", "name"))
+    names = dict(divisions.values_list("pk", "name"))
+    for key, name in names.items():
+        if key not in rows:
+            rows[key] = DashboardRow(key=key, name=name, level=level)
+    unnamed = [key for key in rows if key and key not in names]
+    if unnamed:
+        names.update(Division.objects.filter(pk__in=unnamed).values_list("pk", "name"))
     for key, target in rows.items():
         target.name = names.get(key, "")
         target.division_id = key
