@@ -137,4 +137,12 @@ def history_entries(obj, limit: int = 50, mask_fields=None) -> list[HistoryEntry
             reason=record.history_change_reason or "",
         ))
     related.resolve()
-    return entries
+    return [entry for entry in entries if _keep(entry)]
+
+
+def _keep(entry: HistoryEntry) -> bool:
+    """Drop what reads as nothing: a change whose before and after read the same (e.g. a value stored in
+    another form), and a "changed" record left with no change and no reason (a save that changed nothing)."""
+    entry.changes = [(label, old, new) for label, old, new in entry.changes
+                     if _scalar_text(old) != _scalar_text(new)]
+    return bool(entry.changes or entry.reason) or entry.action != str(_TYPES["~"])

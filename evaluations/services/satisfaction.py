@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from organizations.models import NotificationKind, User
 from organizations.policies import effective_policy
+from organizations.roles import Role
 from organizations.services.common import by, require
-from organizations.services.notifications import notify
+from organizations.services.notifications import notify, role_holders
 from rectification.models import Designation, DesignationStatus
 from rectification.services.cycles import re_rectification_deadline
 
@@ -415,7 +416,9 @@ def evaluation_decide(*, evaluation: Evaluation | int, user=None, today: dt.date
         evaluation_re_rectify(user=actor, designation=designation, comment=evaluation.decision_note,
                               new_deadline=evaluation.new_deadline, today=today)
     if in_evaluation:
-        decision_notify(evaluation, designation.organization, _plan_people(designation))
+        decision_notify(evaluation, designation.organization, [
+            *_plan_people(designation),
+            *role_holders(designation.organization, (Role.COUNTY_ADMIN, Role.TOWNSHIP_ORGANIZER))], actor=user)
     evaluation.decided_by = user
     by(evaluation, actor).save()
     evaluation.applied = True
@@ -462,7 +465,10 @@ def decision_settle(evaluation: Evaluation, designation: Designation, today: dt.
     evaluation.decided_at = timezone.now()
 
 
-def decision_notify(evaluation: Evaluation, organization, people) -> None:
+def decision_notify(evaluation: Evaluation, organization, people, *, actor=None) -> None:
+    """Tell the people concerned (the plan's people, the county admins and township organizers) the decision:
+    closed out, or rectify again with the new deadline (the note says why); not the one who decided."""
+    people = [p for p in people if actor is None or p.pk != actor.pk]
     if evaluation.decision == Decision.ACCEPTED:
         kind = NotificationKind.CLOSED_OUT
         title = _("%(organization)s is closed out") % {"organization": organization.name}
@@ -492,24 +498,31 @@ def _enter_star_management(designation: Designation, actor, today: dt.date) -> N
     by(rating, actor).save()
 
 
-def evaluation_open_refusal(designation: Designation, evaluations=None, *, undecided: int | None = None
-                            ) -> str | None:
+#: ``acceptance_refusal`` not given: the gate is asked for the one designation.
+_ASK = object()
+
+
+def evaluation_open_refusal(designation: Designation, evaluations=None, *, undecided: int | None = None,
+                            acceptance_refusal=_ASK) -> str | None:
     """The one rule for opening an evaluation, as the reason it cannot be opened now (None: it may).
 
-    The organization applied for acceptance, or it is under evaluation, and no evaluation of it is in
+    The organization applied for acceptance and the year-end acceptance meeting of its current cycle passed
+    (rectification's gate, ``check_gates``), or it is under evaluation, and no evaluation of it is in
     progress (every one so far is decided; after "no decision" a new one may be opened).
-    ``evaluations`` (the designation's evaluations) or ``undecided`` (how many are not decided) when the
-    caller has them: no query then.
+    ``evaluations`` (the designation's evaluations) or ``undecided`` (how many are not decided), and
+    ``acceptance_refusal`` (the gate's answer, ``open_evaluation_refusals`` for a list) when the caller has
+    them: no query then.
     """
     if designation.status not in (DesignationStatus.ACCEPTANCE_REQUESTED, DesignationStatus.EVALUATING):
         return _("An evaluation is opened when the organization has applied for acceptance.")
-    if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED and evaluations is None and undecided is None:
-        # One designation (the open page, the service): the acceptance meeting of its cycle must have passed.
-        from rectification.services.check_gates import lifecycle_refusal
+    if designation.status == DesignationStatus.ACCEPTANCE_REQUESTED:
+        # The satisfaction evaluation comes after the acceptance meeting of the cycle, which must have passed.
+        if acceptance_refusal is _ASK:
+            from rectification.services.check_gates import lifecycle_refusal
 
-        refusal = lifecycle_refusal(designation, "open_evaluation", timezone.localdate())
-        if refusal:
-            return refusal
+            acceptance_refusal = lifecycle_refusal(designation, "open_evaluation", timezone.localdate())
+        if acceptance_refusal:
+            return acceptance_refusal
     if undecided is None:
         if evaluations is not None:
             undecided = sum(1 for e in evaluations if e.status != EvaluationStatus.DECIDED)
@@ -521,9 +534,11 @@ def evaluation_open_refusal(designation: Designation, evaluations=None, *, undec
     return None
 
 
-def evaluation_may_open(designation: Designation, evaluations=None, *, undecided: int | None = None) -> bool:
+def evaluation_may_open(designation: Designation, evaluations=None, *, undecided: int | None = None,
+                        acceptance_refusal=_ASK) -> bool:
     """May an evaluation of ``designation`` be opened now? (``evaluation_open_refusal`` gives the reason.)"""
-    return evaluation_open_refusal(designation, evaluations, undecided=undecided) is None
+    return evaluation_open_refusal(designation, evaluations, undecided=undecided,
+                                   acceptance_refusal=acceptance_refusal) is None
 
 
 def evaluation_reopen_allowed(evaluation: Evaluation) -> bool:

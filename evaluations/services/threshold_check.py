@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from organizations.models import User
+from organizations.models import Division, User
 from organizations.policies import PolicyBook, effective_policy
+from organizations.roles import Role
+from organizations.services.notifications import role_holders
 from rectification.lifecycle import transition_for
 from rectification.models import Designation, Plan, StatusChange
 from rectification.selectors.recipients import plan_people_many
@@ -137,8 +139,12 @@ def evaluations_decide_batch(*, ids: list[int], today: dt.date, actor: User | No
     decided = accepted + re_rectified
     if decided:
         people = plan_people_many([d.organization for _e, d in decided])
+        # and the county admins concerned (the plan's people hold the township organizers): one query a county
+        admins = {county.pk: role_holders(county, (Role.COUNTY_ADMIN,)) for county in Division.objects.filter(
+            pk__in={d.county_id for _e, d in decided})}
         for evaluation, designation in decided:
-            decision_notify(evaluation, designation.organization, people.get(designation.organization_id, []))
+            decision_notify(evaluation, designation.organization, [
+                *people.get(designation.organization_id, []), *admins.get(designation.county_id, [])])
     return counts
 
 

@@ -24,8 +24,9 @@ def fresh_organization(demo, township=None) -> Organization:
             .order_by("pk").first())
 
 
-def acceptance_requested(demo, *, organization=None, year=2097):
-    """A designation walked to "acceptance requested" through the services (a round of its own)."""
+def acceptance_requested(demo, *, organization=None, year=2097, acceptance: str | None = "passed"):
+    """A designation walked to "acceptance requested" through the services (a round of its own), with its
+    year-end acceptance meeting of result ``acceptance`` (None: not held yet)."""
     admin = demo.users["county_admin"]
     organization = organization or fresh_organization(demo)
     round_ = Round.objects.filter(county=demo.county1, year=year).first() or ledger.round_create(
@@ -44,8 +45,9 @@ def acceptance_requested(demo, *, organization=None, year=2097):
     for action in ("submit_plan", "approve_plan", "request_acceptance"):  # acceptance opens at the year end
         designation = ledger.designation_transition(user=admin, designation=designation, action=action,
                                                     today=dt.date(year, 12, 1))
-    acceptance_record(user=admin, designation=designation, held_on=dt.date.today(), members="县委组织部验收组",
-                      opinions="同意进行满意度测评。", result="passed")
+    if acceptance is not None:
+        acceptance_record(user=admin, designation=designation, held_on=dt.date.today(), members="县委组织部验收组",
+                          opinions="同意进行满意度测评。", result=acceptance)
     return designation
 
 

@@ -32,7 +32,8 @@ from organizations.web.base import (
     render_form,
     scoped_to,
 )
-from rectification.models import Designation
+from rectification.models import Designation, DesignationStatus
+from rectification.services.check_gates import open_evaluation_refusals
 
 from ..exports.satisfaction import evaluations_export_response
 from ..filters.satisfaction import EvaluationFilter
@@ -95,9 +96,14 @@ class AwaitingListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         may_open = can(self.request.user, "evaluation", "open")
-        for designation in context["object_list"]:
+        rows = list(context["object_list"])
+        # The acceptance meeting of each one's cycle must have passed (two queries for the page).
+        gates = open_evaluation_refusals(rows) if may_open else {}
+        for designation in rows:
             designation.may_open = may_open and services.evaluation_may_open(
-                designation, undecided=designation.open_evaluations)
+                designation, undecided=designation.open_evaluations, acceptance_refusal=gates.get(designation.pk))
+            designation.waits_for_acceptance = designation.status == DesignationStatus.ACCEPTANCE_REQUESTED and \
+                bool(gates.get(designation.pk))
         return context
 
 

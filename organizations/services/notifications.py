@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Notification, NotificationKind, User
+from ..roles import LEVEL_ORDER
 
 
 def email_configured() -> bool:
@@ -51,6 +53,24 @@ def notify(*, users: Iterable, kind: str = NotificationKind.GENERAL, title: str,
     if created and email_configured():
         transaction.on_commit(lambda ids=[r.pk for r in created]: _email(ids))
     return created
+
+
+def role_holders(target, roles: Iterable[str], *, exclude=None) -> list[User]:
+    """The active users holding one of ``roles`` over ``target`` (an organization or a division): the people to
+    tell about it, found the way the scoping grants them: a role assignment on its division or an ancestor
+    (county, township...), or for an organization an object assignment on it (roles.OBJECT_ROLES). One query;
+    ``exclude``: a user left out (the one who acted)."""
+    roles = list(roles)
+    divisions = {getattr(target, f"{level}_id") for level in LEVEL_ORDER}
+    is_organization = hasattr(target, "division_id")
+    divisions.add(target.division_id if is_organization else target.pk)
+    grants = Q(role_assignments__role__in=roles, role_assignments__division_id__in=divisions - {None})
+    if is_organization:
+        grants |= Q(object_assignments__role__in=roles, object_assignments__organization_id=target.pk)
+    users = User.objects.filter(grants, is_active=True).distinct().order_by("pk")
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users)
 
 
 @dataclass(frozen=True)

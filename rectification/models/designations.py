@@ -97,3 +97,17 @@ class StatusChange(OrganizationScoped):
 
     def __str__(self) -> str:
         return f"{self.designation} {self.from_status} → {self.to_status}"
+
+    @property
+    def changes_status(self) -> bool:
+        """False for an action that leaves the status as it was (a new cycle's plan submitted, approved or
+        returned while the organization stays in rectification): the history shows the action, not "A → A"."""
+        return self.from_status != self.to_status
+
+    @property
+    def action_label(self):
+        """The action as the lifecycle table names it (e.g. 批准新一轮整顿方案)."""
+        from ..lifecycle import transition_for
+
+        transition = transition_for(self.from_status, self.action)
+        return transition.label if transition is not None else self.action

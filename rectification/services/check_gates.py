@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from organizations.dates import official_date
 from organizations.policies import effective_policy
 
-from ..models import PASSING_RESULTS, AcceptanceReview, Designation, DesignationStatus
+from ..models import PASSING_RESULTS, AcceptanceReview, Designation, DesignationStatus, PlanCycle
 
 #: Designation statuses of an organization still on a list (not closed out, not withdrawn).
 ACTIVE_STATUSES = (DesignationStatus.PROPOSED, DesignationStatus.DESIGNATED, DesignationStatus.PLAN_REVIEW,
@@ -63,14 +64,9 @@ def lifecycle_refusal(designation: Designation, action: str, today: dt.date) -> 
             return _("Acceptance is at the year end: %(organization)s may apply for it from %(day)s.") % {
                 "organization": designation.organization.name, "day": official_date(opens)}
     if action == "open_evaluation":
-        review = current_acceptance(designation)
-        if review is None:
-            return _("Enter the year-end acceptance meeting (date, members, opinions, result) before opening "
-                     "the satisfaction evaluation.")
-        if review.result not in PASSING_RESULTS:
-            return _("The acceptance meeting of %(day)s did not pass %(organization)s: send it back to "
-                     "rectification.") % {"day": official_date(review.held_on),
-                                          "organization": designation.organization.name}
+        refusal = _evaluation_refusal(designation, current_acceptance(designation))
+        if refusal:
+            return refusal
     if action == "relapse":
         other = other_active_designation(designation)
         if other is not None:
@@ -79,3 +75,30 @@ def lifecycle_refusal(designation: Designation, action: str, today: dt.date) -> 
                 "organization": designation.organization.name, "round": other.round.name,
                 "status": other.get_status_display()}
     return None
+
+
+def _evaluation_refusal(designation: Designation, review: AcceptanceReview | None) -> str | None:
+    """Why the satisfaction evaluation cannot open after ``review`` (the current cycle's latest acceptance)."""
+    if review is None:
+        return _("Enter the year-end acceptance meeting (date, members, opinions, result) before opening "
+                 "the satisfaction evaluation.")
+    if review.result not in PASSING_RESULTS:
+        return _("The acceptance meeting of %(day)s did not pass %(organization)s: send it back to "
+                 "rectification.") % {"day": official_date(review.held_on),
+                                      "organization": designation.organization.name}
+    return None
+
+
+def open_evaluation_refusals(designations) -> dict[int, str | None]:
+    """``lifecycle_refusal(d, "open_evaluation", …)`` of many designations in two queries (a list page):
+    designation id -> why its satisfaction evaluation cannot open yet (None: the acceptance meeting passed)."""
+    ids = [d.pk for d in designations]
+    if not ids:
+        return {}
+    cycles = dict(PlanCycle.objects.filter(plan__designation_id__in=ids).values("plan__designation_id")
+                  .annotate(number=Max("number")).values_list("plan__designation_id", "number"))
+    latest: dict[int, AcceptanceReview] = {}
+    for review in AcceptanceReview.objects.filter(designation_id__in=ids).order_by("held_on", "pk"):
+        if review.cycle_number == cycles.get(review.designation_id, 1):
+            latest[review.designation_id] = review  # the latest of the current cycle wins
+    return {d.pk: _evaluation_refusal(d, latest.get(d.pk)) for d in designations}

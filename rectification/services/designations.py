@@ -25,6 +25,7 @@ from ..lifecycle import (
 from ..models import Category, Designation, DesignationStatus, Plan, PlanStatus, Round, StatusChange
 from ..rules.plan_gates import current_cycle, open_tasks, plan_incomplete_message, plan_missing
 from .check_gates import lifecycle_refusal
+from .notices import transition_notify
 
 
 class LifecycleError(ValidationError):
@@ -111,7 +112,8 @@ def designation_transition(*, user, designation: Designation, action: str, comme
         designation.consolidation_until = today + relativedelta(months=int(months))
     if action == "relapse":
         designation.consolidation_until = None
-    by(designation, user).save()
+    if designation.status != previous:  # a new cycle's plan reviewed in rectification changes the plan only
+        by(designation, user).save()
     _sync_plan_status(designation, action, user, comment.strip())
     if action in NEW_CYCLE_ACTIONS:
         from .cycles import cycle_reopen
@@ -121,6 +123,7 @@ def designation_transition(*, user, designation: Designation, action: str, comme
                           to_status=designation.status, user=user, comment=comment.strip())
     change.copy_scope_from(designation)
     change.save()
+    transition_notify(designation=designation, change=change, user=user)
     return designation
 
 

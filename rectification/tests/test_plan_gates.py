@@ -145,6 +145,9 @@ def test_acceptance_waits_for_open_tasks_unless_the_county_records_an_exception(
     assert cycle.acceptance_exception_by == demo.users["county_admin"] and cycle.acceptance_exception_open_tasks == 1
     assert cycle.history.filter(acceptance_exception_reason__startswith="书记人选").exists()  # audited
     response = _post_action(organizer, designation, "request_acceptance")
+    assert response.status_code == 200 and "物色书记人选" in response.content.decode()  # confirm first: 1 task open
+    response = organizer.post(reverse("rectification:designation-transition", args=[designation.pk]),
+                              {"action": "request_acceptance", "confirmed": "1"})
     assert response.status_code == 302
     designation.refresh_from_db()
     assert designation.status == DesignationStatus.ACCEPTANCE_REQUESTED

@@ -97,6 +97,14 @@ def designation_transition(request, pk):
     if request.method == "POST" and not may_act(user, designation):
         raise PermissionDenied  # a read-only role (leader, reviewer, village...) never changes a designation
     action = request.POST.get("action") or request.GET.get("action") or ""
+    still_open = _open_at_application(designation, action)
+    if request.method == "POST" and still_open and not request.POST.get("confirmed"):
+        # Applying for acceptance with tasks open (the county's exception allows it) is not undone by the township:
+        # the first tap shows what is still open and asks again (a page, so it works without JavaScript).
+        form = TransitionForm(initial={"action": action, "comment": request.POST.get("comment", "")})
+        return render_form(request, "rectification/ledger/transition.html", {
+            "designation": designation, "transition": transition_for(designation.status, action),
+            "open_tasks": still_open, "open_task_count": len(still_open)}, form)
     form = TransitionForm(request.POST or None, initial={"action": action})
     done_label = transition_for(designation.status, action)
     done = submit(request, form, lambda data: services.designation_transition(
@@ -108,7 +116,20 @@ def designation_transition(request, pk):
     allowed = {t.action: t for t in allowed_transitions(user, designation)}
     return render_form(request, "rectification/ledger/transition.html", {
         "designation": designation, "transition": allowed.get(action), "transitions": list(allowed.values()),
+        "open_tasks": still_open, "open_task_count": len(still_open),
     }, form)
+
+
+def _open_at_application(designation: Designation, action: str) -> list:
+    """The open tasks of the current cycle when ``action`` applies for acceptance with the county's exception
+    (what the confirmation names); empty otherwise (nothing to confirm, or the service refuses anyway)."""
+    if action != "request_acceptance" or designation.status != DesignationStatus.RECTIFYING:
+        return []
+    plan = Plan.objects.filter(designation=designation).first()
+    cycle = current_cycle(plan) if plan is not None else None
+    if cycle is None or cycle.acceptance_exception_at is None:
+        return []
+    return list(open_tasks(plan).select_related("measure"))
 
 
 class AcceptanceExceptionForm(forms.Form):
