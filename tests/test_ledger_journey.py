@@ -178,7 +178,8 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
         assert "/pair/" not in county.url, body(county)[:500]
 
     # 3. The organizer writes the plan: four essentials, the township leader (the other "four ones" are the
-    # cadres records, shown read only), a measure and two tasks; submits it.
+    # cadres records, shown read only), a problem of the problem list, a measure answering it and two tasks;
+    # submits it.
     organizer.goto(site + url("designation", designation.pk))
     submit(organizer, "form.inline:has(button.primary)")
     plan = Plan.objects.get(designation=designation)
@@ -194,9 +195,16 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
     submit(organizer, form)
     plan.refresh_from_db()
     assert plan.township_leader == "林志强（林安镇党委副书记）" and plan.deadline == deadline
+    form = "form:has(input[name=form][value=problem])"  # the problem list: a problem with its cause
+    organizer.select_option(f"{form} select[name=item]", value="RSHS02")
+    organizer.fill(f"{form} [name=description]", "书记年龄偏大，带领群众发展能力不足。")
+    organizer.fill(f"{form} [name=cause_analysis]", "书记选任把关不严，教育培训不到位。")
+    submit(organizer, form)
+    assert plan.problems.get().item == "RSHS02"
     form = "form:has(input[name=form][value=measure])"
     organizer.fill(f"{form} [name=title]", "选优配强村党组织书记")
     organizer.select_option(f"{form} select[name=family]", value="team")
+    organizer.select_option(f"{form} select[name=problem]", index=1)
     submit(organizer, form)
     form = "form:has(input[name=form][value=task])"
     for title, days in (("物色书记人选", 30), ("召开党员大会选举书记", 90)):

@@ -38,7 +38,8 @@ def acceptance_requested(demo, *, organization=None, year=2097, acceptance: str 
     plan = plan_started(admin, designation, on=dt.date(2026, 3, 1))
     plan = complete_plan(admin, plan, deadline=dt.date(2026, 12, 31), objectives="规范组织生活",
                          responsible_person="黄丽华")
-    measure = ledger.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism")
+    measure = ledger.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism",
+                                 problem=plan.problems.first())
     ledger.task_add(user=admin, measure=measure, title="制定学习计划", owner_name="黄丽华",
                     deadline=dt.date(2026, 5, 31))
     finish_tasks(admin, plan)  # every task done: acceptance may be applied for

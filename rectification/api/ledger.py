@@ -8,6 +8,7 @@ someone else's is refused with 409 and the list of what they changed.
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from organizations.api.permissions import ServiceChecked
 from .. import services
 from ..filters.ledger import DesignationFilter, TaskFilter
 from ..lifecycle import allowed_transitions
-from ..models import Designation, Measure, Plan, Round, Task
+from ..models import Designation, Measure, Plan, PlanProblem, Round, Task
 from ..rules.plan_gates import current_cycle, open_tasks
 from ..selectors import ledger as selectors
 from .ledger_serializers import (
@@ -27,6 +28,8 @@ from .ledger_serializers import (
     ConflictSerializer,
     DesignationSerializer,
     MeasureSerializer,
+    PlanProblemSerializer,
+    PlanProblemUpdateSerializer,
     PlanSerializer,
     RoundSerializer,
     TaskSerializer,
@@ -167,7 +170,35 @@ class PlanViewSet(_VersionedUpdate, ScopedViewSetMixin, mixins.UpdateModelMixin,
     object_arg = "plan"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("cycles").order_by("pk")
+        return super().get_queryset().prefetch_related(
+            "cycles", Prefetch("problems", queryset=PlanProblem.objects.order_by("sort_order", "pk"))).order_by("pk")
+
+
+class PlanProblemViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                         mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The problem list of the plans (问题清单): written while the plan is a draft or returned; a problem that
+    measures answer is not deleted."""
+
+    queryset = PlanProblem.objects.all()
+    serializer_class = PlanProblemSerializer
+    permission_classes = [ServiceChecked]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_fields = ["plan"]
+
+    def get_serializer_class(self):
+        return PlanProblemUpdateSerializer if self.action == "partial_update" else PlanProblemSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.problem_add(user=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        problem = serializer.instance
+        data = {name: serializer.validated_data.get(name, getattr(problem, name))
+                for name in ("item", "description", "cause_analysis")}
+        serializer.instance = services.problem_update(user=self.request.user, problem=problem, **data)
+
+    def perform_destroy(self, instance):
+        services.problem_remove(user=self.request.user, problem=instance)
 
 
 class MeasureViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -207,6 +238,7 @@ def register(router) -> None:
     router.register("rounds", RoundViewSet, basename="round")
     router.register("designations", DesignationViewSet, basename="designation")
     router.register("plans", PlanViewSet, basename="plan")
+    router.register("plan-problems", PlanProblemViewSet, basename="plan-problem")
     router.register("measures", MeasureViewSet, basename="measure")
     router.register("tasks", TaskViewSet, basename="task")
 

@@ -11,7 +11,19 @@ from rest_framework import serializers
 from organizations.api.base import ScopedPrimaryKeyRelatedField
 from organizations.models import Division, Organization
 
-from ..models import Category, Designation, Measure, MeasureFamily, Plan, PlanCycle, Round, Task, TaskStatus
+from .. import problems as catalogue
+from ..models import (
+    Category,
+    Designation,
+    Measure,
+    MeasureFamily,
+    Plan,
+    PlanCycle,
+    PlanProblem,
+    Round,
+    Task,
+    TaskStatus,
+)
 from ..selectors.four_ones import four_ones_by_organization, four_ones_of_organization
 from ..services.plans import PLAN_FIELDS
 
@@ -149,6 +161,33 @@ def four_ones_data(found) -> dict:
             "helping_units": people["helping_unit"], "missing": found.missing()}
 
 
+class PlanProblemSerializer(serializers.ModelSerializer):
+    """A problem of the plan's problem list (问题清单): a catalogue item (rectification/problems.py), how it
+    shows in the organization, its cause analysis."""
+
+    plan = ScopedPrimaryKeyRelatedField(queryset=Plan.objects.all())
+    item = serializers.ChoiceField(choices=[(i.code, i.label) for i in catalogue.ITEMS], help_text=_(
+        "The catalogue item's code: RSHS01-RSHS10 (the national types), DB-REN, DB-ZHANG, DB-CHANG, DB-QIAN "
+        "(the four shortages), P1-QT to P5-QT (other problems of a group)."))
+    group = serializers.SerializerMethodField()
+    label = serializers.CharField(read_only=True)
+    description = serializers.CharField(max_length=2000)
+    cause_analysis = serializers.CharField(max_length=2000)
+
+    class Meta:
+        model = PlanProblem
+        fields = ["id", "plan", "item", "group", "label", "description", "cause_analysis", "sort_order"]
+        read_only_fields = ["sort_order"]
+
+    def get_group(self, problem) -> str:
+        found = catalogue.item(problem.item)
+        return found.group.name if found is not None else ""
+
+
+class PlanProblemUpdateSerializer(PlanProblemSerializer):
+    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
 class PlanListSerializer(serializers.ListSerializer):
     """Reads the "four ones" of a whole page at once (the provider's two queries, not two per plan)."""
 
@@ -163,13 +202,15 @@ class PlanSerializer(serializers.ModelSerializer):
         "Read only: the county contact leader(s), first secretary and helping unit(s) of the organization today, "
         "as the cadres records keep them (the township leader is the plan's own field)."))
     cycles = PlanCycleSerializer(many=True, read_only=True)
+    problems = PlanProblemSerializer(many=True, read_only=True, help_text=_(
+        "The problem list (问题清单); written through /plan-problems/."))
     version = serializers.IntegerField(help_text=_("The version you loaded; a save over someone else's is "
                                                    "refused with 409."))
 
     class Meta:
         model = Plan
         fields = ["id", "designation", "status", *PLAN_FIELDS, "four_ones", "review_comment", "reviewed_by",
-                  "reviewed_at", "version", "updated_at", "cycles"]
+                  "reviewed_at", "version", "updated_at", "cycles", "problems"]
         read_only_fields = ["designation", "status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"]
         list_serializer_class = PlanListSerializer
 
@@ -182,10 +223,14 @@ class PlanSerializer(serializers.ModelSerializer):
 class MeasureSerializer(serializers.ModelSerializer):
     plan = ScopedPrimaryKeyRelatedField(queryset=Plan.objects.all())
     family = serializers.ChoiceField(choices=MeasureFamily.choices, default=MeasureFamily.OTHER)
+    problem = ScopedPrimaryKeyRelatedField(queryset=PlanProblem.objects.all(), required=False, allow_null=True,
+                                           help_text=_("The problem of the plan's problem list the measure "
+                                                       "answers (a plan is submitted only when every measure "
+                                                       "answers one)."))
 
     class Meta:
         model = Measure
-        fields = ["id", "plan", "cycle", "title", "family", "sort_order"]
+        fields = ["id", "plan", "cycle", "title", "family", "problem", "sort_order"]
         read_only_fields = ["cycle", "sort_order"]
 
 

@@ -31,8 +31,8 @@ from ..web.dashboard_links import add_links
 
 #: JSON keys of the consolidated ledger row, in the order of the workbook's columns.
 ROW_KEYS = ("number", "county", "township", "village", "organization_name", "organization_type", "party_members",
-            "village_secretary", "year", "times_designated", "categories", "problems", "cause_analysis",
-            "objectives", "measures", "responsible", "deadline", "contact_leader", "township_leader",
+            "village_secretary", "year", "times_designated", "categories", "problems", "problem_list",
+            "cause_analysis", "objectives", "measures", "responsible", "deadline", "contact_leader", "township_leader",
             "first_secretary", "helping_unit", "secretary_adjusted_trained", "progress", "report_submitted_on",
             "closed_out_on", "consolidation_until", "status", "remarks", "six_monthly_check", "acceptance",
             "follow_up_review")
@@ -72,6 +72,7 @@ class LedgerRowSerializer(serializers.Serializer):
     times_designated = serializers.IntegerField()
     categories = serializers.CharField()
     problems = serializers.CharField()
+    problem_list = serializers.CharField(help_text="The plan's problem list (问题清单): group · item: how it shows.")
     cause_analysis = serializers.CharField()
     objectives = serializers.CharField()
     measures = serializers.CharField()

@@ -29,6 +29,7 @@ from organizations.policies import effective_policy
 from organizations.roles import Level
 
 from .. import periods
+from .. import problems as catalogue
 from ..categories import ensure_national_categories
 from ..models import (
     Category,
@@ -38,6 +39,7 @@ from ..models import (
     PeriodReport,
     Plan,
     PlanCycle,
+    PlanProblem,
     PlanStatus,
     ProgressEntry,
     ReportStatus,
@@ -50,6 +52,7 @@ from .texts import (
     CAUSES,
     MEASURES,
     OBJECTIVES,
+    PROBLEM_TEXTS,
     PROGRESS_PHRASES,
 )
 
@@ -132,10 +135,12 @@ def generate_ledger(province: Division, shape: LedgerShape, *, admin: User | Non
             closed_out_on=closed.get(i),
             consolidation_until=closed[i] + relativedelta(months=consolidation_months) if i in closed else None))
     Designation.objects.bulk_create(designations, batch_size=BATCH)
-    categories = list(Category.objects.filter(county__isnull=True).values_list("pk", flat=True))
+    category_codes = dict(Category.objects.filter(county__isnull=True).values_list("pk", "code"))
+    categories = list(category_codes)
     through = Designation.categories.through
+    designated_as = {d.pk: rng.sample(categories, rng.choice((1, 1, 2))) for d in designations}
     through.objects.bulk_create([through(designation_id=d.pk, category_id=c) for d in designations
-                                 for c in rng.sample(categories, rng.choice((1, 1, 2)))], batch_size=BATCH)
+                                 for c in designated_as[d.pk]], batch_size=BATCH)
     lap(f"{len(rounds)} rounds, {len(designations)} designations")
 
     changes = []
@@ -170,6 +175,19 @@ def generate_ledger(province: Division, shape: LedgerShape, *, admin: User | Non
         batch_size=BATCH)
     lap(f"{len(changes)} status changes, {len(plans)} plans and cycles")
 
+    # The problem list: the items of each designation's categories, with their texts; measures answer them.
+    problems_of: dict[int, list[PlanProblem]] = {}
+    for plan in plans:
+        codes = catalogue.items_for_categories([category_codes[c] for c in designated_as[plan.designation_id]])
+        problems_of[plan.pk] = [PlanProblem(
+            plan=plan, organization_id=plan.organization_id, county_id=plan.county_id, township_id=plan.township_id,
+            item=code, description=PROBLEM_TEXTS[code][0], cause_analysis=PROBLEM_TEXTS[code][1],
+            sort_order=number) for number, code in enumerate(codes or ["P1-QT"], start=1)
+            if code in PROBLEM_TEXTS or code == "P1-QT"]
+    plan_problems = PlanProblem.objects.bulk_create([p for group in problems_of.values() for p in group],
+                                                    batch_size=BATCH)
+    lap(f"{len(plan_problems)} problems")
+
     measures, task_plan = [], []
     families = list(MEASURES.items())
     for plan, cycle, n_tasks in zip(plans, cycles, _spread(shape.tasks, len(plans)), strict=True):
@@ -177,8 +195,10 @@ def generate_ledger(province: Division, shape: LedgerShape, *, admin: User | Non
         for index, count in enumerate(per_measure):
             family, options = families[index % len(families)]
             title, task_titles = rng.choice(options)
+            answers = problems_of[plan.pk]
             measure = Measure(plan=plan, cycle=cycle, organization_id=plan.organization_id, county_id=plan.county_id,
-                              township_id=plan.township_id, title=title, family=family, sort_order=index + 1)
+                              township_id=plan.township_id, title=title, family=family, sort_order=index + 1,
+                              problem=answers[index % len(answers)] if answers else None)
             measures.append(measure)
             task_plan.append((measure, count, task_titles))
     Measure.objects.bulk_create(measures, batch_size=BATCH)
@@ -220,7 +240,7 @@ def generate_ledger(province: Division, shape: LedgerShape, *, admin: User | Non
     lap(f"{reports} period reports")
     result.timings.append(("total", time.perf_counter() - started))
     result.counts = {"rounds": len(rounds), "designations": len(designations), "plans": len(plans),
-                     "measures": len(measures), "tasks": len(tasks), "overdue_tasks": overdue,
+                     "problems": len(plan_problems), "measures": len(measures), "tasks": len(tasks), "overdue_tasks": overdue,
                      "progress_entries": entries, "reports": reports, "status_changes": len(changes)}
     return result
 
@@ -311,7 +331,7 @@ def _reports(plans, designations, rng, today, author) -> int:
 
 
 LEDGER_MODELS = ("EvidenceFile", "ProgressEntry", "PeriodReport", "ContactVisit", "StatusChange", "DisclosureBoard",
-                 "Task", "Measure", "PlanCycle", "Plan")
+                 "Task", "Measure", "PlanProblem", "PlanCycle", "Plan")
 
 
 def delete_ledger(province: Division) -> dict[str, int]:

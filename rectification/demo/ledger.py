@@ -1,7 +1,8 @@
 """County 1's ledger: 37 designations (32 closed out, the five of seed 001 still in rectification).
 
 Each designation walks its lifecycle through the services (proposal, confirmation, plan with the four
-essentials and the township leader (the other "four ones" are cadres/demo's records), measures decomposed
+essentials, its problem list (the designation's categories as problems, each with its cause analysis, every
+measure answering one) and the township leader (the other "four ones" are cadres/demo's records), measures decomposed
 into tasks, submission, approval, task updates,
 acceptance and close-out), so the audit trail and the ``StatusChange`` rows are real. Every step runs
 under ``clock(day)``, which pins ``django.utils.timezone.now`` to that day: the timestamps the services
@@ -32,6 +33,7 @@ from organizations.roles import Role
 from organizations.services.common import by
 
 from .. import periods, services
+from .. import problems as catalogue
 from ..categories import ensure_national_categories
 from ..models import (
     Category,
@@ -39,6 +41,7 @@ from ..models import (
     Measure,
     PeriodReport,
     Plan,
+    PlanProblem,
     ProgressEntry,
     ReportStatus,
     Round,
@@ -53,10 +56,13 @@ from ..services import visits as services_visits
 from . import checks as demo_checks
 from .texts import (
     CAUSES,
+    FAMILY_GROUPS,
     MEASURES,
     NAMED_MEASURES,
     OBJECTIVES,
+    PROBLEM_TEXTS,
     PROGRESS_PHRASES,
+    SHORTAGE_OF,
     VISIT_TOPICS,
 )
 
@@ -225,7 +231,8 @@ def _story(round_, organization, categories, problems, cast, rng, confirmed_on, 
     approved_on = written_on + dt.timedelta(days=rng.randint(12, 18))
     with clock(written_on):
         plan = _write_plan(designation, organization, township_user, cast, rng, approved_on)
-        tasks = _decompose(plan, organization, township_user, cast, rng, approved_on, today, is_open)
+        problems = _list_problems(plan, categories, township_user, is_open)
+        tasks = _decompose(plan, organization, township_user, cast, rng, approved_on, today, is_open, problems)
     with clock(written_on + dt.timedelta(days=4)):
         designation = services.designation_transition(user=township_user, designation=designation,
                                                       action="submit_plan")
@@ -286,6 +293,40 @@ def _write_plan(designation, organization, author, cast, rng, approved_on) -> Pl
         secretary_adjusted=rng.random() < 0.3, secretary_trained=rng.random() < 0.8)
 
 
+def _list_problems(plan, categories, author, is_open) -> list[PlanProblem]:
+    """The plan's problem list (问题清单): the items of the designation's categories, with the shortage of seed
+    001 that often goes with the first one (its own random stream: the rest of the story draws as before),
+    1 to 3 problems, each with how it shows and its cause analysis."""
+    codes = catalogue.items_for_categories([c.code for c in categories])[:3] or ["P1-QT"]
+    rng = random.Random(f"demo-problems-{plan.organization.division.code}-{plan.designation_id}")
+    shortage = SHORTAGE_OF.get(codes[0])
+    if shortage and len(codes) < 3 and rng.random() < 0.6:
+        codes.append(shortage)
+    problems = []
+    for index, code in enumerate(codes, start=1):
+        description, cause = PROBLEM_TEXTS.get(code, ("村级组织建设存在突出问题。", "村党组织作用发挥不充分。"))
+        if is_open:
+            problems.append(services.problem_add(user=author, plan=plan, item=code, description=description,
+                                                 cause_analysis=cause))
+        else:
+            problem = PlanProblem(plan=plan, item=code, description=description, cause_analysis=cause,
+                                  sort_order=index)
+            problem.copy_scope_from(plan)
+            problems.append(by(problem, author))
+    if not is_open:
+        _bulk(PlanProblem, problems)
+    return problems
+
+
+def _answered(problems, family, index):
+    """The problem a measure of ``family`` answers: the first of the groups the family works on, else in turn."""
+    for group in FAMILY_GROUPS.get(family, ()):
+        for problem in problems:
+            if problem.catalogue_item is not None and problem.catalogue_item.group.code == group:
+                return problem
+    return problems[(index - 1) % len(problems)]
+
+
 def _measures_for(organization, rng) -> list[tuple[str, str, list[str]]]:
     named = NAMED_MEASURES.get(organization.division.name, [])
     chosen = list(named)
@@ -297,7 +338,7 @@ def _measures_for(organization, rng) -> list[tuple[str, str, list[str]]]:
     return chosen[:4]
 
 
-def _decompose(plan, organization, author, cast, rng, approved_on, today, is_open):
+def _decompose(plan, organization, author, cast, rng, approved_on, today, is_open, problems):
     """Measures of the four families, 2-4 tasks each, with owners and deadlines.
 
     The five open plans go through ``measure_add`` / ``task_add``; the 32 closed-out ones are written in
@@ -311,10 +352,11 @@ def _decompose(plan, organization, author, cast, rng, approved_on, today, is_ope
     latest = round_end(plan)  # task deadlines stay inside the round (rectification/rules/plan_gates.py)
     measures, tasks = [], []
     for index, (family, title, task_titles) in enumerate(_measures_for(organization, rng), start=1):
+        problem = _answered(problems, family, index)
         if is_open:
-            measure = services.measure_add(user=author, plan=plan, title=title, family=family)
+            measure = services.measure_add(user=author, plan=plan, title=title, family=family, problem=problem)
         else:
-            measure = Measure(plan=plan, cycle=cycle, title=title, family=family, sort_order=index)
+            measure = Measure(plan=plan, cycle=cycle, title=title, family=family, problem=problem, sort_order=index)
             measure.copy_scope_from(plan)
             measures.append(by(measure, author))
         for task_title in task_titles[:rng.randint(2, min(4, len(task_titles)))]:

@@ -33,6 +33,7 @@ LEDGER_COLUMNS = (
     (gettext_lazy("Times designated"), 8),
     (gettext_lazy("Weak-and-lax categories"), 30),
     (gettext_lazy("Main problems"), 40),
+    (gettext_lazy("Problem list"), 40),
     (gettext_lazy("Cause analysis"), 30),
     (gettext_lazy("Rectification objectives"), 30),
     (gettext_lazy("Rectification measures (item by item)"), 60),
@@ -81,6 +82,18 @@ def measures_text(measures, task_line: str | None = None, task_statuses: dict | 
     return "\n".join(lines)
 
 
+def problems_text(problems) -> str:
+    """"1. 组织涣散 · RSHS02 …：how it shows" for every problem of the plan's problem list."""
+    return "\n".join(f"{number}. {p.label}：{p.description}" if p.description else f"{number}. {p.label}"
+                     for number, p in enumerate(problems, start=1))
+
+
+def causes_text(problems, overall: str) -> str:
+    """The cause analysis of each problem (numbered as in the problem list), then the plan's overall one."""
+    lines = [f"{number}. {p.cause_analysis}" for number, p in enumerate(problems, start=1) if p.cause_analysis]
+    return "\n".join([*lines, overall] if overall else lines)
+
+
 def progress_text(entries) -> str:
     return "\n".join(f"{_date(entry.happened_on)} {entry.content}" for entry in entries)
 
@@ -115,7 +128,8 @@ def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
         row.times_designated,
         "\n".join(f"{c.code} {c.name}" for c in sorted(d.categories.all(), key=lambda c: (c.sort_order, c.code))),
         d.problems,
-        plan.cause_analysis if plan else "",
+        problems_text(row.problems),
+        causes_text(row.problems, plan.cause_analysis if plan else ""),
         plan.objectives if plan else "",
         measures_text(row.measures, labels["task_line"], labels["task_statuses"]),
         responsible,

@@ -11,7 +11,7 @@ from .checks import (
 )
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
 from .disclosure import DisclosureBoard
-from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanStatus, Task, TaskStatus
+from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanProblem, PlanStatus, Task, TaskStatus
 from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
 from .rounds import Category, Round
 
@@ -19,6 +19,6 @@ __all__ = [
     "PASSING_RESULTS", "AcceptanceResult", "AcceptanceReview", "CheckFinding", "CheckGrade", "FollowUpFinding",
     "FollowUpReview", "SixMonthlyCheck",
     "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",
-    "EvidenceFile", "Measure", "MeasureFamily", "PeriodReport", "Plan", "PlanCycle", "PlanStatus",
+    "EvidenceFile", "Measure", "MeasureFamily", "PeriodReport", "Plan", "PlanCycle", "PlanProblem", "PlanStatus",
     "ProgressEntry", "ReportStatus", "Round", "StatusChange", "SummaryReport", "Task", "TaskStatus",
 ]

@@ -1,6 +1,7 @@
 """The plan (一村一策): four essentials, "four ones", cycles, measures and their tasks."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,47 @@ class PlanCycle(OrganizationScoped):
         return f"{self.plan} #{self.number}"
 
 
+def validate_problem_item(value: str) -> None:
+    from ..problems import item
+
+    if item(value) is None:
+        raise ValidationError(_("Choose a problem of the catalogue."), code="invalid_choice")
+
+
+class PlanProblem(OrganizationScoped):
+    """One problem of the plan's problem list (问题清单): an item of the catalogue (rectification/problems.py:
+    seed 002's five problems with the national types and seed 001's four shortages under them), how it shows
+    in this organization, and its cause analysis (原因分析). Measures answer it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="problems", verbose_name=_("plan"))
+    item = models.CharField(_("problem"), max_length=20, validators=[validate_problem_item])
+    description = models.TextField(_("how it shows here"))
+    cause_analysis = models.TextField(_("cause analysis"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(excluded_fields=SCOPE_FIELDS)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("plan problem")
+        verbose_name_plural = _("problem list")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from ..problems import item_label
+
+        return item_label(self.item)
+
+    @property
+    def catalogue_item(self):
+        from ..problems import item
+
+        return item(self.item)
+
+
 class MeasureFamily(models.TextChoices):
     TEAM = "team", _("Team building")
     ASSISTANCE = "assistance", _("Assistance")
@@ -107,6 +149,9 @@ class Measure(OrganizationScoped):
     title = models.CharField(_("measure"), max_length=200)
     family = models.CharField(_("kind of measure"), max_length=12, choices=MeasureFamily.choices,
                               default=MeasureFamily.OTHER)
+    # The problem of the plan's problem list the measure answers (empty only on rows older than the list).
+    problem = models.ForeignKey(PlanProblem, null=True, blank=True, on_delete=models.RESTRICT,
+                                related_name="measures", verbose_name=_("problem answered"))
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords(excluded_fields=SCOPE_FIELDS)

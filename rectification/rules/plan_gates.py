@@ -1,7 +1,8 @@
 """Content gates of the plan (一村一策) and its tasks, shared by the pages, the API and the demo.
 
 ``plan_missing`` says what a plan still lacks before it may be submitted or approved: the four essentials
-(四明确), a measure decomposed into tasks, the "four ones" (四个一: the cadres records and the plan's township
+(四明确), the problem list (问题清单: at least one problem, each with its cause analysis), a measure decomposed
+into tasks, every measure of the current cycle answering a problem of the list, the "four ones" (四个一: the cadres records and the plan's township
 leader, through ``selectors.four_ones``). ``open_tasks`` are the tasks of the
 current cycle not yet done (acceptance waits for them unless the county records an exception).
 ``task_deadline_problem`` and ``task_state_problem`` keep a task's deadline inside its round (or its
@@ -18,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from organizations.policies import PolicyBook
 
-from ..models import Designation, Plan, PlanCycle, Task, TaskStatus
+from ..models import Designation, Measure, Plan, PlanCycle, PlanProblem, Task, TaskStatus
 from ..selectors.four_ones import four_ones_missing_labels
 
-#: The plan's fields of the four essentials, in the order a message lists them.
-ESSENTIAL_FIELDS = ("objectives", "cause_analysis", "deadline", "responsible_unit", "responsible_person")
+#: The plan's fields of the four essentials, in the order a message lists them. The causes are analysed per
+#: problem of the problem list (``problems_missing``); the plan's own cause analysis box is an optional summary.
+ESSENTIAL_FIELDS = ("objectives", "deadline", "responsible_unit", "responsible_person")
 
 
 def _label(name: str) -> str:
@@ -36,11 +38,28 @@ def current_cycle(plan: Plan) -> PlanCycle | None:
 def plan_missing(plan: Plan) -> list[str]:
     """What ``plan`` still lacks before submission or approval, as labels for the user (empty: complete)."""
     missing = [_label(name) for name in ESSENTIAL_FIELDS if not _filled(getattr(plan, name))]
+    missing += problems_missing(plan)
     cycle = current_cycle(plan)
     if cycle is None or not Task.objects.filter(cycle=cycle).exists():
         missing.append(_("at least one measure decomposed into tasks"))
+    if cycle is not None:
+        unanswered = list(Measure.objects.filter(cycle=cycle, problem__isnull=True)
+                          .order_by("sort_order", "pk").values_list("title", flat=True))
+        if unanswered:
+            missing.append(_("the problem each measure answers (%(measures)s)") % {"measures": "、".join(unanswered)})
     missing += four_ones_missing_labels(plan)
     return missing
+
+
+def problems_missing(plan: Plan) -> list[str]:
+    """The problem list: at least one problem, and a cause analysis for each (labels of what is missing)."""
+    problems = list(PlanProblem.objects.filter(plan=plan).order_by("sort_order", "pk"))
+    if not problems:
+        return [_("the problem list: at least one problem with its cause analysis")]
+    without = [problem.label for problem in problems if not _filled(problem.cause_analysis)]
+    if without:
+        return [_("the cause analysis of the problem %(problems)s") % {"problems": "、".join(without)}]
+    return []
 
 
 def _filled(value) -> bool:

@@ -1,4 +1,5 @@
-"""What a disclosure board shows: designation result, main problems, measures, completion time and the
+"""What a disclosure board shows: designation result, main problems and the plan's problem list (by name,
+with how each shows), measures, completion time and the
 responsible persons, by name and post only (no username, e-mail, phone or ID number ever reaches it).
 
 Every free text on the board (problems, measures, tasks and their owners, responsible persons) goes through
@@ -14,27 +15,30 @@ from django.utils.translation import gettext as _
 
 from organizations.personal_data import mask_free_text
 
-from ..models import Designation, DisclosureBoard, Measure, PlanCycle, Task
+from ..models import Designation, DisclosureBoard, Measure, PlanCycle, PlanProblem, Task
 from .four_ones import four_ones_of_organization
 from .ledger_export import plan_of
 
 
 def board_content(designation: Designation) -> dict:
-    """The board of an already-authorised designation (scoped page or published board). Eight queries
-    (six, and the provider's two)."""
+    """The board of an already-authorised designation (scoped page or published board). Nine queries
+    (seven, and the provider's two)."""
     designation = (Designation.objects.select_related("organization", "organization__village", "county",
                                                       "township", "round", "plan")
                    .prefetch_related("categories").get(pk=designation.pk))
     plan = plan_of(designation)
     cycle = None
-    measures = []
+    measures, problems = [], []
     if plan is not None:
+        problems = list(PlanProblem.objects.filter(plan=plan).order_by("sort_order", "pk"))
         cycle = PlanCycle.objects.filter(plan=plan).order_by("-number").first()
         measures = list(Measure.objects.filter(plan=plan, **({"cycle": cycle} if cycle else {}))
                         .prefetch_related(Prefetch("tasks", queryset=Task.objects.order_by("deadline", "pk")))
                         .order_by("sort_order", "pk"))
     # The instances are this board's own copies (read only): mask the free text they show in place.
     designation.problems = mask_free_text(designation.problems)
+    for problem in problems:
+        problem.description = mask_free_text(problem.description)
     for measure in measures:
         measure.title = mask_free_text(measure.title)
         for task in measure.tasks.all():
@@ -58,6 +62,7 @@ def board_content(designation: Designation) -> dict:
         "organization": designation.organization,
         "categories": sorted(designation.categories.all(), key=lambda c: (c.sort_order, c.code)),
         "plan": plan,
+        "problems": problems,
         "cycle": cycle,
         "measures": measures,
         "deadline": deadline,

@@ -3,7 +3,7 @@
 The queryset comes from the export view (the list page's scope and DesignationFilter).
 
 Each chunk of designations costs a fixed number of queries (the rows with their organization, plan and
-divisions; categories; cycles; measures with their tasks; the latest progress entries; the latest
+divisions; categories; cycles; the problem lists; measures with their tasks; the latest progress entries; the latest
 submitted report; how often each organization was designated; the "four ones" through the kernel's
 provider, two queries), whatever the chunk's size, so an
 export's query count grows with the number of chunks, never with the number of rows.
@@ -20,7 +20,17 @@ from django.db.models.functions import RowNumber
 
 from organizations.registry import NO_FOUR_ONES, FourOnes, export_column_values
 
-from ..models import Designation, Measure, PeriodReport, PlanCycle, ProgressEntry, ReportStatus, Task
+from ..models import (
+    Designation,
+    Measure,
+    PeriodReport,
+    PlanCycle,
+    PlanProblem,
+    ProgressEntry,
+    ReportStatus,
+    Task,
+)
+from ..problems import item_label
 from .four_ones import four_ones_by_organization
 
 CHUNK_SIZE = 2000
@@ -43,6 +53,15 @@ class MeasureItem:
 
 
 @dataclass
+class ProblemRow:
+    """A problem of the plan's problem list: its catalogue label (group · item), description and cause."""
+
+    label: str
+    description: str
+    cause_analysis: str
+
+
+@dataclass
 class EntryItem:
     happened_on: object
     content: str
@@ -55,6 +74,7 @@ class ExportRow:
     designation: Designation
     times_designated: int = 1
     cycle: PlanCycle | None = None
+    problems: list[ProblemRow] = field(default_factory=list)
     measures: list[MeasureItem] = field(default_factory=list)
     entries: list[EntryItem] = field(default_factory=list)
     last_report_on: object = None
@@ -98,6 +118,11 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
     cycles: dict[int, PlanCycle] = {}
     for cycle in PlanCycle.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "number"):
         cycles[cycle.plan_id] = cycle  # the last one wins: the current cycle
+    problems: dict[int, list[ProblemRow]] = defaultdict(list)
+    for plan_id, code, description, cause in (PlanProblem.objects.filter(plan_id__in=plan_ids)
+                                              .order_by("plan_id", "sort_order", "pk")
+                                              .values_list("plan_id", "item", "description", "cause_analysis")):
+        problems[plan_id].append(ProblemRow(item_label(code), description, cause))
     # Measures, tasks and entries as plain tuples: thousands per chunk, model instances would dominate the cost.
     measures: dict[int, list[MeasureItem]] = defaultdict(list)
     by_measure: dict[int, MeasureItem] = {}
@@ -141,6 +166,7 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
             designation=designation,
             times_designated=sum(1 for y in years[designation.organization_id] if y <= designation.round.year),
             cycle=cycles.get(plan_id),
+            problems=problems.get(plan_id, []),
             measures=measures.get(plan_id, []),
             entries=entries.get(plan_id, []),
             last_report_on=reports.get(plan_id),

@@ -3,7 +3,8 @@
 After a failed satisfaction evaluation (``re_rectify``) or a relapse found in the follow-up review
 (``relapse``), ``cycle_reopen`` closes the current cycle (it stays readable and unchanged), opens the next
 one with its deadline (given, or ``re_rectification_months`` of the policy from its start), copies into it
-the measures that still have open tasks together with those tasks (same owner, status and progress, the new
+the measures that still have open tasks (each still answering its problem of the problem list) together
+with those tasks (same owner, status and progress, the new
 cycle's deadline), and sends the plan back to the county for approval (plan status "awaiting approval";
 see rectification/lifecycle.py).
 """
@@ -52,7 +53,7 @@ def _carry_over(user, plan: Plan, previous: PlanCycle, cycle: PlanCycle) -> None
         measure = copies.get(source.pk)
         if measure is None:
             measure = Measure(plan=plan, cycle=cycle, title=source.title, family=source.family,
-                              sort_order=len(copies) + 1)
+                              problem_id=source.problem_id, sort_order=len(copies) + 1)
             measure.copy_scope_from(plan)
             by(measure, user).save()
             copies[source.pk] = measure

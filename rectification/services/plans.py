@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 
 from organizations.services.common import by, check_version, require
 
-from ..models import Designation, DesignationStatus, Measure, Plan, PlanCycle, PlanStatus, Task, TaskStatus
+from ..models import (
+    Designation,
+    DesignationStatus,
+    Measure,
+    Plan,
+    PlanCycle,
+    PlanProblem,
+    PlanStatus,
+    Task,
+    TaskStatus,
+)
 from ..rules.plan_gates import task_deadline_problem, task_state_problem
 
 #: What the plan's form and API edit. Of the "four ones" only the township leader is the plan's: the contact
@@ -83,13 +93,39 @@ def _may_add_work(plan: Plan) -> None:
         raise ValidationError(_("Measures and tasks are added while the plan is a draft or during rectification."))
 
 
+def _check_problem(plan: Plan, problem: PlanProblem | None) -> None:
+    """The problem a measure answers is one of its own plan's problem list."""
+    if problem is not None and problem.plan_id != plan.pk:
+        raise ValidationError({"problem": _("Choose a problem of this plan's problem list.")})
+
+
 @transaction.atomic
-def measure_add(*, user, plan: Plan, title: str, family: str = "other") -> Measure:
+def measure_add(*, user, plan: Plan, title: str, family: str = "other",
+                problem: PlanProblem | None = None) -> Measure:
+    """A measure of the plan's open cycle answering ``problem`` (one of the plan's problem list; the content
+    gate refuses to submit a plan whose current measures answer none)."""
     require(user, "plan", "change", plan)
     _may_add_work(plan)
-    measure = Measure(plan=plan, cycle=_open_cycle(plan), title=title.strip(), family=family,
+    _check_problem(plan, problem)
+    measure = Measure(plan=plan, cycle=_open_cycle(plan), title=title.strip(), family=family, problem=problem,
                       sort_order=plan.measures.count() + 1)
     measure.copy_scope_from(plan)
+    measure.full_clean()
+    by(measure, user).save()
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, user, measure: Measure, title: str, family: str, problem: PlanProblem | None) -> Measure:
+    """Change a measure of the open cycle: its wording, kind and the problem it answers."""
+    measure = Measure.objects.select_for_update().select_related("plan", "cycle").get(pk=measure.pk)
+    plan = measure.plan
+    require(user, "plan", "change", plan)
+    _may_add_work(plan)
+    if measure.cycle.closed_on is not None:
+        raise ValidationError(_("This measure belongs to an earlier, closed cycle of the plan."))
+    _check_problem(plan, problem)
+    measure.title, measure.family, measure.problem = title.strip(), family, problem
     measure.full_clean()
     by(measure, user).save()
     return measure

@@ -15,9 +15,14 @@ COMPLETE_PLAN = {
 }
 
 
+#: The problem (问题清单) of a complete plan: a catalogue item, how it shows, its cause analysis.
+PROBLEM = {"item": "RSHS04", "description": "组织生活不正常，党员大会长期未召开。",
+           "cause_analysis": "书记抓党建意识不强，组织生活制度执行不严。"}
+
+
 def complete_plan(user, plan, *, deadline: dt.date, **overrides):
-    """Fill the plan's four essentials and four ones (``deadline`` is the plan's); a blank override leaves that
-    item missing. Four ones the plan does not hold itself are given to the organization as cadres records."""
+    """Fill the plan's four essentials and four ones (``deadline`` is the plan's) and give it a problem with its
+    cause analysis that its measures answer (``plan_problem``); a blank override leaves that item missing. Four ones the plan does not hold itself are given to the organization as cadres records."""
     from rectification.services.plans import PLAN_FIELDS
 
     fields = {**COMPLETE_PLAN, "deadline": deadline, **overrides}
@@ -25,8 +30,24 @@ def complete_plan(user, plan, *, deadline: dt.date, **overrides):
     if elsewhere:
         _four_ones_records(plan.organization, elsewhere)
     plan.refresh_from_db()
-    return services.plan_update(user=user, plan=plan, expected_version=plan.version,
+    plan = services.plan_update(user=user, plan=plan, expected_version=plan.version,
                                 **{k: v for k, v in fields.items() if k in PLAN_FIELDS})
+    plan_problem(user, plan)
+    return plan
+
+
+def plan_problem(user, plan):
+    """The plan's first problem (问题清单), listed with its cause analysis when the plan has none; the measures of
+    the open cycle that answer no problem are linked to it (a complete plan's measures each answer one)."""
+    from rectification.models import Measure, PlanProblem
+
+    problem = PlanProblem.objects.filter(plan=plan).order_by("sort_order", "pk").first()
+    if problem is None:
+        problem = services.problem_add(user=user, plan=plan, **PROBLEM)
+    for measure in Measure.objects.filter(plan=plan, cycle__closed_on__isnull=True, problem__isnull=True):
+        services.measure_update(user=user, measure=measure, title=measure.title, family=measure.family,
+                                problem=problem)
+    return problem
 
 
 def _four_ones_records(organization, fields) -> None:

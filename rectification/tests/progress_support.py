@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rectification import services
 from rectification.models import Category, Designation, Round
-from rectification.tests.plan_support import complete_plan, plan_started
+from rectification.tests.plan_support import complete_plan, plan_problem, plan_started
 
 
 def make_rectifying_plan(demo, *, organization=None, year=2098, confirmed_on=dt.date(2026, 3, 15)):
@@ -31,7 +31,8 @@ def make_rectifying_plan(demo, *, organization=None, year=2098, confirmed_on=dt.
     plan = plan_started(organizer, designation, on=confirmed_on)
     plan = complete_plan(organizer, plan, deadline=dt.date(2026, 12, 31), objectives="规范组织生活",
                          responsible_person="黄丽华")
-    measure = services.measure_add(user=organizer, plan=plan, title="规范“三会一课”", family="mechanism")
+    measure = services.measure_add(user=organizer, plan=plan, title="规范“三会一课”", family="mechanism",
+                                   problem=plan_problem(organizer, plan))
     services.task_add(user=organizer, measure=measure, title="制定学习计划", owner_name="黄丽华",
                       deadline=dt.date(2026, 5, 31))
     services.task_add(user=organizer, measure=measure, title="按月召开支部党员大会", owner_name="黄丽华",

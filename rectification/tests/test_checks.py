@@ -23,7 +23,7 @@ from rectification.models import (
 )
 from rectification.services import checks
 from rectification.services.consolidation import complete_county_consolidations
-from rectification.tests.plan_support import complete_plan, finish_tasks
+from rectification.tests.plan_support import complete_plan, finish_tasks, plan_problem
 
 pytestmark = pytest.mark.django_db
 YEAR = 2099
@@ -42,7 +42,8 @@ def rectifying(demo):
     designation = services.designation_confirm(user=admin, designation=designation)
     plan = services.plan_ensure(user=admin, designation=designation)
     complete_plan(admin, plan, deadline=dt.date(YEAR, 12, 31), objectives="规范组织生活")
-    measure = services.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism")
+    measure = services.measure_add(user=admin, plan=plan, title="规范“三会一课”", family="mechanism",
+                                   problem=plan_problem(admin, plan))
     services.task_add(user=admin, measure=measure, title="制定学习计划", owner_name="黄丽华",
                       deadline=dt.date(YEAR, 5, 31))
     for action in ("submit_plan", "approve_plan"):
@@ -90,7 +91,8 @@ def test_evaluation_opens_only_after_a_passed_acceptance_meeting(demo, rectifyin
     designation = services.evaluation_re_rectify(user=admin, designation=designation, comment="满意率 70%",
                                                  today=dt.date(YEAR, 12, 10))
     plan = designation.plan  # the new cycle's plan goes back to the county, with a measure of its own
-    measure = services.measure_add(user=admin, plan=plan, title="第二轮：规范组织生活", family="mechanism")
+    measure = services.measure_add(user=admin, plan=plan, title="第二轮：规范组织生活", family="mechanism",
+                                   problem=plan.problems.first())
     services.task_add(user=admin, measure=measure, title="按月召开组织生活会", owner_name="黄丽华",
                       deadline=dt.date(YEAR + 1, 3, 31))
     designation = services.designation_transition(user=admin, designation=designation, action="approve_plan")

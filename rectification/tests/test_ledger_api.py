@@ -66,8 +66,14 @@ def test_journey_through_the_api(client, demo, next_round, django_user_model):
     response = organizer.patch(f"{API}/plans/{plan.pk}/", {"version": version, **API_PLAN, "objectives": "配齐班子"},
                                content_type="application/json")
     assert response.status_code == 200 and response.json()["objectives"] == "配齐班子"
-    response = organizer.post(f"{API}/measures/", {"plan": plan.pk, "title": "选优配强书记", "family": "team"},
+    response = organizer.post(f"{API}/plan-problems/", {"plan": plan.pk, "item": "RSHS01", "description": "班子不全。",
+                                                        "cause_analysis": "后备力量不足。"},
                               content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["group"] == "党组织涣散" and response.json()["label"].startswith("党组织涣散 · RSHS01")
+    problem = response.json()["id"]
+    response = organizer.post(f"{API}/measures/", {"plan": plan.pk, "title": "选优配强书记", "family": "team",
+                                                   "problem": problem}, content_type="application/json")
     assert response.status_code == 201, response.content
     measure = response.json()["id"]
     response = organizer.post(f"{API}/tasks/", {"measure": measure, "title": "物色人选", "owner_name": "黄丽华",

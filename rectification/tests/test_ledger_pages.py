@@ -99,7 +99,11 @@ def test_township_organizer_journey(demo, next_round):
                                          "deadline": f"{YEAR}-12-31", "responsible_person": "黄丽华",
                                          "township_leader": "陈书记"})
     assert response.status_code == 302, response.context["plan_form"].errors
-    organizer.post(plan_url, {"form": "measure", "title": "选优配强村党组织书记", "family": "team"})
+    response = organizer.post(plan_url, {"form": "problem", "item": "RSHS02", "description": "书记能力不足。",
+                                         "cause_analysis": "选任把关不严。"})
+    assert response.status_code == 302
+    organizer.post(plan_url, {"form": "measure", "title": "选优配强村党组织书记", "family": "team",
+                              "problem": plan.problems.get().pk})
     measure = plan.measures.get()
     organizer.post(plan_url, {"form": "task", "measure": measure.pk, "title": "物色书记人选", "owner_name": "黄丽华",
                               "deadline": f"{YEAR}-06-30"})

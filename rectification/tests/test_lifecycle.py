@@ -34,7 +34,8 @@ def _planned(demo, designation):
     plan = services.plan_ensure(user=organizer, designation=designation)
     plan = complete_plan(organizer, plan, deadline=dt.date(2099, 12, 31), objectives="配齐班子",
                          responsible_person="黄丽华")
-    measure = services.measure_add(user=organizer, plan=plan, title="选优配强村党组织书记", family="team")
+    measure = services.measure_add(user=organizer, plan=plan, title="选优配强村党组织书记", family="team",
+                                   problem=plan.problems.first())
     services.task_add(user=organizer, measure=measure, title="物色书记人选", owner_name="黄丽华",
                       deadline=dt.date(2099, 6, 30))
     finish_tasks(organizer, plan)  # done early: acceptance may be applied for whenever a test walks there
@@ -115,7 +116,8 @@ def test_re_rectification_opens_a_new_cycle_and_keeps_the_old(demo, proposed):
     assert [c.number for c in cycles] == [1, 2]
     assert cycles[0].closed_on == dt.date(2099, 12, 20) and cycles[0].tasks.count() == 1
     assert cycles[1].deadline == dt.date(2100, 6, 30) and cycles[1].reason == "满意率 76%"
-    measure = services.measure_add(user=demo.users["town_organizer"], plan=plan, title="第二轮：规范组织生活")
+    measure = services.measure_add(user=demo.users["town_organizer"], plan=plan, title="第二轮：规范组织生活",
+                                   problem=plan.problems.first())
     assert measure.cycle == cycles[1]
 
 

@@ -246,7 +246,8 @@ def test_task_status_and_progress_agree_through_the_api(demo, designated, body, 
 def _evaluated(demo, designated, *, done_title="物色书记人选", open_title="召开组织生活会"):
     designation, plan = _rectifying(demo, designated, title=done_title)
     organizer = demo.users["town_organizer"]
-    services.measure_add(user=organizer, plan=plan, title="规范组织生活", family="mechanism")
+    services.measure_add(user=organizer, plan=plan, title="规范组织生活", family="mechanism",
+                         problem=plan.problems.first())
     measure = plan.measures.get(title="规范组织生活")
     services.task_add(user=organizer, measure=measure, title=open_title, owner_name="林", deadline=dt.date(YEAR, 12, 28))
     services.task_add(user=organizer, measure=measure, title="制定学习计划", owner_name="林",
@@ -292,7 +293,8 @@ def test_re_rectification_carries_over_the_open_work_and_goes_back_to_the_county
     assert _post_action(admin, designation, "return_plan", "请补充新措施").status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED
-    services.measure_add(user=demo.users["town_organizer"], plan=plan, title="第二轮：建立长效机制")
+    services.measure_add(user=demo.users["town_organizer"], plan=plan, title="第二轮：建立长效机制",
+                         problem=plan.problems.first())
     assert _post_action(organizer, designation, "submit_plan").status_code == 302
     assert _post_action(admin, designation, "approve_plan", "同意").status_code == 302
     plan.refresh_from_db()

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Division, Organization
 from organizations.roles import Level
 
-from ..models import Category, Measure, MeasureFamily, Plan, Round, Task, TaskStatus
+from .. import problems as catalogue
+from ..models import Category, Measure, MeasureFamily, Plan, PlanProblem, Round, Task, TaskStatus
 from ..services.plans import PLAN_FIELDS
 
 
@@ -72,13 +73,37 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The causes are analysed per problem of the problem list; this box is the plan's optional summary.
+        self.fields["cause_analysis"].label = _("Overall cause analysis (optional)")
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class ProblemForm(forms.Form):
+    """A problem of the plan's problem list: an item of the catalogue, how it shows here, its cause."""
+
+    item = forms.ChoiceField(label=_("Problem"), choices=catalogue.choices)
+    description = forms.CharField(label=_("How it shows here"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    cause_analysis = forms.CharField(label=_("Cause analysis"), max_length=2000,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _problem_label(problem: PlanProblem) -> str:
+    return problem.label
 
 
 class MeasureForm(forms.Form):
     title = forms.CharField(label=_("Measure"), max_length=200)
     family = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureFamily.choices, initial=MeasureFamily.OTHER)
+    problem = forms.ModelChoiceField(label=_("Problem answered"), queryset=PlanProblem.objects.none(),
+                                     help_text=_("Every measure answers one problem of the problem list."))
+
+    def __init__(self, *args, problems, **kwargs):
+        """``problems``: the plan's problems in the user's scope (a problem of another plan is refused)."""
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].queryset = problems
+        self.fields["problem"].label_from_instance = _problem_label
 
 
 class TaskAddForm(forms.Form):

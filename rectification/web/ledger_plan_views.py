@@ -7,6 +7,7 @@ person changed, and the current version, so a second deliberate save goes throug
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Prefetch
@@ -18,14 +19,15 @@ from django.views.decorators.http import require_http_methods
 
 from organizations.permissions import can
 from organizations.services.common import ConflictError
-from organizations.web.base import scoped_object_or_404, scoped_to, submit, write_gate
+from organizations.web.base import render_form, scoped_object_or_404, scoped_to, submit, write_gate
 
 from .. import services
-from ..models import DesignationStatus, Measure, Plan, PlanStatus, StatusChange, Task
+from ..models import DesignationStatus, Measure, Plan, PlanProblem, PlanStatus, StatusChange, Task
 from ..selectors.four_ones import FOUR_ONES_LABELS, four_ones_missing, four_ones_of_organization
 from ..selectors.progress import plan_progress_panel
 from ..services.plans import EDITABLE_PLAN_STATUSES
-from .ledger_forms import MeasureForm, PlanForm, TaskAddForm, TaskForm
+from ..services.problems import PROBLEM_FIELDS
+from .ledger_forms import MeasureForm, PlanForm, ProblemForm, TaskAddForm, TaskForm
 
 
 def conflict_context(exc: ConflictError) -> dict:
@@ -68,8 +70,9 @@ def plan_view(request, pk):
     editable = may_change and plan.status in EDITABLE_PLAN_STATUSES
     may_add_work = may_change and (editable or plan.designation.status == DesignationStatus.RECTIFYING)
     open_measures = Measure.objects.filter(plan=plan, cycle__closed_on__isnull=True)
-    plan_form = PlanForm(instance=plan)
-    measure_form, task_form = MeasureForm(), TaskAddForm(measures=open_measures)
+    plan_problems = PlanProblem.objects.visible_to(user).filter(plan=plan).order_by("sort_order", "pk")
+    plan_form, problem_form = PlanForm(instance=plan), ProblemForm()
+    measure_form, task_form = MeasureForm(problems=plan_problems), TaskAddForm(measures=open_measures)
     conflict = _Conflict()
     if request.method == "POST":
         write_gate(user, "plan", "change", plan)
@@ -80,8 +83,12 @@ def plan_view(request, pk):
                 user=user, plan=plan, expected_version=data["version"],
                 **{name: data[name] for name in PlanForm.Meta.fields}))
             message = _("Plan saved.")
+        elif kind == "problem":
+            problem_form = form = ProblemForm(request.POST)
+            perform = lambda data: services.problem_add(user=user, plan=plan, **data)  # noqa: E731
+            message = _("Problem added to the problem list.")
         elif kind == "measure":
-            measure_form = form = MeasureForm(request.POST)
+            measure_form = form = MeasureForm(request.POST, problems=plan_problems)
             perform = lambda data: services.measure_add(user=user, plan=plan, **data)  # noqa: E731
             message = _("Measure added.")
         elif kind == "task":
@@ -96,7 +103,8 @@ def plan_view(request, pk):
         if conflict.error is not None:
             plan_form = _rebound(PlanForm, request, conflict.error, instance=Plan.objects.get(pk=plan.pk))
     cycles = list(plan.cycles.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.order_by("sort_order", "pk").prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.select_related("problem").order_by("sort_order", "pk")
+                 .prefetch_related(
             Prefetch("tasks", queryset=Task.objects.order_by("deadline", "pk"))))))
     returned = None
     if plan.status == PlanStatus.RETURNED:
@@ -108,6 +116,7 @@ def plan_view(request, pk):
     return render(request, "rectification/ledger/plan.html", {
         "plan": plan, "returned": returned, "designation": plan.designation, "cycles": cycles,
         "plan_form": plan_form, "measure_form": measure_form, "task_form": task_form,
+        "problems": list(plan_problems), "problem_form": problem_form,
         "editable": editable, "may_add_work": may_add_work and open_measures is not None,
         "has_measures": open_measures.exists(), "today": timezone.localdate(),
         "conflict": conflict_context(conflict.error) if conflict.error else None,
@@ -115,6 +124,66 @@ def plan_view(request, pk):
         "four_ones": supporters, "four_ones_missing": [FOUR_ONES_LABELS[part] for part in four_ones_missing(
             plan, found=supporters)],
     }, status=400 if refused else 200)
+
+
+@scoped_to(PlanProblem)
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_view(request, pk):
+    """One problem of the plan's problem list: edited or removed while the plan may be edited."""
+    user = request.user
+    problem = scoped_object_or_404(PlanProblem.objects.select_related("plan", "organization"), user, pk=pk)
+    plan = problem.plan
+    may_change = can(user, "plan", "change", plan) and plan.status in EDITABLE_PLAN_STATUSES
+    form, remove_form = ProblemForm(initial={name: getattr(problem, name) for name in PROBLEM_FIELDS}), RemoveForm()
+    success = reverse("rectification:plan", args=[plan.pk]) + "#problems"
+    if request.method == "POST":
+        write_gate(user, "plan", "change", plan)
+        if request.POST.get("form") == "remove":
+            remove_form = RemoveForm(request.POST)
+            done = submit(request, remove_form, lambda _data: services.problem_remove(user=user, problem=problem),
+                          success=success, message=_("Problem removed from the problem list."))
+        else:
+            form = ProblemForm(request.POST)
+            done = submit(request, form, lambda data: services.problem_update(user=user, problem=problem, **data),
+                          success=success, message=_("Problem saved."))
+        if done:
+            return done
+    return render(request, "rectification/ledger/problem.html", {
+        "problem": problem, "plan": plan, "may_change": may_change, "form": form, "remove_form": remove_form,
+        "measures": list(problem.measures.order_by("cycle__number", "sort_order", "pk")),
+    }, status=400 if request.method == "POST" else 200)
+
+
+class RemoveForm(forms.Form):
+    """The confirmation of a removal (no field: the button)."""
+
+
+@scoped_to(Measure)
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_view(request, pk):
+    """A measure of the open cycle: its wording, kind and the problem it answers."""
+    user = request.user
+    measure = scoped_object_or_404(Measure.objects.select_related("plan", "plan__designation", "cycle", "problem",
+                                                                  "organization"), user, pk=pk)
+    plan = measure.plan
+    may_change = (can(user, "plan", "change", plan) and measure.cycle.closed_on is None
+                  and (plan.status in EDITABLE_PLAN_STATUSES
+                       or plan.designation.status == DesignationStatus.RECTIFYING))
+    plan_problems = PlanProblem.objects.visible_to(user).filter(plan=plan).order_by("sort_order", "pk")
+    form = MeasureForm(problems=plan_problems, initial={"title": measure.title, "family": measure.family,
+                                                        "problem": measure.problem_id})
+    if request.method == "POST":
+        write_gate(user, "plan", "change", plan)
+        form = MeasureForm(request.POST, problems=plan_problems)
+        done = submit(request, form, lambda data: services.measure_update(user=user, measure=measure, **data),
+                      success=reverse("rectification:plan", args=[plan.pk]) + "#measures",
+                      message=_("Measure saved."))
+        if done:
+            return done
+    return render_form(request, "rectification/ledger/measure.html", {
+        "measure": measure, "plan": plan, "may_change": may_change}, form)
 
 
 @scoped_to(Task)

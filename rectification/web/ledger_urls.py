@@ -18,5 +18,7 @@ urlpatterns = [
     path("designations/<int:pk>/acceptance-exception/", designations.designation_acceptance_exception,
          name="designation-acceptance-exception"),
     path("plans/<int:pk>/", plans.plan_view, name="plan"),
+    path("plan-problems/<int:pk>/", plans.problem_view, name="plan-problem"),
+    path("measures/<int:pk>/", plans.measure_view, name="measure"),
     path("tasks/<int:pk>/", plans.task_view, name="task"),
 ]
