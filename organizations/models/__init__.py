@@ -5,6 +5,7 @@ from .jobs import JobRun, JobStatus
 from .notifications import Notification, NotificationKind
 from .orgs import Organization, OrganizationCategory, OrganizationType
 from .policies import PolicySetting
+from .submissions import SubmissionKey
 from .users import ObjectAssignment, RoleAssignment, User
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "PolicySetting",
     "RoleAssignment",
     "SecurityEvent",
+    "SubmissionKey",
     "User",
 ]

@@ -17,6 +17,7 @@ Exports (``ScopedExportView``)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +34,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from ..permissions import can
+from . import submission_keys
 
 # ----------------------------------------------------------------------------------------------- reads
 
@@ -162,8 +165,16 @@ def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[
     """
     if request.method != "POST" or not form.is_valid() or not dates_in_range(form):
         return None
+    key = submission_keys.key_of(request)
     try:
-        result = perform(form.cleaned_data)
+        # The write and its submission key (if the form has one) land together or not at all.
+        with transaction.atomic() if key else contextlib.nullcontext():
+            if key and not submission_keys.claim(request, key):
+                return submission_keys.already_received(request, key)
+            result = perform(form.cleaned_data)
+            url = success(result) if callable(success) else success
+            if key:
+                submission_keys.record_result(request, key, url)
     except ValidationError as exc:
         form_errors_from(exc, form)
         return None
@@ -175,7 +186,7 @@ def submit(request, form, perform: Callable[[dict], Any], *, success: Callable[[
     text = message(result) if callable(message) else message
     if text:
         messages.success(request, text)
-    return redirect(success(result) if callable(success) else success)
+    return redirect(url)
 
 
 def render_form(request, template: str, context: dict, form) -> HttpResponse:
