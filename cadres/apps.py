@@ -6,7 +6,17 @@ class CadresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from organizations.registry import DemoSeeder, register_demo_seeder, register_four_ones_provider
+        from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
+
+        from organizations.navigation import COUNTY, LEADERS, TOWNSHIP, VILLAGE
+        from organizations.registry import (
+            DemoSeeder,
+            NavEntry,
+            register_demo_seeder,
+            register_four_ones_provider,
+            register_nav_entry,
+        )
 
         from .selectors.four_ones import four_ones_of
 
@@ -21,6 +31,11 @@ class CadresConfig(AppConfig):
         register_demo_seeder(DemoSeeder("cadres-support", _seed_support, order=5))
         # The cadres records are the one truth of the "four ones" the ledger, its export and the board read.
         register_four_ones_provider(four_ones_of)
+        # The menu (organizations.navigation): the cadres area; a village its reserve pool (后备干部).
+        register_nav_entry(NavEntry("cadres", _("Cadres"), "cadres:home", roles=COUNTY | LEADERS | TOWNSHIP,
+                                    active=("cadres:*",), order=60))
+        register_nav_entry(NavEntry("reserve", pgettext_lazy("menu", "Reserve cadres"), "cadres:reserve-list",
+                                    roles=VILLAGE, active=("cadres:reserve*",), order=61))
 
 
 def _seed_support(county, *, accounts):

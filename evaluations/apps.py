@@ -7,15 +7,20 @@ class EvaluationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from organizations.navigation import COUNTY, EVALUATOR, LEADERS, TOWNSHIP, VILLAGE
         from organizations.registry import (
             DemoSeeder,
             ExportColumns,
             Job,
+            NavEntry,
             Panel,
+            TodoSource,
             register_demo_seeder,
             register_export_columns,
             register_job,
+            register_nav_entry,
             register_panel,
+            register_todo_source,
         )
 
         register_job(Job(
@@ -30,8 +35,21 @@ class EvaluationsConfig(AppConfig):
             ("satisfaction_evaluated_on", _("Satisfaction evaluation held on"), 14),
             ("satisfaction_rate", _("Satisfaction rate (%)"), 10),
             ("satisfaction_conclusion", _("Evaluation conclusion"), 14)), _ledger_columns))
+        # The menu (organizations.navigation) and the home page's to-do list.
+        register_nav_entry(NavEntry("evaluations", _("Satisfaction evaluations"), "evaluations:evaluation-list",
+                                    roles=COUNTY | LEADERS | EVALUATOR, more=TOWNSHIP, first_for=EVALUATOR,
+                                    active=("evaluations:evaluation*", "evaluations:voter-group*"), order=40))
+        register_nav_entry(NavEntry("stars", _("Star management"), "evaluations:rating-list",
+                                    roles=COUNTY | LEADERS | TOWNSHIP | VILLAGE, active=("evaluations:*",), order=50))
+        register_todo_source(TodoSource("evaluations", _todo, order=20))
         register_panel(Panel("designation.actions", "evaluations", "evaluations/panels/designation_evaluations.html",
                              _designation_panel, order=10))
+
+
+def _todo(user, today):
+    from .selectors.todo import todo_items
+
+    return todo_items(user, today)
 
 
 def _seed(county, *, accounts):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .navigation import menu_for
 from .permissions import can
 from .scoping import grants_for
 
@@ -15,6 +16,8 @@ def navigation(request):
         "nav_roles": sorted({str(label) for label in _role_labels(grants)}),
         "nav_can_import": can(user, "organization", "import"),
         "nav_can_run_jobs": can(user, "job", "run"),
+        # The main menu of this user's roles (organizations.navigation): no query beyond the grants.
+        "nav_menu": menu_for(user, getattr(getattr(request, "resolver_match", None), "view_name", "") or ""),
         # Unread notifications: one query, only when the page shows it.
         "nav_unread": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count()),
     }

@@ -140,6 +140,11 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                      group=_("Reporting")),
     PolicyDefinition("report_grace_days", _("Days after a period before a report is late"), "int", 10,
                      minimum=0, maximum=60, group=_("Reporting")),
+    # A report tells the whole period (issue 12: a Nov-Dec report was frozen on 7 December, 24 days early).
+    PolicyDefinition("report_submit_days_before_end", _("Days before a period's end a report may be submitted"),
+                     "int", 0, _("0: only once the period has ended (a November-December report from 1 January); "
+                                 "5: from the period's last five days."), minimum=0, maximum=31,
+                     group=_("Reporting")),
     PolicyDefinition("contact_visits_per_month", _("Contact-leader visits per month"), "int", 3, minimum=0,
                      maximum=31, group=_("Support")),
     PolicyDefinition("first_secretary_term_months", _("First secretary term (months)"), "int", 24, minimum=6,

@@ -18,7 +18,11 @@ contributes through this registry, the way ``django.contrib.admin`` is autodisco
   part of it: it is written in the plan (rectification);
 - **export columns**: columns an upper app adds to an export a lower app writes, filled per chunk of rows
   (``register_export_columns``; slot ``ledger``: the satisfaction evaluation's date, rate and conclusion in
-  the consolidated ledger).
+  the consolidated ledger);
+- **menu entries**: the items of the main menu an app's pages add, each saying which roles see it, in which
+  words and where (``register_nav_entry``; built per user by ``organizations.navigation``);
+- **to-do sources**: what waits for the person on the home page (plans to approve, reports to submit...),
+  each a count and a link to the page whose rows it counts (``register_todo_source``).
 
 Entries are kept in registration order within their ``order`` (lower first); registering the same
 name twice replaces the entry, so ``ready()`` may run more than once.
@@ -149,6 +153,52 @@ class ExportColumns:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """One item of the main menu (``organizations.navigation`` builds the menu of a user from these).
+
+    A user sees the entry when one of their roles is in ``roles`` (in the bar) or ``more`` (under "More"), or,
+    with ``permission`` = (resource, action), when the permission table lets them (in the bar); ``everyone``:
+    every signed-in user. ``labels``: ``((role, label), ...)``, the entry's words for a role (the first of the
+    user's roles found wins, else ``label``). ``active``: view names that make it the current page
+    (``"namespace:*"`` or ``"namespace:prefix*"`` match a prefix; the longest match wins). ``first_for``:
+    roles for whom it leads the bar (a leader's dashboard)."""
+
+    name: str
+    label: Any
+    url_name: str
+    roles: frozenset = frozenset()
+    more: frozenset = frozenset()
+    permission: tuple[str, str] | None = None
+    everyone: bool = False
+    labels: tuple = ()
+    active: tuple = ()
+    first_for: frozenset = frozenset()
+    query: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of the home page's to-do list: ``count`` things at ``url`` (the filtered page listing exactly
+    those rows). ``urgent`` marks it red (late, overdue)."""
+
+    key: str
+    label: Any
+    count: int
+    url: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    name: str
+    #: ``fn(user, today) -> list[TodoItem]``: a fixed number of queries whatever the data; counts from the
+    #: selectors of the pages linked to (one counting rule).
+    items: Callable
+    order: int = 100
+
+
 #: ``fn(organization_ids: list[int], on: date) -> dict[int, FourOnes]``: bulk, a fixed number of queries
 #: whatever the number of ids; an organization without any record may be left out of the answer.
 FourOnesProvider = Callable[[list[int], dt.date], dict[int, FourOnes]]
@@ -164,6 +214,8 @@ class Registry:
     #: The contact leaders' directory for the visit log (``organizations.leaders``).
     leader_directory: Any = None
     export_columns: dict[tuple[str, str], ExportColumns] = field(default_factory=dict)
+    nav_entries: dict[str, NavEntry] = field(default_factory=dict)
+    todo_sources: dict[str, TodoSource] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -183,6 +235,22 @@ def register_province_part(part: ProvincePart) -> None:
 
 def register_panel(panel: Panel) -> None:
     registry.panels[(panel.slot, panel.name)] = panel
+
+
+def register_nav_entry(entry: NavEntry) -> None:
+    registry.nav_entries[entry.name] = entry
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(registry.nav_entries.values(), key=lambda e: e.order)
+
+
+def register_todo_source(source: TodoSource) -> None:
+    registry.todo_sources[source.name] = source
+
+
+def todo_sources() -> list[TodoSource]:
+    return sorted(registry.todo_sources.values(), key=lambda s: s.order)
 
 
 def register_export_columns(columns: ExportColumns) -> None:

@@ -3,21 +3,55 @@ ledger generator, and its panels on the home and organization pages."""
 
 from django.utils.translation import gettext_lazy as _
 
+from organizations.navigation import CONTACT, COUNTY, EVALUATOR, HELPING, LEADERS, TOWNSHIP, VILLAGE
 from organizations.registry import (
     DemoSeeder,
     Job,
+    NavEntry,
     Panel,
     ProvincePart,
+    TodoSource,
     register_demo_seeder,
     register_job,
+    register_nav_entry,
     register_panel,
     register_province_part,
+    register_todo_source,
+)
+from organizations.roles import Role
+
+#: The ledger's menu entries (organizations.navigation builds each user's menu from them).
+NAV_ENTRIES = (
+    NavEntry("ledger", _("Rectification ledger"), "rectification:ledger", roles=COUNTY | LEADERS | TOWNSHIP | EVALUATOR,
+             active=("rectification:*",), order=10),
+    # A village, a contact leader, a helping unit: their own organizations; the county and townships' queues
+    # ("my work") under "More".
+    NavEntry("my_ledger", _("My work"), "rectification:my-ledger", roles=VILLAGE | CONTACT | HELPING,
+             more=COUNTY | TOWNSHIP, active=("rectification:my-ledger", "rectification:*"), order=11,
+             labels=((Role.VILLAGE_SECRETARY, _("Our village's ledger")),
+                     (Role.FIRST_SECRETARY, _("Our village's ledger")),
+                     (Role.CONTACT_LEADER, _("My contact villages")),
+                     (Role.HELPING_UNIT, _("My paired villages")))),
+    NavEntry("reports", _("Bimonthly reports"), "rectification:reports",
+             roles=COUNTY | LEADERS | TOWNSHIP | VILLAGE | CONTACT | HELPING,
+             active=("rectification:report", "rectification:reports", "rectification:report-*",
+                     "rectification:summar*"), order=20),
+    NavEntry("visits", _("Visit log"), "rectification:visits", roles=TOWNSHIP | CONTACT, more=COUNTY | LEADERS,
+             active=("rectification:visit*",), order=30),
+    NavEntry("dashboard", _("Leader dashboard"), "rectification:dashboard", roles=COUNTY | LEADERS,
+             first_for=LEADERS, active=("rectification:dashboard*",), order=70),
+    # The county's and the city's annual reports (shown once their pages exist), under "More".
+    NavEntry("annual_reports", _("Annual reports"), "rectification:annual-reports", more=COUNTY | LEADERS,
+             active=("rectification:annual-report*",), order=90),
 )
 
 LEDGER_COUNTIES = "rectification.selectors.designations.county_ids_with_designations"
 
 
 def register() -> None:
+    for entry in NAV_ENTRIES:
+        register_nav_entry(entry)
+    register_todo_source(TodoSource("ledger", _todo, order=10))
     register_job(Job(
         "summary_reports", _("Bimonthly progress reports"),
         "rectification.services.bimonthly_reports.make_county_summary_reports",
@@ -54,6 +88,12 @@ def register() -> None:
                          _designation_records, order=10))
 
 
+def _todo(user, today):
+    from .selectors.todo import todo_items
+
+    return todo_items(user, today)
+
+
 def _seed_ledger(county, *, accounts):
     from .demo.ledger import seed_bimonthly_reports, seed_round
 
@@ -63,9 +103,16 @@ def _seed_ledger(county, *, accounts):
 
 
 def _weak_counts(user, division):
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
     from .selectors.designations import weak_counts_under
 
-    return {"weak": weak_counts_under(user, division)}
+    # Each number opens the list it counts: the ledger under the counting rule, the dashboard by status.
+    scope = {division.level: division.pk} if division.level in ("county", "township") else {}
+    return {"weak": weak_counts_under(user, division),
+            "ledger_url": reverse("rectification:ledger") + "?" + urlencode({"counted": "current", **scope}),
+            "dashboard_url": reverse("rectification:dashboard") + ("?" + urlencode(scope) if scope else "")}
 
 
 def _organization_record(user, organization):

@@ -24,6 +24,21 @@ def sum_attr(items, attr: str) -> int:
 
 
 @register.filter
+def scope_list_url(division) -> str:
+    """The organization list narrowed to ``division``'s subtree (a home-page number links to what it counts)."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    level = getattr(division, "level", "")
+    if level in ("county", "township"):
+        query = {level: division.pk}
+    else:
+        prefix = {"province": 2, "city": 4}.get(level)
+        query = {"division_code": division.code[:prefix] if prefix else division.code}
+    return reverse("organizations:list") + "?" + urlencode(query)
+
+
+@register.filter
 def policy_value(value, definition) -> str:
     """A policy value as an official would read it: 是/否, 80.00%, the subsidy bands, the grade stars."""
     kind = getattr(definition, "kind", "")

@@ -19,6 +19,7 @@ from ..imports.services import importable_counties
 from ..imports.uploads import import_job_create
 from ..models import Division, ImportJob, Organization
 from ..models.imports import ImportStatus
+from ..navigation import todo_for
 from ..permissions import can
 from ..policies import JSON_KINDS, POLICIES, effective_policy
 from ..roles import Level
@@ -51,6 +52,8 @@ def home(request):
     user = request.user
     blocks = selectors.home_blocks(user)
     return render(request, "organizations/home.html", {
+        # What waits for this person (the apps' to-do sources, each count a link to the page it counts).
+        "todo": todo_for(user),
         "blocks": blocks,
         "assigned": selectors.assigned_organizations(user)[:200],
         "own": selectors.own_organizations(user)[:50],

@@ -31,6 +31,9 @@ from ..models import (
 FLAG_CHOICES = [("missing", pgettext_lazy("report", "Missing")), ("late", _("Submitted late")), ("on_time", _("Submitted on time")),
                 ("open", _("Not yet due"))]
 
+REPORT_VIEW_CHOICES = [("to_submit", _("To submit (period ended)")), *FLAG_CHOICES[:2],
+                       ("late_or_missing", _("Late or missing")), *FLAG_CHOICES[2:], ("all", _("All periods"))]
+
 
 def _visible_rounds(request):
     """Rounds of the designations the user sees (a township's users see no Round row by themselves)."""
@@ -50,8 +53,9 @@ class ReportPlanFilter(ScopedFilterSet):
                                                 queryset=visible_townships, empty_label=_("All"))
     round = django_filters.ModelChoiceFilter(label=_("Rectification round"), field_name="designation__round",
                                              queryset=_visible_rounds, empty_label=_("All"))
-    flag = django_filters.ChoiceFilter(label=_("Report"), choices=FLAG_CHOICES, empty_label=_("Late or missing"),
-                                       method="filter_noop")
+    # The reports page's views (rectification.selectors.report_list.VIEWS), applied by the selector.
+    flag = django_filters.ChoiceFilter(label=_("Reports to show"), choices=REPORT_VIEW_CHOICES,
+                                       empty_label=_("This period's reports"), method="filter_noop")
 
     class Meta:
         model = Plan

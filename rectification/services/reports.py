@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from organizations.dates import official_date
 from organizations.policies import PolicyBook, effective_policy, organization_chain
 from organizations.services.common import by, require
 
@@ -91,6 +92,28 @@ def report_content(report: PeriodReport) -> dict:
     }
 
 
+#: The policy deciding how many days before its period's end a report may be submitted (0: after the end).
+SUBMIT_POLICY_KEY = "report_submit_days_before_end"
+
+
+def submit_opens_on(period_end: dt.date, days_before_end: int) -> dt.date:
+    """The first day a report of a period ending ``period_end`` may be submitted."""
+    return period_end + dt.timedelta(days=1 - max(0, int(days_before_end)))
+
+
+def report_submit_opens_on(report: PeriodReport, values: dict | None = None) -> dt.date:
+    """The first day ``report`` may be submitted, from the policy of its organization's division."""
+    if values is None:
+        values = PolicyBook([SUBMIT_POLICY_KEY]).for_organization(report.plan.organization)
+    return submit_opens_on(report.period_end, values[SUBMIT_POLICY_KEY])
+
+
+def submit_too_early_message(report: PeriodReport, opens_on: dt.date) -> str:
+    return _("The report of %(period)s can be submitted from %(date)s: a report covers its whole period and is "
+             "frozen once submitted.") % {"period": periods.period_label(report.period_start, report.period_end),
+                                          "date": official_date(opens_on)}
+
+
 @transaction.atomic
 def report_submit(*, user, report: PeriodReport, summary: str, today: dt.date | None = None) -> PeriodReport:
     """Freeze the report: its content and the policy values used are stored and never change again."""
@@ -103,6 +126,9 @@ def report_submit(*, user, report: PeriodReport, summary: str, today: dt.date | 
             "date": date_format(timezone.localdate(report.submitted_at), "DATE_FORMAT")})
     if today < report.period_start:
         raise ValidationError(_("This period has not started yet."))
+    opens_on = report_submit_opens_on(report)
+    if today < opens_on:
+        raise ValidationError(submit_too_early_message(report, opens_on))
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Summarise the progress of the period.")})
@@ -113,6 +139,21 @@ def report_submit(*, user, report: PeriodReport, summary: str, today: dt.date | 
     report.submitted_by = user
     report.submitted_at = timezone.now()
     by(report, user).save()
+    return report
+
+
+@transaction.atomic
+def report_draft_save(*, user, report: PeriodReport, summary: str) -> PeriodReport:
+    """Keep the summary typed so far on a draft (起草): the report stays open until it is submitted."""
+    report = PeriodReport.objects.select_for_update().get(pk=report.pk)
+    require(user, "report", "submit", report)
+    if report.status == ReportStatus.SUBMITTED:
+        raise ValidationError(_("This report was submitted on %(date)s and can no longer be changed.") % {
+            "date": date_format(timezone.localdate(report.submitted_at), "DATE_FORMAT")})
+    summary = (summary or "").strip()
+    if report.summary != summary:
+        report.summary = summary
+        by(report, user).save()
     return report
 
 

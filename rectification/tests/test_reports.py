@@ -241,7 +241,7 @@ def test_reports_page_shows_flags_in_scope_with_filters(demo, plan, login, monke
     monkeypatch.undo()
     round_id = plan.designation.round_id
     client = login("county_admin")
-    page = client.get(reverse("rectification:reports"), {"round": round_id})
+    page = client.get(reverse("rectification:reports"), {"round": round_id, "flag": "late_or_missing"})
     assert page.status_code == 200
     flags = {(i.period_start, i.flag) for i in page.context["items"]}
     today = timezone.localdate()
@@ -283,7 +283,11 @@ def test_reports_api_filters_and_submit(demo, plan, login, monkeypatch):
     assert all(r["flag"] == "missing" for r in missing["results"])
     assert client.get(url, {**base, "status": "submitted"}).json()["count"] == 1
     assert client.get(url, {**base, "round": plan.designation.round_id}).json()["count"] == len(drafts)
-    current = drafts[max(drafts)]
+    running = drafts[max(drafts)]  # the period of today: not submitted before it ends (issue 12)
+    refused = client.post(reverse("period-report-submit", args=[running.pk]), {"summary": "本期推进顺利"},
+                          content_type="application/json")
+    assert refused.status_code == 400 and "方可报送" in refused.content.decode()
+    current = max((r for r in drafts.values() if r.period_end < today), key=lambda r: r.period_start)
     response = client.post(reverse("period-report-submit", args=[current.pk]), {"summary": "本期推进顺利"},
                            content_type="application/json")
     assert response.status_code == 200, response.content

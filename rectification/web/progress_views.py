@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +23,7 @@ from organizations.permissions import can
 from organizations.web.base import (
     ScopedListView,
     ScopedQuerysetMixin,
+    form_errors_from,
     render_form,
     scoped_object_or_404,
     scoped_to,
@@ -30,10 +33,19 @@ from organizations.web.base import (
 
 from ..filters.progress import ContactVisitFilter, ReportPlanFilter
 from ..models import ContactVisit, EvidenceFile, PeriodReport, Plan, ProgressEntry, ReportStatus
+from ..periods import period_label
 from ..selectors import progress as selectors
+from ..selectors import report_list
 from ..selectors.visits import leader_history, visit_counts, visit_leaders
 from ..services.progress import progress_entry_add, progress_open
-from ..services.reports import report_submit, reports_ensure
+from ..services.reports import (
+    report_draft_save,
+    report_prepare,
+    report_submit,
+    report_submit_opens_on,
+    reports_ensure,
+    submit_too_early_message,
+)
 from ..services.visits import visit_leader_choices, visit_log
 from .progress_forms import ProgressEntryForm, ReportSubmitForm, VisitForm
 
@@ -113,7 +125,8 @@ def evidence_download(request, pk):
 
 
 class ReportFlagsView(LoginRequiredMixin, TemplateView):
-    """Late and missing period reports in the user's scope, counted per county and township."""
+    """双月报告: this period's reports of the user's scope (draft, due, submitted, late, missing), with the
+    prepare and submit actions; ``?flag=`` chooses another view (to submit, late or missing, all...)."""
 
     model = PeriodReport
     template_name = "rectification/progress/report_list.html"
@@ -124,47 +137,91 @@ class ReportFlagsView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         filterset = ReportPlanFilter(self.request.GET or None, queryset=Plan.objects.visible_to(user),
                                      request=self.request)
-        if filterset.is_bound and not filterset.is_valid():
-            plans = Plan.objects.none()
-        else:
-            plans = filterset.qs
-        flag = (filterset.form.cleaned_data.get("flag") if filterset.is_bound and filterset.is_valid() else "")
-        flags = {flag} if flag else {selectors.MISSING, selectors.LATE}
-        result = selectors.late_and_missing_reports(user, today=today, plans=plans, flags=flags)
-        page = Paginator(result.items, 50).get_page(self.request.GET.get("page"))
+        valid = not filterset.is_bound or filterset.is_valid()
+        plans = filterset.qs if filterset.is_bound and valid else (
+            Plan.objects.visible_to(user) if valid else Plan.objects.none())
+        view = (filterset.form.cleaned_data.get("flag") if filterset.is_bound and valid else "") or report_list.CURRENT
+        rows, result = report_list.report_rows(user, today=today, plans=plans, view=view)
+        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(filter=filterset, flags=result, page_obj=page, items=page.object_list, today=today,
-                       querystring=query.urlencode(),
+        base = query.copy()
+        base.pop("flag", None)
+        context.update(filter=filterset, flags=result, page_obj=page, rows=page.object_list, today=today,
+                       view=view, querystring=query.urlencode(), basequery=base.urlencode(),
+                       items=[row.item for row in page.object_list],
                        totals={"missing": sum(c.missing for c in result.by_county),
                                "late": sum(c.late for c in result.by_county),
                                "on_time": sum(c.on_time for c in result.by_county),
-                               "due": sum(c.due for c in result.by_county)})
+                               "due": sum(c.due for c in result.by_county),
+                               "to_submit": sum(1 for i in result.items if i.flag in (selectors.MISSING,
+                                                                                       selectors.OPEN)
+                                                and i.period_end < today)})
         return context
+
+
+@login_required
+@scoped_to(Plan)
+@require_http_methods(["POST"])
+def report_prepare_view(request, pk):
+    """起草: the draft of the plan's period starting ``period_start``, then its page to write the summary."""
+    raw_start = request.POST.get("period_start", "")
+    plan = _plan_for(request, pk)
+    write_gate(request.user, "report", "submit", plan)
+    try:
+        period_start = dt.date.fromisoformat(raw_start)
+        if period_start > timezone.localdate():
+            raise ValidationError(_("This period has not started yet."))
+        report = report_prepare(plan=plan, period_start=period_start)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [])) or _("Choose a report period."))
+        return redirect("rectification:reports")
+    return redirect("rectification:report", pk=report.pk)
 
 
 @login_required
 @scoped_to(PeriodReport)
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
-    """A period report: its content (frozen once submitted), what changed since the previous one; submit."""
+    """A period report: its content (frozen once submitted), what changed since the previous one.
+
+    Its summary is drafted here (保存草稿) and submitted in two steps: the first POST keeps the draft and asks
+    for confirmation (the report will be frozen), the second (``confirm``) submits; no script needed. The
+    submission opens when the period has ended (the policy may allow some days before)."""
     report = get_object_or_404(selectors.report_queryset(request.user), pk=pk)
+    today = timezone.localdate()
     form = ReportSubmitForm(request.POST or None, initial={"summary": report.summary})
+    action = request.POST.get("action", "submit")
+    confirming = False
+    opens_on = report_submit_opens_on(report)
     if request.method == "POST":
         write_gate(request.user, "report", "submit", report)
-    done = submit(request, form, lambda data: report_submit(user=request.user, report=report,
-                                                            summary=data["summary"]),
-                  success=reverse("rectification:report", args=[report.pk]),
-                  message=_("The report has been submitted; it can no longer be changed."))
-    if done:
-        return done
+        if action == "save" or request.POST.get("confirm") == "yes":
+            service, message = (report_draft_save, _("The draft has been saved; it is not submitted yet.")) \
+                if action == "save" else (report_submit, _("The report has been submitted; it can no longer be changed."))
+            done = submit(request, form, lambda data: service(user=request.user, report=report,
+                                                              summary=data["summary"]),
+                          success=reverse("rectification:report", args=[report.pk]), message=message)
+            if done:
+                return done
+        elif form.is_valid():
+            try:
+                report = report_draft_save(user=request.user, report=report, summary=form.cleaned_data["summary"])
+                if today < opens_on:
+                    raise ValidationError(submit_too_early_message(report, opens_on))
+                confirming = True
+            except ValidationError as exc:
+                form_errors_from(exc, form)
     may_submit = report.status == ReportStatus.DRAFT and can(request.user, "report", "submit", report)
     content = selectors.report_view_content(report)
     flag = selectors.report_flag(status=report.status, due_on=report.due_on, submitted_at=report.submitted_at,
-                                 today=timezone.localdate())
+                                 today=today)
     return render_form(request, "rectification/progress/report_detail.html", {
         "report": report, "plan": report.plan, "content": content, "flag": flag,
         "changes": selectors.report_changes(report, content), "form": form if may_submit else None,
+        "confirming": confirming and may_submit, "summary": form.cleaned_data.get("summary", "")
+        if confirming else "", "opens_on": opens_on, "submit_open": today >= opens_on,
+        "period": period_label(report.period_start, report.period_end),
         # A refused submission of a report no longer open (e.g. submitted meanwhile): the reason, without the form.
         "refused": form.non_field_errors() if form.errors and not may_submit else None,
     }, form)
@@ -186,7 +243,12 @@ class VisitListView(ScopedListView):
         query = (self.request.GET.get("q") or "").strip()
         if query:
             plans = plans.filter(organization__name__icontains=query)
-        context["tally"] = selectors.visits_against_policy(self.request.user, today=today, plans=plans)[:200]
+        tally = selectors.visits_against_policy(self.request.user, today=today, plans=plans)
+        # ``?short=true``: only the villages short of visits this month (the home page's to-do links here).
+        context["short_only"] = self.request.GET.get("short") in ("true", "1")
+        if context["short_only"]:
+            tally = [row for row in tally if row.short]
+        context["tally"] = tally[:200]
         context["month"] = today
         context["counts"] = visit_counts(self.filterset.qs if self.filterset is not None and self.filterset.is_bound
                                          and self.filterset.is_valid() else self.get_queryset())
