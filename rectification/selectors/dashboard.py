@@ -195,6 +195,9 @@ def progress_chart(designations, *, today: dt.date, months: int = 2, periods: in
         for values in queryset.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field)).values(
                 "y", "m").annotate(n=Count("pk")):
             series[kind][_period_of(values["y"], values["m"], months)] += values["n"]
+    # Periods before the first with anything in it take no room (none at all: an empty chart, not drawn).
+    while starts and not any(series[kind][starts[0]] for kind in series):
+        starts.pop(0)
     return {
         "labels": [f"{y}.{m}–{m + months - 1}" if months > 1 else f"{y}.{m}" for y, m in starts],
         "due": [series["due"][s] for s in starts],

@@ -74,3 +74,20 @@ def test_zero_rows_cost_no_query_per_division(demo, login):
         rows = rows_of(client.get(DASHBOARD))
     assert {f"新县{n}" for n in range(3)} <= {name for name, total in rows.items() if total == 0}
     assert len(five.captured_queries) <= len(two.captured_queries)
+
+
+def test_an_empty_county_gets_no_empty_chart_and_numbers_come_first(demo, login):
+    Designation.objects.filter(county=demo.county2).delete()
+    client = login("city_reviewer")
+
+    empty = client.get(DASHBOARD, {"county": demo.county2.pk})
+    full = client.get(DASHBOARD, {"county": demo.county1.pk})
+
+    assert empty.context["chart_data"]["labels"] == [] and 'id="dashboard-chart"' not in empty.content.decode()
+    assert 'id="dashboard-chart"' in full.content.decode()
+    labels = full.context["chart_data"]["labels"]
+    first = [full.context["chart_data"][kind][0] for kind in ("due", "done", "closed")]
+    assert labels and any(first)  # leading periods with nothing in them take no room
+    html = full.content.decode()
+    # On a phone the headline numbers are the first screen; the filters fold into a <details> after them.
+    assert html.index('class="stats"') < html.index('<details class="filters-fold"') < html.index('role="search"')

@@ -53,6 +53,7 @@ class LedgerView(ScopedListView):
         context["export_url"] = export_url()
         context["can_propose"] = can(self.request.user, "designation", "propose")
         context["can_import"] = can(self.request.user, "designation", "import")
+        context["one_township"] = selectors.scope_in_one_township(self.request.user)
         return context
 
 
@@ -90,6 +91,7 @@ class MyLedgerView(ScopedQuerysetMixin, TemplateView):
         if roles & {Role.COUNTY_LEADER, Role.REVIEWER} and not sections and "county" not in context:
             sections.append((_("Ledger of my scope"), rows({Role.COUNTY_LEADER, Role.REVIEWER})))
         context["sections"] = sections
+        context["one_township"] = selectors.scope_in_one_township(user)
         context["today"] = timezone.localdate()
         context["export_url"] = export_url()
         return context
