@@ -13,9 +13,11 @@ class CadresConfig(AppConfig):
         from organizations.registry import (
             DemoSeeder,
             NavEntry,
+            ProvincePart,
             register_demo_seeder,
             register_four_ones_provider,
             register_nav_entry,
+            register_province_part,
         )
 
         from .selectors.four_ones import four_ones_of
@@ -31,6 +33,9 @@ class CadresConfig(AppConfig):
         register_demo_seeder(DemoSeeder("cadres-support", _seed_support, order=5))
         # The cadres records are the one truth of the "four ones" the ledger, its export and the board read.
         register_four_ones_provider(four_ones_of)
+        # A generated province's designations get their "four ones" after the ledger (order 10) made them.
+        register_province_part(ProvincePart("four-ones", _province_arguments, _generate_province_four_ones,
+                                            delete=_delete_province_four_ones, order=20))
         # The menu (organizations.navigation): the cadres area; a village its reserve pool (后备干部).
         register_nav_entry(NavEntry("cadres", _("Cadres"), "cadres:home", roles=COUNTY | LEADERS | TOWNSHIP,
                                     active=("cadres:*",), order=60))
@@ -48,3 +53,19 @@ def _seed(county, *, accounts):
     from .demo import seed_cadres
 
     seed_cadres(county, accounts=accounts)
+
+
+def _province_arguments(parser):
+    pass  # generated with the ledger, as the ledger's options say
+
+
+def _generate_province_four_ones(province, options, *, stdout, **kwargs):
+    from .demo.province import generate_four_ones
+
+    generate_four_ones(province, seed=options["seed"], log=stdout.write)
+
+
+def _delete_province_four_ones(province):
+    from .demo.province import delete_four_ones
+
+    return delete_four_ones(province)
