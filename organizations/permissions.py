@@ -73,12 +73,15 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     # The records of the six-monthly check, the year-end acceptance and the follow-up review (回头看).
     "check": {
         "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),  # corrected, audited
     },
     "acceptance": {
         "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),  # corrected, audited
     },
     "follow_up": {
         "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),  # corrected, audited
     },
     # Background jobs run on demand and the bimonthly progress reports they make.
     "job": {

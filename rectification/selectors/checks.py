@@ -26,6 +26,7 @@ from ..services.checks import (
     CHECK_STATUSES,
     FOLLOW_UP_STATUSES,
     acceptance_opens_on,
+    current_cycle_number,
     lifecycle_refusal,
 )
 
@@ -49,6 +50,13 @@ def designation_records(user, designation: Designation) -> dict:
         "may_add_check": status in CHECK_STATUSES and can(user, "check", "create", designation),
         "may_add_acceptance": status == "acceptance_requested" and can(user, "acceptance", "create", designation),
         "may_add_follow_up": status in FOLLOW_UP_STATUSES and can(user, "follow_up", "create", designation),
+        # Corrections (the services say when): checks during rectification, the acceptance meeting of the current
+        # cycle until its evaluation opens, follow-up reviews while tracked.
+        "may_change_checks": bool(checks) and status in CHECK_STATUSES and can(user, "check", "change", designation),
+        "may_change_acceptance": status == "acceptance_requested" and can(user, "acceptance", "change", designation),
+        "current_cycle": current_cycle_number(designation) if status == "acceptance_requested" else None,
+        "may_change_follow_ups": designation.closed_out_on is not None and can(user, "follow_up", "change",
+                                                                               designation),
         "acceptance_opens_on": acceptance_opens_on(designation) if status == "rectifying" else None,
         # Why the satisfaction evaluation cannot open yet (no passed acceptance meeting of this cycle).
         "evaluation_refusal": lifecycle_refusal(designation, "open_evaluation", timezone.localdate())

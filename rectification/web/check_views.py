@@ -1,5 +1,6 @@
 """Pages of the check records, reached from the designation page: enter a six-monthly check, the year-end
-acceptance meeting, a follow-up review (回头看); and the list of closed-out organizations under tracking.
+acceptance meeting, a follow-up review (回头看), and correct each (with its audit trail shown); and the list of
+closed-out organizations under tracking.
 
 Writes take the kernel's path: the gate (out of scope 404; a visible designation the role may not change 403),
 the form, the service (which re-checks the role and the state), its errors back on the form (400).
@@ -8,14 +9,16 @@ the form, the service (which re-checks the role and the state), its errors back 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from organizations.history import history_entries
 from organizations.web.base import render_form, scoped_object_or_404, scoped_to, submit, write_gate
 
-from ..models import Designation, Measure
+from ..models import AcceptanceReview, Designation, FollowUpReview, Measure, SixMonthlyCheck
 from ..selectors.checks import tracked_organizations
 from ..services import checks as services
 from .check_forms import AcceptanceForm, CheckForm, FollowUpForm
@@ -80,6 +83,69 @@ def follow_up_create(request, pk):
                   message=lambda review: messages.get(review.outcome, _("The follow-up review has been recorded.")))
     return done or render_form(request, TEMPLATE, {
         "designation": designation, "title": _("Record a follow-up review")}, form)
+
+
+# ---------------------------------------------------------------------------------------------- corrections
+# A record is corrected by a role that may enter it, through the service (which re-checks the role and the
+# state); the page shows the record's audit trail, so every earlier version stays readable.
+
+
+def _record(request, model, pk):
+    return scoped_object_or_404(model.objects.select_related(
+        "designation__round", "designation__organization__division", "designation__township"), request.user, pk=pk)
+
+
+def _edit_page(request, record, form, title):
+    return render_form(request, TEMPLATE, {"designation": record.designation, "title": title,
+                                           "measure_fields": getattr(form, "measure_bound_fields", list)(),
+                                           "history": history_entries(record), "record": record}, form)
+
+
+@scoped_to(SixMonthlyCheck)
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_edit(request, pk):
+    record = _record(request, SixMonthlyCheck, pk)
+    user = request.user
+    write_gate(user, "check", "change", record)
+    findings = {f.measure_id: f.finding for f in record.measure_findings.all()}
+    measures = list(Measure.objects.visible_to(user).filter(plan__designation=record.designation).filter(
+        Q(cycle__closed_on__isnull=True) | Q(pk__in=list(findings))).order_by("sort_order", "pk"))
+    initial = {name: getattr(record, name) for name in CheckForm.base_fields}
+    initial.update({f"measure_{pk}": text for pk, text in findings.items()})
+    form = CheckForm(request.POST or None, measures=measures, initial=initial)
+    done = submit(request, form, lambda _data: services.check_update(
+        user=user, record=record, **form.service_arguments()),
+        success=_back(record.designation), message=_("The six-monthly check has been corrected."))
+    return done or _edit_page(request, record, form, _("Correct the six-monthly check"))
+
+
+def _correct(request, pk, model, resource, form_class, service, *, message, title):
+    """The correction page of a record whose form fields are the service's arguments."""
+    record = _record(request, model, pk)
+    user = request.user
+    write_gate(user, resource, "change", record)
+    form = form_class(request.POST or None, initial={name: getattr(record, name) for name in form_class.base_fields})
+    done = submit(request, form, lambda data: service(user=user, review=record, **data),
+                  success=_back(record.designation), message=message)
+    return done or _edit_page(request, record, form, title)
+
+
+@scoped_to(AcceptanceReview)
+@login_required
+@require_http_methods(["GET", "POST"])
+def acceptance_edit(request, pk):
+    return _correct(request, pk, AcceptanceReview, "acceptance", AcceptanceForm, services.acceptance_update,
+                    message=_("The year-end acceptance meeting has been corrected."),
+                    title=_("Correct the year-end acceptance"))
+
+
+@scoped_to(FollowUpReview)
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request, pk):
+    return _correct(request, pk, FollowUpReview, "follow_up", FollowUpForm, services.follow_up_update,
+                    message=_("The follow-up review has been corrected."), title=_("Correct the follow-up review"))
 
 
 @scoped_to(Designation)
