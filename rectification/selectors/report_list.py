@@ -63,13 +63,16 @@ def _shown(row: ReportRow, view: str) -> bool:
     return flag == view
 
 
-def report_rows(user, *, today: dt.date, plans=None, view: str = CURRENT) -> tuple[list[ReportRow], ReportFlags]:
+def report_rows(user, *, today: dt.date, plans=None, view: str = CURRENT, actions: bool = True
+                ) -> tuple[list[ReportRow], ReportFlags]:
     """The rows of the reports page for ``view`` (one of ``VIEWS``) and the flags they come from.
 
-    ``late_and_missing_reports``' four queries, plus one for the plans the user may report on."""
+    ``late_and_missing_reports``' four queries, plus one for the plans the user may report on (``actions``)."""
     flags = late_and_missing_reports(user, today=today, plans=plans, flags={MISSING, LATE, ON_TIME, OPEN})
     plan_ids = {item.plan_id for item in flags.items}
-    if user.is_superuser:
+    if not actions:
+        writable = set()
+    elif user.is_superuser:
         writable = plan_ids
     elif plan_ids:
         writable = set(Plan.objects.visible_to(user, roles=roles_allowed("report", "submit"))
@@ -97,5 +100,5 @@ def report_rows(user, *, today: dt.date, plans=None, view: str = CURRENT) -> tup
 def to_submit_counts(user, *, today: dt.date) -> tuple[int, int]:
     """For the home page: (reports to submit now, of which missing), the page's ``to_submit`` and ``missing``
     views' row counts."""
-    rows, _flags = report_rows(user, today=today, view=TO_SUBMIT)
+    rows, _flags = report_rows(user, today=today, view=TO_SUBMIT, actions=False)
     return len(rows), sum(1 for row in rows if row.state == MISSING)

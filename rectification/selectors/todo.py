@@ -1,15 +1,17 @@
 """What the ledger puts on a person's to-do list (home page), each count from the page it links to.
 
-One counting rule: every number is the row count of the linked page computed by that page's own filter or
-selector (the ledger's ``DesignationFilter``, the reports page's ``report_rows``, the visits page's
-``visits_against_policy``), so the home page and the page it opens cannot disagree.
+One counting rule: every number is the row count of the linked page computed by that page's own rules (the
+ledger filter's conditions — status, ``has_overdue_task`` — in one aggregate, the reports page's
+``report_rows``, the visits page's ``visits_against_policy``), so the home page and the page it opens cannot
+disagree (tests/test_navigation.py compares them for every role). A fixed number of queries: ledger 1,
+reports 4, visits 3.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +21,8 @@ from organizations.permissions import roles_allowed
 from organizations.registry import TodoItem
 from organizations.scoping import grants_for
 
-from ..filters.ledger import DesignationFilter
 from ..models import Designation, DesignationStatus
+from .ledger import has_overdue_task
 from .progress import visits_against_policy
 from .report_list import to_submit_counts
 
@@ -34,11 +36,24 @@ LEDGER_ITEMS = (
 )
 
 
-def ledger_count(user, params: dict) -> int:
-    """The ledger page's row count for ``params`` (its filter on the user's visible designations)."""
-    filterset = DesignationFilter(params, queryset=Designation.objects.visible_to(user),
-                                  request=SimpleNamespace(user=user))
-    return filterset.qs.count() if filterset.is_valid() else 0
+def _ledger_condition(params: dict) -> Q:
+    """The ledger filter's condition for ``params`` (``DesignationFilter``: ``status`` is the status,
+    ``overdue`` the ``has_overdue_task`` rule of ``selectors.ledger``)."""
+    if "overdue" in params:
+        return Q(has_overdue=True)
+    return Q(status=params["status"])
+
+
+def ledger_counts(user, items) -> dict[str, int]:
+    """The ledger page's row count for each item's filter, in one query over the user's visible designations
+    (the conditions the ledger's ``DesignationFilter`` applies; tests compare both)."""
+    if not items:
+        return {}
+    queryset = Designation.objects.visible_to(user)
+    if any("overdue" in params for _key, _label, params, _who, _urgent in items):
+        queryset = queryset.annotate(has_overdue=has_overdue_task())
+    return queryset.aggregate(**{key: Count("pk", filter=_ledger_condition(params))
+                                 for key, _label, params, _who, _urgent in items})
 
 
 def ledger_link(params: dict) -> str:
@@ -49,9 +64,10 @@ def todo_items(user, today: dt.date) -> list[TodoItem]:
     roles = grants_for(user).roles()
     everything = user.is_superuser
     items: list[TodoItem] = []
-    for key, label, params, who, urgent in LEDGER_ITEMS:
-        if everything or roles & who:
-            items.append(TodoItem(key, label, ledger_count(user, params), ledger_link(params), urgent=urgent))
+    mine = [row for row in LEDGER_ITEMS if everything or roles & row[3]]
+    counts = ledger_counts(user, mine)
+    for key, label, params, _who, urgent in mine:
+        items.append(TodoItem(key, label, counts[key], ledger_link(params), urgent=urgent))
     if everything or roles & roles_allowed("report", "submit"):
         due, missing = to_submit_counts(user, today=today)
         reports = reverse("rectification:reports")
