@@ -57,6 +57,7 @@ from . import checks as demo_checks
 from .texts import (
     CAUSES,
     FAMILY_GROUPS,
+    FAMILY_ITEMS,
     MEASURES,
     NAMED_MEASURES,
     OBJECTIVES,
@@ -295,12 +296,12 @@ def _write_plan(designation, organization, author, cast, rng, approved_on) -> Pl
 
 def _list_problems(plan, categories, author, is_open) -> list[PlanProblem]:
     """The plan's problem list (问题清单): the items of the designation's categories, with the shortage of seed
-    001 that often goes with the first one (its own random stream: the rest of the story draws as before),
-    1 to 3 problems, each with how it shows and its cause analysis."""
+    001 that often goes with the first one (always for the five open ones; its own random stream: the rest of the
+    story draws as before), 1 to 3 problems, each with how it shows and its cause analysis."""
     codes = catalogue.items_for_categories([c.code for c in categories])[:3] or ["P1-QT"]
     rng = random.Random(f"demo-problems-{plan.organization.division.code}-{plan.designation_id}")
     shortage = SHORTAGE_OF.get(codes[0])
-    if shortage and len(codes) < 3 and rng.random() < 0.6:
+    if shortage and len(codes) < 3 and (rng.random() < 0.6 or is_open):
         codes.append(shortage)
     problems = []
     for index, code in enumerate(codes, start=1):
@@ -319,7 +320,11 @@ def _list_problems(plan, categories, author, is_open) -> list[PlanProblem]:
 
 
 def _answered(problems, family, index):
-    """The problem a measure of ``family`` answers: the first of the groups the family works on, else in turn."""
+    """The problem a measure of ``family`` answers: the items, then the groups the family works on, else in turn."""
+    for code in FAMILY_ITEMS.get(family, ()):
+        for problem in problems:
+            if problem.item == code:
+                return problem
     for group in FAMILY_GROUPS.get(family, ()):
         for problem in problems:
             if problem.catalogue_item is not None and problem.catalogue_item.group.code == group:

@@ -107,6 +107,10 @@ PROBLEM_TEXTS: dict[str, tuple[str, str]] = {
 #: A second problem that often goes with a designation's category (seed 001's four shortages).
 SHORTAGE_OF = {"RSHS01": "DB-REN", "RSHS02": "DB-REN", "RSHS04": "DB-ZHANG", "RSHS07": "DB-ZHANG",
                "RSHS09": "DB-CHANG", "RSHS10": "DB-QIAN", "RSHS08": "DB-QIAN", "RSHS03": "DB-ZHANG"}
-#: The problem groups (rectification/problems.py) a measure of each family answers first.
+#: The problems (catalogue items, then groups of rectification/problems.py) a measure of each family answers
+#: first: team building the team's problems, mechanisms the rules, motivation the people and the money...
+FAMILY_ITEMS = {F.TEAM: ("RSHS02", "RSHS01", "RSHS03", "DB-REN"), F.MECHANISM: ("RSHS04", "RSHS07", "DB-ZHANG"),
+                F.MOTIVATION: ("DB-QIAN", "DB-REN"), F.ASSISTANCE: ("DB-QIAN", "DB-CHANG", "RSHS10", "RSHS08"),
+                F.OTHER: ()}
 FAMILY_GROUPS = {F.TEAM: ("P1",), F.MECHANISM: ("P2", "P3"), F.MOTIVATION: ("P5", "P1"),
                  F.ASSISTANCE: ("P4", "P5", "P1"), F.OTHER: ("P4", "P5")}
