@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response
 
 from ..identity import id_check_char
 from ..imports.person_columns import person_cells
@@ -40,10 +40,11 @@ def reserve_rows(queryset, unmasked_ids=frozenset()):
                reserve.note]
 
 
-def export_response(queryset, *, unmasked_ids=frozenset()):
+def export_response(queryset, *, unmasked_ids=frozenset(), user=None):
     queryset = queryset.order_by("township__code", "organization__division__code", "organization__name", "name")
     name = "村级后备干部（含完整号码）" if unmasked_ids else "村级后备干部"
-    return xlsx_response(name, SHEET, TEMPLATE_HEADERS, reserve_rows(queryset, unmasked_ids))
+    return xlsx_response(name, SHEET, TEMPLATE_HEADERS, reserve_rows(queryset, unmasked_ids),
+                         letterhead=letterhead_for(user, "村级后备干部名册"), key_columns=5)
 
 
 def example_row() -> list:

@@ -8,7 +8,7 @@ ScopedExportView) checks the permission and writes the export to the security lo
 
 from __future__ import annotations
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response
 
 from ..imports.person_columns import person_cells
 from ..imports.roster import POST_NAMES, TEMPLATE_HEADERS, started_text
@@ -27,7 +27,8 @@ def roster_rows(queryset, unmasked_ids=frozenset()):
                cadre.post_ended_on, cadre.note]
 
 
-def roster_export_response(queryset, *, unmasked_ids=frozenset()):
+def roster_export_response(queryset, *, unmasked_ids=frozenset(), user=None):
     queryset = queryset.select_related("organization__division", "township")
     name = "干部名册（含完整号码）" if unmasked_ids else "干部名册"
-    return xlsx_response(name, "干部名册", EXPORT_HEADERS, roster_rows(queryset, unmasked_ids))
+    return xlsx_response(name, "干部名册", EXPORT_HEADERS, roster_rows(queryset, unmasked_ids),
+                         letterhead=letterhead_for(user, "村（社区）“两委”干部名册"), key_columns=5)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response
 
 from ..masking import mask_value
 from ..selectors import support as selectors
@@ -31,10 +31,11 @@ def first_secretary_rows(queryset, *, today: dt.date):
         ]
 
 
-def first_secretaries_response(queryset, *, today: dt.date | None = None):
+def first_secretaries_response(queryset, *, today: dt.date | None = None, user=None):
     today = today or timezone.localdate()
     return xlsx_response(f"first-secretaries-{today:%Y%m%d}.xlsx", _("First secretaries"),
-                         first_secretary_headers(), first_secretary_rows(queryset, today=today))
+                         first_secretary_headers(), first_secretary_rows(queryset, today=today),
+                         letterhead=letterhead_for(user, _("First secretaries stationed in villages")))
 
 
 def pairing_headers() -> list[str]:
@@ -63,6 +64,8 @@ def pairing_rows(queryset):
                ended]
 
 
-def pairings_response(queryset):
+def pairings_response(queryset, user=None):
     today = timezone.localdate()
-    return xlsx_response(f"pairings-{today:%Y%m%d}.xlsx", _("Pairings"), pairing_headers(), pairing_rows(queryset))
+    return xlsx_response(f"pairings-{today:%Y%m%d}.xlsx", _("Pairings"), pairing_headers(), pairing_rows(queryset),
+                         letterhead=letterhead_for(user, _("Contact leaders and helping units paired with villages")),
+                         key_columns=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response, year_period
 
 from ..models import Post
 
@@ -15,5 +15,7 @@ def untrained_rows(rows, year: int):
                row.trainings, row.required]
 
 
-def untrained_response(rows, year: int):
-    return xlsx_response(f"{year}年未参训村党组织书记", "未参训书记", HEADERS, untrained_rows(rows, year))
+def untrained_response(rows, year: int, user=None):
+    letterhead = letterhead_for(user, "未参训村党组织书记名单", period=year_period(year))
+    return xlsx_response(f"{year}年未参训村党组织书记", "未参训书记", HEADERS, untrained_rows(rows, year),
+                         letterhead=letterhead, key_columns=5)

@@ -43,5 +43,8 @@ def xlsx_rows(response) -> list[list]:
     import openpyxl
 
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    from tests.workbooks import header_index
+
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    return rows[header_index(book.worksheets[0], rows):]  # from the header row, under an export's letterhead

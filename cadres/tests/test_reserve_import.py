@@ -118,8 +118,12 @@ def test_import_page_is_role_gated_and_lists_errors(login, demo):
 
 
 def _sheet(response):
+    from tests.workbooks import header_index
+
     body = b"".join(response.streaming_content)
-    return list(load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True))
+    sheet = load_workbook(io.BytesIO(body), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    return rows[header_index(sheet, rows):]  # from the header row, under an export's letterhead
 
 
 def test_template_and_export_use_the_same_layout_masked_by_default(login, demo):

@@ -18,6 +18,7 @@ from organizations.models import ObjectAssignment, Organization, User
 from organizations.roles import Role
 from rectification.models import ContactVisit
 from rectification.services.visits import visit_log
+from tests.workbooks import table
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -251,8 +252,8 @@ def test_pairings_export(demo, login):
     from openpyxl import load_workbook
 
     response = login("town_organizer").get(reverse("cadres:pairings-export"))
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.iter_rows(
-        values_only=True))
+    header, rows = table(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active)
+    rows = [header, *rows]
     villages = Pairing.objects.filter(township=demo.township_a).values("organization").distinct().count()
     assert len(rows) - 1 == villages
     leader_pairing = Pairing.objects.filter(township=demo.township_a, contact_leader__isnull=False).select_related(

@@ -272,4 +272,4 @@ class ReserveExportView(UnmaskableExportMixin, ScopedExportView):
     unmask_via = "reserve export"
 
     def export_response(self, queryset, obj):
-        return export_response(queryset, unmasked_ids=self.unmasked_ids(queryset))
+        return export_response(queryset, unmasked_ids=self.unmasked_ids(queryset), user=self.request.user)

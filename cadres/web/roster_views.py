@@ -167,7 +167,7 @@ class RosterExportView(UnmaskableExportMixin, ScopedExportView):
         return selectors.roster_list(self.request.user)
 
     def export_response(self, queryset, obj):
-        return roster_export_response(queryset, unmasked_ids=self.unmasked_ids(queryset))
+        return roster_export_response(queryset, unmasked_ids=self.unmasked_ids(queryset), user=self.request.user)
 
 
 @login_required

@@ -248,7 +248,7 @@ class FirstSecretaryExportView(ScopedExportView):
         return super().get_queryset().prefetch_related("other_villages").order_by("term_end", "name", "pk")
 
     def export_response(self, queryset, obj):
-        return exports.first_secretaries_response(queryset, today=timezone.localdate())
+        return exports.first_secretaries_response(queryset, today=timezone.localdate(), user=self.request.user)
 
 
 # ------------------------------------------------------------------------------ contact leaders and units
@@ -481,7 +481,7 @@ class PairingExportView(ScopedExportView):
     export_name = "pairings"
 
     def export_response(self, queryset, obj):
-        return exports.pairings_response(queryset)
+        return exports.pairings_response(queryset, self.request.user)
 
 
 # --------------------------------------------------------------------------------------------- coverage

@@ -168,4 +168,4 @@ class UntrainedExportView(ScopedExportView):
         _form, valid, year, county, township, query = _year_and_scope(self.request)
         rows = selectors.untrained_secretaries(self.request.user, year, county=county, township=township,
                                                query=query) if valid else []
-        return untrained_response(rows, year)
+        return untrained_response(rows, year, self.request.user)

@@ -272,7 +272,7 @@ class MemberSheetViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         security_event_record(kind="export", user=request.user, request=request, what="member star sheet",
                               object=organization.pk, filters={"year": year, "kind": kind}, via="api")
         response = member_sheet_response(organization, year=year, kind=kind,
-                                         policy=effective_policy(organization.division))
+                                         policy=effective_policy(organization.division), user=request.user)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response
 
 from ..models import Decision, EvaluationStatus, VoterGroupKind
 from ..rules.satisfaction_rate import Counts, Rule, compute_rate
@@ -60,7 +60,8 @@ def rows(queryset):
         yield row
 
 
-def evaluations_export_response(queryset):
+def evaluations_export_response(queryset, user=None):
     stamp = timezone.localdate().strftime("%Y%m%d")
     return xlsx_response(f"{_('Satisfaction evaluation results')}-{stamp}.xlsx",
-                         _("Satisfaction evaluations"), headers(), rows(queryset))
+                         _("Satisfaction evaluations"), headers(), rows(queryset),
+                         letterhead=letterhead_for(user, _("Satisfaction evaluation results")), key_columns=4)

@@ -10,10 +10,11 @@ Headers are English msgids translated by the catalog.
 
 from __future__ import annotations
 
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.exports.excel import xlsx_response
+from organizations.exports.excel import letterhead_for, xlsx_response, year_period
 
 from ..models import Aspect, Grade, RatingStep
 from ..selectors.stars import previous_stars, sheet_rows
@@ -62,18 +63,25 @@ def rating_rows(queryset):
             return
 
 
-def ratings_export_response(queryset):
+def ratings_export_response(queryset, user=None):
+    years = queryset.order_by().aggregate(first=Min("year"), last=Max("year"))
+    letterhead = letterhead_for(user, _("Star ratings of Party organizations"),
+                                period=year_period(years["first"], years["last"]))
     return xlsx_response(f"organization-star-ratings-{timezone.localdate():%Y%m%d}", _("Organization ratings"),
-                         rating_headers(), rating_rows(queryset))
+                         rating_headers(), rating_rows(queryset), letterhead=letterhead, key_columns=4)
 
 
-def screening_export_response(rows):
+def screening_export_response(rows, user=None):
+    rows = list(rows)
     headers = [_("County"), _("Township"), _("Party organization"), _("Year"), _("Reviewed grade"), _("Stars"),
                _("Screen below (stars)")]
     data = ([r.rating.county.name, r.rating.township.name if r.rating.township else "", r.organization.name,
              r.rating.year, _grade(r.rating.review_grade), r.rating.stars, r.below] for r in rows)
+    years = sorted({r.rating.year for r in rows}) or [None]
+    letterhead = letterhead_for(user, _("Party organizations to screen (by star rating)"),
+                                period=year_period(years[0], years[-1]))
     return xlsx_response(f"screening-candidates-{timezone.localdate():%Y%m%d}", _("Screening candidates"),
-                         headers, data)
+                         headers, data, letterhead=letterhead, key_columns=3)
 
 
 def member_sheet_headers() -> list[str]:
@@ -104,7 +112,9 @@ def member_sheet_rows(organization, *, year: int, kind: str, policy):
                a.final_stars if a else None, _change(row.change), "；".join(str(x) for x in remarks)]
 
 
-def member_sheet_response(organization, *, year: int, kind: str, policy):
+def member_sheet_response(organization, *, year: int, kind: str, policy, user=None):
+    letterhead = letterhead_for(user, _("Party member star rating sheet"), whose=organization.name,
+                                period=year_period(year))
     return xlsx_response(f"member-stars-{organization.pk}-{year}", _("Member star ratings"),
                          member_sheet_headers(), member_sheet_rows(organization, year=year, kind=kind,
-                                                                   policy=policy))
+                                                                   policy=policy), letterhead=letterhead, key_columns=3)

@@ -1,13 +1,11 @@
 """Party member star management (seed 004): caps, commitments, quotas at finalisation, pages, API, export, demo."""
 
 import datetime as dt
-import io
 import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from evaluations.models import (
     AssessmentKind,
@@ -22,6 +20,7 @@ from evaluations.services import members as services
 from organizations import services as org_services
 from organizations.models import Organization
 from organizations.policies import effective_policy
+from tests.workbooks import rows_from
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -268,8 +267,7 @@ def test_member_sheet_export(demo, login):
     response = client.get(reverse("evaluations:assessment-sheet-export", args=[organization.pk]),
                           {"year": YEAR - 1})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.iter_rows(
-        values_only=True))
+    rows = rows_from(b"".join(response.streaming_content))
     header = rows[0]
     assert len(header) == 7 + 5 + 9
     finals = {a.member.name: a.final_stars for a in MemberAssessment.objects.filter(
@@ -317,8 +315,7 @@ def test_member_sheet_api_export_is_checked_and_logged(demo, login, monkeypatch)
     response = client.get(url, {"year": YEAR - 1})
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     assert response["Cache-Control"] == "no-store"
-    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.iter_rows(
-        values_only=True))
+    rows = rows_from(b"".join(response.streaming_content))
     assert len(rows) - 1 == PartyMember.objects.filter(organization=organization, is_active=True).count()
     new = list(SecurityEvent.objects.exclude(pk__in=before))
     assert [(e.kind, e.user_id) for e in new] == [("export", demo.users["village_secretary"].pk)]

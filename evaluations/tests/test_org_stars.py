@@ -1,12 +1,10 @@
 """Organization star rating (五星管理): grade → stars per policy, steps in order, the public notice, screening."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from evaluations.models import OrganizationRating, RatingStep
 from evaluations.rules.star_rating import allowed_stars, notice_end
@@ -15,6 +13,7 @@ from evaluations.services import org_stars as services
 from organizations import services as org_services
 from organizations.models import Organization
 from organizations.policies import effective_policy
+from tests.workbooks import rows_from
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -238,14 +237,12 @@ def test_ratings_export(demo, login):
     client = login("town_organizer")
     response = client.get(reverse("evaluations:rating-export"), {"stars": "1"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = rows_from(b"".join(response.streaming_content))
     expected = OrganizationRating.objects.filter(township=demo.township_a, stars=1).count()
     assert len(rows) - 1 == expected
     assert all(row[12] == 1 for row in rows[1:])
     response = client.get(reverse("evaluations:screening-export"))
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    names = {row[2] for row in list(sheet.iter_rows(values_only=True))[1:]}
+    names = {row[2] for row in rows_from(b"".join(response.streaming_content))[1:]}
     assert names == {r.organization.name for r in screening_candidates(demo.users["town_organizer"])}
 
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from evaluations.models import Ballot, Decision, Evaluation, EvaluationStatus, VoterGroupKind
 from evaluations.services import satisfaction as services
 from rectification.models import DesignationStatus
+from tests.workbooks import table
 
 from .test_satisfaction_support import acceptance_requested, closed_evaluation, evaluator, fresh_organization
 
@@ -181,8 +182,7 @@ def test_export_has_the_computed_numbers_and_follows_scope_and_filters(demo, log
     client = login("county_admin")
     response = client.get(reverse("evaluations:evaluation-export"), {"township": demo.township_b.pk})
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
-    rows = list(_xlsx(response).iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
+    header, body = table(_xlsx(response))
     row = next(r for r in body if r[3] == mine.organization.name)
     values = dict(zip(header, row, strict=True))
     assert all(r[1] == demo.township_b.name for r in body)
@@ -194,7 +194,7 @@ def test_export_has_the_computed_numbers_and_follows_scope_and_filters(demo, log
     assert 80.0 in row
     assert mine.get_decision_display() in values.values()
     other = login("other_county_admin").get(reverse("evaluations:evaluation-export"))
-    names = {r[3] for r in list(_xlsx(other).iter_rows(values_only=True))[1:]}
+    names = {r[3] for r in table(_xlsx(other))[1]}
     assert mine.organization.name not in names
 
 

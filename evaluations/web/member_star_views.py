@@ -324,4 +324,4 @@ class MemberSheetExportView(ScopedExportView):
     def export_response(self, queryset, obj):
         year = _year(self.request, selectors.sheet_default_year(obj))
         return member_sheet_response(obj, year=year, kind=_kind(self.request),
-                                     policy=effective_policy(obj.division))
+                                     policy=effective_policy(obj.division), user=self.request.user)

@@ -80,7 +80,7 @@ class RatingExportView(ScopedExportView):
         return super().get_queryset().order_by("-year", "organization__division__code")
 
     def export_response(self, queryset, obj):
-        return ratings_export_response(queryset)
+        return ratings_export_response(queryset, self.request.user)
 
 
 def _mapping_text(policy) -> str:
@@ -205,4 +205,4 @@ class ScreeningExportView(ScopedExportView):
 
     def export_response(self, queryset, obj):
         _filterset, rows = screening_rows(self.request)
-        return screening_export_response(rows)
+        return screening_export_response(rows, self.request.user)

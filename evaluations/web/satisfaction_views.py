@@ -115,7 +115,7 @@ class EvaluationExportView(ScopedExportView):
     export_name = "evaluations"
 
     def export_response(self, queryset, obj):
-        return evaluations_export_response(queryset)
+        return evaluations_export_response(queryset, self.request.user)
 
 
 # ------------------------------------------------------------------------------------------- one evaluation

@@ -4,20 +4,32 @@ XlsxWriter in ``constant_memory`` mode writes row by row to a temporary file, so
 flat whatever the row count; the response then streams that file. Text a spreadsheet would
 read as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) is always written as a
 text cell, marked with Excel's quote prefix so that editing the cell cannot turn it into one.
+
+Every sheet an export writes opens with its ``Letterhead``, as officials print a table for the level
+above: the title (whose, what, for which period) centred over the table, then the line 制表单位 ·
+制表日期 · 数据截至, then the header row. It prints on A4 (landscape unless told) one page wide, or, when
+the table is too wide to read at one page (below ``MIN_PRINT_SCALE``), a few pages wide with the
+identifying columns repeated on each; the header row repeats on every page and the footer numbers the
+pages (第 1 页 共 3 页).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..dates import official_date
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +37,14 @@ DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 #: Rows looked at to size the columns before the first row is written.
 WIDTH_SAMPLE_ROWS = 200
-MAX_COLUMN_WIDTH = 60
+#: Sampled columns are no wider; longer text wraps (the row grows).
+MAX_COLUMN_WIDTH = 40
+#: Column width units (Excel characters) one A4 page holds at 100 %: landscape and portrait, margins taken off.
+PAGE_WIDTH_UNITS = {True: 145, False: 100}
+#: Below this print scale (per cent) a table is printed a few pages wide rather than one page wide.
+MIN_PRINT_SCALE = 55
+#: Height of one line of 11-point text (points), for rows whose wrapped text Excel would not size itself.
+LINE_HEIGHT = 14.5
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _EXCEL_MAX_STRING = 32767
 
@@ -93,60 +112,216 @@ def unique_sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """The lines above a printed table: what it is, whose, for which period; who made it, when, as of when.
+
+    ``as_of`` is the moment the data were read (a snapshot's freeze time; ``None``: now), ``made_on`` the
+    day the workbook is made (``None``: today); ``notes`` are further lines under the unit line.
+    """
+
+    subject: str
+    whose: str = ""
+    period: str = ""
+    unit: str = ""
+    as_of: datetime | date | None = None
+    made_on: date | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        title = _("%(whose)s %(subject)s") % {"whose": self.whose, "subject": self.subject} if self.whose \
+            else str(self.subject)
+        return _("%(title)s (%(period)s)") % {"title": title, "period": self.period} if self.period else title
+
+    def unit_line(self) -> str:
+        return _("Prepared by: %(unit)s") % {"unit": self.unit} if self.unit else ""
+
+    def dates_line(self) -> str:
+        made_on = self.made_on or timezone.localdate()
+        return _("Prepared on: %(made_on)s    Data as of: %(as_of)s") % {
+            "made_on": official_date(made_on), "as_of": official_moment(self.as_of or timezone.now())}
+
+    def with_notes(self, *notes: str) -> Letterhead:
+        return Letterhead(self.subject, self.whose, self.period, self.unit, self.as_of, self.made_on,
+                          (*self.notes, *notes))
+
+
+def official_moment(moment: datetime | date) -> str:
+    """``2026年3月1日 14:05`` for a moment (local time), ``2026年3月1日`` for a day."""
+    if isinstance(moment, datetime):
+        local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return f"{official_date(local.date())} {local:%H:%M}"
+    return official_date(moment)
+
+
+def year_period(first: int | None, last: int | None = None) -> str:
+    """The period of a yearly table: 2026年度, or 2025—2026年度 over several years."""
+    if not first:
+        return ""
+    if last and last != first:
+        return _("Years %(first)s–%(last)s") % {"first": first, "last": last}
+    return _("Year %(year)s") % {"year": first}
+
+
+def issuing_unit(division) -> str:
+    """The unit that makes a table for ``division``: 仙游县委组织部, 林安镇党委, 鲤城街道党工委, or the village's."""
+    if division is None:
+        return ""
+    name = division.name
+    if division.level in ("province", "city", "county"):
+        return f"{name}委组织部"
+    if division.level == "township":
+        return f"{name}党工委" if name.endswith("街道") else f"{name}党委"
+    return f"{name}党组织"
+
+
+def user_division(user):
+    """The widest division the user holds a role on (the county of an object assignment otherwise), or None."""
+    from ..models import Division, Organization
+    from ..roles import LEVEL_ORDER
+    from ..scoping import grants_for
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    grants = grants_for(user)
+    if grants.divisions:
+        _role, division_id, _level = min(grants.divisions, key=lambda g: (LEVEL_ORDER.index(g[2]), g[1]))
+        return Division.objects.filter(pk=division_id).first()
+    if grants.organizations:
+        county_id = Organization.objects.filter(pk=grants.organizations[0][1]).values_list("county_id", flat=True)
+        return Division.objects.filter(pk__in=county_id).first()
+    return None
+
+
+def letterhead_for(user, subject: str, *, whose: str | None = None, period: str = "",
+                   as_of: datetime | date | None = None, notes: Sequence[str] = ()) -> Letterhead:
+    """The letterhead of an export made by ``user``: whose defaults to the user's division, the unit is
+    the one that makes tables there (``issuing_unit``)."""
+    division = user_division(user)
+    if whose is None:
+        whose = division.name if division is not None else ""
+    return Letterhead(subject=str(subject), whose=whose, period=period, unit=issuing_unit(division),
+                      as_of=as_of, notes=tuple(str(n) for n in notes))
+
+
 class SheetWriter:
-    """One worksheet written row by row: title lines, a bold header row, dates as dates, no formulas,
-    and the print set-up a reviewer at the level above expects (A4 landscape, one page wide, the header
-    row repeated on every page, "page N of M" in the footer).
+    """One worksheet written row by row: the letterhead, a bold header row, dates as dates, no formulas,
+    and the print set-up a reviewer at the level above expects (A4, landscape unless told, one page wide
+    or a few with the identifying columns repeated, the header row repeated on every page, "第 N 页 共 M 页"
+    in the footer).
 
     ``columns``: headers, or (header, width) pairs for fixed widths; without widths the columns are sized
     from ``sample`` (the first rows, written first by the caller). ``wrap`` wraps long text (measures,
-    progress) and aligns cells to the top.
+    progress) and aligns cells to the top. ``key_columns``: the leading columns that identify a row,
+    repeated on each page when the table prints more than one page wide.
     """
 
-    def __init__(self, workbook, title: str, columns: Sequence, *, title_lines: Sequence[str] = (),
-                 wrap: bool = False, sample: Sequence[Sequence] = (), landscape: bool = True,
-                 sheet_title: str | None = None):
+    def __init__(self, workbook, title: str, columns: Sequence, *, letterhead: Letterhead | None = None,
+                 title_lines: Sequence[str] = (), wrap: bool = False, sample: Sequence[Sequence] = (),
+                 landscape: bool = True, sheet_title: str | None = None, key_columns: int = 1):
         self.workbook = workbook
         self.sheet = workbook.add_worksheet(sheet_title or sheet_title_of(title))
         top = {"valign": "top"} if wrap else {}
         self.header_format = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True,
-                                                  "valign": "vcenter", **({"align": "center"} if wrap else {})})
-        self.text = workbook.add_format({"text_wrap": True, **top}) if wrap else None
+                                                  "valign": "vcenter", "align": "center"})
+        top = {**top, "border": 1}  # a printed table has its grid
+        self.wrap = wrap
+        self.text = workbook.add_format({"text_wrap": True, **top} if wrap else top)
         self.literal = workbook.add_format({"quote_prefix": True, **({"text_wrap": True} if wrap else {}), **top})
         self.date = workbook.add_format({"num_format": DATE_FORMAT, **top})
         self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT, **top})
-        self.number = workbook.add_format(top) if wrap else None
+        self.number = workbook.add_format(top)
         headers = [str(c[0]) if isinstance(c, tuple | list) else str(c) for c in columns]
         widths = [c[1] for c in columns] if columns and all(isinstance(c, tuple | list) for c in columns) else \
             _sampled_widths(headers, sample)
         for col, width in enumerate(widths):
             self.sheet.set_column(col, col, width)
-        bold = workbook.add_format({"bold": True, "font_size": 14}) if title_lines else None
-        for row, line in enumerate(title_lines):
-            self.sheet.write_string(row, 0, safe_cell(line) or "", bold if row == 0 else None)
-        self.header_row = len(title_lines) + (1 if title_lines else 0)
+        self.widths = widths
+        self.pages_wide = pages_wide(widths, landscape, key_columns)
+        row = self._write_letterhead(letterhead, widths[:first_page_columns(widths, self.pages_wide, key_columns)]) \
+            if letterhead else self._write_title_lines(title_lines)
+        self.header_row = row
+        header_lines = [text_lines(h, w) for h, w in zip(headers, widths, strict=False)]
+        self.sheet.set_row(row, LINE_HEIGHT * max(header_lines or [1]) + 4)
         for col, header in enumerate(headers):
-            self.sheet.write_string(self.header_row, col, header, self.header_format)
+            self.sheet.write_string(row, col, header, self.header_format)
         self.sheet.freeze_panes(self.header_row + 1, 0)
-        self._print_setup(landscape)
+        self._print_setup(landscape, key_columns)
         self.row_index = self.header_row
 
-    def _print_setup(self, landscape: bool) -> None:
+    def _write_title_lines(self, title_lines: Sequence[str]) -> int:
+        bold = self.workbook.add_format({"bold": True, "font_size": 14}) if title_lines else None
+        for row, line in enumerate(title_lines):
+            self.sheet.write_string(row, 0, safe_cell(line) or "", bold if row == 0 else None)
+        return len(title_lines) + (1 if title_lines else 0)
+
+    def _write_letterhead(self, letterhead: Letterhead, widths: Sequence[int]) -> int:
+        """Title centred over the table (``widths``: the columns of its first printed page), then 制表单位 (left)
+        and 制表日期 · 数据截至 (right), then the notes."""
+        sheet, last = self.sheet, max(len(widths) - 1, 0)
+        title_format = self.workbook.add_format({"bold": True, "font_size": 16, "align": "center",
+                                                 "valign": "vcenter", "text_wrap": True})
+        left = self.workbook.add_format({"align": "left", "valign": "vcenter"})
+        right = self.workbook.add_format({"align": "right", "valign": "vcenter"})
+        note = self.workbook.add_format({"align": "left", "valign": "top", "text_wrap": True})
+        total = sum(widths) or 10
+        title = safe_cell(letterhead.title) or ""
+        sheet.set_row(0, 24 * text_lines(title, total, per_char=16 / 11) + 8)
+        self._merged(0, last, title, title_format)
+        # 制表单位 at the left, the dates at the right of the same line (each text runs over the empty cells
+        # beside it); on two lines when the table is too narrow for both.
+        unit, dates = safe_cell(letterhead.unit_line()), safe_cell(letterhead.dates_line())
+        row = 1
+        if unit and not _fit_side_by_side(widths, display_width(unit) + 2, display_width(dates) + 2):
+            sheet.set_row(row, LINE_HEIGHT + 5)
+            sheet.write_string(row, 0, unit, left)
+            unit, row = "", row + 1
+        sheet.set_row(row, LINE_HEIGHT + 5)
+        if unit:
+            sheet.write_string(row, 0, unit, left)
+        sheet.write_string(row, last if unit else 0, dates, right if unit else left)
+        row += 1
+        for line in letterhead.notes:
+            text = safe_cell(line) or ""
+            sheet.set_row(row, LINE_HEIGHT * text_lines(text, total) + 2)
+            self._merged(row, last, text, note)
+            row += 1
+        return row
+
+    def _merged(self, row: int, last_col: int, text, cell_format, *, first_col: int = 0) -> None:
+        if last_col > first_col:
+            self.sheet.merge_range(row, first_col, row, last_col, "", cell_format)
+        self.sheet.write_string(row, first_col, text or "", cell_format)
+
+    def _print_setup(self, landscape: bool, key_columns: int) -> None:
         sheet = self.sheet
         if landscape:
             sheet.set_landscape()
+        else:
+            sheet.set_portrait()
         sheet.set_paper(9)  # A4
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        sheet.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
+        sheet.fit_to_pages(self.pages_wide, 0)  # as many pages long as needed
         sheet.repeat_rows(self.header_row)
-        sheet.set_footer("&C&P / &N")
+        if self.pages_wide > 1:
+            sheet.repeat_columns(0, key_columns - 1)
+            sheet.print_across()  # the pages of the same rows follow each other
+        sheet.set_footer("&C" + _("Page &P of &N"))
 
     def write(self, values: Sequence) -> None:
         self.row_index += 1
         sheet, row = self.sheet, self.row_index
+        if self.wrap:
+            # Wrapped text: the row as high as its longest cell (LibreOffice does not size it when printing).
+            lines = max([text_lines(v, w) for v, w in zip(values, self.widths, strict=False)
+                         if isinstance(v, str) and v] or [1])
+            if lines > 1:
+                sheet.set_row(row, LINE_HEIGHT * lines + 2)
         for col, raw in enumerate(values):
             value = safe_cell(raw)
             if value is None or value == "":
+                sheet.write_blank(row, col, None, self.number)
                 continue
             if isinstance(value, bool):
                 sheet.write_boolean(row, col, value, self.number)
@@ -162,8 +337,56 @@ class SheetWriter:
                 sheet.write_string(row, col, value, self.text)
 
 
+def text_lines(text, width: int, *, per_char: float = 1.0) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` characters wide (line breaks kept)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(display_width(part) * per_char / usable)) for part in str(text).split("\n"))
+
+
+def pages_wide(widths: Sequence[int], landscape: bool, key_columns: int = 1) -> int:
+    """Pages across a table prints on: one, unless that would shrink it below ``MIN_PRINT_SCALE``; then as
+    few as keep it readable, the ``key_columns`` repeated on each."""
+    page = PAGE_WIDTH_UNITS[landscape] * 100 // MIN_PRINT_SCALE
+    total = sum(widths)
+    if total <= page:
+        return 1
+    keys = sum(widths[:key_columns])
+    return math.ceil((total - keys) / max(page - keys, 1))
+
+
+def _fit_side_by_side(widths: Sequence[int], left: int, right: int) -> bool:
+    """Whether a text ``left`` wide from the first column and one ``right`` wide ending at the last fit apart."""
+    used, col = 0, 0
+    while col < len(widths) and used < left:
+        used += widths[col]
+        col += 1
+    return 0 < col < len(widths) and sum(widths[col:]) >= right
+
+
+def first_page_columns(widths: Sequence[int], pages: int, key_columns: int = 1) -> int:
+    """About how many columns print on the first page when the table is ``pages`` wide (rather fewer)."""
+    if pages <= 1:
+        return len(widths)
+    share = 0.85 * (sum(widths) + (pages - 1) * sum(widths[:key_columns])) / pages  # pages break where they fit
+    count, used = 0, 0
+    while count < len(widths) and used + widths[count] <= share:
+        used += widths[count]
+        count += 1
+    return max(count, 1)
+
+
+#: Lines a header may wrap onto (the header row grows to fit) before it widens its column.
+HEADER_LINES = 3
+
+
+def _header_width(header: str) -> int:
+    """The width a header needs when wrapped onto up to ``HEADER_LINES`` lines (its longest word at least)."""
+    words = [display_width(word) for word in str(header).split()] or [0]
+    return max(math.ceil(display_width(header) / HEADER_LINES), max(words) if " " in str(header) else 0, 4)
+
+
 def _sampled_widths(headers: Sequence[str], sample: Sequence[Sequence]) -> list[int]:
-    widths = [display_width(h) for h in headers]
+    widths = [_header_width(h) for h in headers]
     for row in sample:
         for col, value in enumerate(row):
             width = display_width(safe_cell(value))
@@ -175,7 +398,7 @@ def _sampled_widths(headers: Sequence[str], sample: Sequence[Sequence]) -> list[
 
 
 def write_xlsx(target, sheet_title: str, headers: Sequence, rows: Iterable[Sequence], *,
-               title_lines: Sequence[str] = ()) -> int:
+               title_lines: Sequence[str] = (), letterhead: Letterhead | None = None, key_columns: int = 1) -> int:
     """Write one sheet (bold header row, columns sized from the first rows) to ``target``; returns rows."""
     workbook = new_workbook(target)
     iterator = iter(rows)
@@ -184,7 +407,8 @@ def write_xlsx(target, sheet_title: str, headers: Sequence, rows: Iterable[Seque
         sample.append(row)
         if len(sample) >= WIDTH_SAMPLE_ROWS:
             break
-    writer = SheetWriter(workbook, sheet_title, [str(h) for h in headers], sample=sample, title_lines=title_lines)
+    writer = SheetWriter(workbook, sheet_title, [str(h) for h in headers], sample=sample, title_lines=title_lines,
+                         letterhead=letterhead, key_columns=key_columns, wrap=True)
     count = 0
     for row in sample:
         writer.write(row)
@@ -214,7 +438,11 @@ def file_response(filename: str, write) -> FileResponse:
 
 
 def xlsx_response(filename: str, sheet_title: str, headers: Sequence, rows_iterable: Iterable[Sequence], *,
-                  title_lines: Sequence[str] = ()):
-    """A streamed one-sheet .xlsx download; the temporary file is removed when the response is closed."""
+                  title_lines: Sequence[str] = (), letterhead: Letterhead | None = None, key_columns: int = 1):
+    """A streamed one-sheet .xlsx download; the temporary file is removed when the response is closed.
+
+    Exports for people pass a ``letterhead`` (``letterhead_for``); import templates do not (their header
+    is the first row)."""
     return file_response(filename, lambda handle: write_xlsx(handle, sheet_title, headers, rows_iterable,
-                                                             title_lines=title_lines))
+                                                             title_lines=title_lines, letterhead=letterhead,
+                                                             key_columns=key_columns))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import OrganizationCategory, OrganizationType
-from .excel import xlsx_response
+from .excel import letterhead_for, xlsx_response
 
 ORGANIZATION_HEADERS = (
     gettext_lazy("No."),
@@ -38,7 +38,8 @@ def organization_rows(queryset):
                categories.get(category, category), secretary, members, population)
 
 
-def organizations_export_response(queryset):
+def organizations_export_response(queryset, user=None):
     filename = "{}-{}.xlsx".format(_("Party organizations"), timezone.localdate().strftime("%Y%m%d"))
     return xlsx_response(filename, _("Party organizations"), [str(h) for h in ORGANIZATION_HEADERS],
-                         organization_rows(queryset))
+                         organization_rows(queryset), letterhead=letterhead_for(user, _("Party organization list")),
+                         key_columns=6)

@@ -97,6 +97,24 @@ class Table:
         return cell
 
 
+#: Rows above the header row an uploaded table may have (an exported workbook's letterhead and notes).
+LETTERHEAD_ROWS = 5
+
+
+def _positions(cells, header_key) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, header in enumerate(cells):
+        key = header_key(header)
+        if key and key not in positions:
+            positions[key] = index
+    return positions
+
+
+def _missing(cells, header_key, required) -> bool:
+    positions = _positions(cells, header_key)
+    return any(key not in positions for key, _label in required)
+
+
 def read_upload_table(upload, *, kind: str, header_key: Callable[[str], str | None],
                       required: Iterable[tuple[str, str]], result: ImportResult) -> Table | None:
     """Read ``upload`` within ``kind``'s limits and map its header row to keys.
@@ -109,20 +127,21 @@ def read_upload_table(upload, *, kind: str, header_key: Callable[[str], str | No
     limits = import_limits(kind)
     check_upload_size(upload, limits)
     info = sniff(upload, limits)
-    table = list(read_table(upload, info, max_rows=limits.max_rows, limits=limits))
+    table = list(read_table(upload, info, max_rows=limits.max_rows + LETTERHEAD_ROWS, limits=limits))
     if not table:
         result.error(None, "", _("The file is empty."))
         return None
-    positions: dict[str, int] = {}
-    for index, header in enumerate(table[0][1]):
-        key = header_key(header)
-        if key and key not in positions:
-            positions[key] = index
+    required = list(required)
+    # A workbook exported by the portal opens with its letterhead (title, unit and date lines): the header row
+    # is the first of the leading rows that names every required column.
+    header_at = next((i for i, (_n, cells) in enumerate(table[:LETTERHEAD_ROWS + 1])
+                      if not _missing(cells, header_key, required)), 0)
+    positions = _positions(table[header_at][1], header_key)
     missing = [label for key, label in required if key not in positions]
     if missing:
         result.error(1, "", _("Missing columns: %(columns)s.") % {"columns": "、".join(missing)})
         return None
-    data = [(n, cells) for n, cells in table[1:] if any(c.strip() for c in cells)]
+    data = [(n, cells) for n, cells in table[header_at + 1:] if any(c.strip() for c in cells)]
     if len(data) > limits.max_rows:
         result.error(None, "", _("The file has more than %(max)s rows; split it into smaller files.")
                      % {"max": limits.max_rows})

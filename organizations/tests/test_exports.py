@@ -19,6 +19,7 @@ from django.utils import translation
 from organizations.exports.excel import LiteralText, safe_cell, xlsx_response
 from organizations.exports.organizations import ORGANIZATION_HEADERS
 from organizations.models import Organization
+from tests.workbooks import first_data_row, table
 
 EXPORT = reverse("organizations:export")
 
@@ -31,8 +32,7 @@ def workbook_of(response):
 
 
 def data_rows(sheet):
-    rows = list(sheet.iter_rows(values_only=True))
-    return rows[0], rows[1:]
+    return table(sheet)  # the rows under the letterhead
 
 
 def english(client):
@@ -95,7 +95,7 @@ def test_formula_like_text_is_a_string_cell(demo, login, text):
     response = login("county_admin").get(EXPORT, {"q": organization.name})
     _data, workbook = workbook_of(response)
     sheet = workbook.active
-    cell = sheet.cell(row=2, column=9)
+    cell = sheet.cell(row=first_data_row(sheet), column=9)
     assert cell.value == text
     assert cell.data_type == "s"
     assert cell.quotePrefix  # editing the cell in Excel keeps it text
@@ -116,6 +116,7 @@ def test_export_opens_in_libreoffice(demo, login, tmp_path):
     with (tmp_path / "export.csv").open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     expected = Organization.objects.filter(township=demo.township_a).count()
+    rows = rows[[row[0] if row else "" for row in rows].index("序号"):]  # under the letterhead
     assert len(rows) == expected + 1
     secretaries = {row[8] for row in rows[1:]}
     assert "=1+2" in secretaries and "3" not in secretaries

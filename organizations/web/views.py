@@ -81,7 +81,7 @@ class OrganizationExportView(ScopedExportView):
     export_name = "organizations"
 
     def export_response(self, queryset, obj):
-        return organizations_export_response(queryset)
+        return organizations_export_response(queryset, self.request.user)
 
 
 class OrganizationDetailView(ScopedDetailView):

@@ -133,7 +133,7 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         security_event_record(kind="export", user=request.user, request=request, what="ledger", filters=filters,
                               via="api", format=fmt)
         if fmt == "xlsx":
-            response = ledger_export_response(queryset)
+            response = ledger_export_response(queryset, request.user)
             response["Cache-Control"] = "no-store"
             return response
         page = self.paginate_queryset(queryset.values_list("pk", flat=True))

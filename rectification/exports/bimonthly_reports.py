@@ -6,12 +6,21 @@ writer (organizations.exports.excel) into memory, then saved to the report's fil
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.exports.excel import SheetWriter, new_workbook, unique_sheet_title
+from organizations.dates import official_date
+from organizations.exports.excel import (
+    Letterhead,
+    SheetWriter,
+    issuing_unit,
+    new_workbook,
+    unique_sheet_title,
+)
 
 from ..models import DesignationStatus
 from ..selectors.dashboard import STATUSES
@@ -43,16 +52,26 @@ def figure_value(figures: dict | None, key: str):
     return figures.get(key, 0)
 
 
-def build_workbook(*, title: str, period_label: str, sheets: Iterable[tuple[str, dict, dict | None]]) -> bytes:
-    """``sheets``: (sheet name, figures, previous figures or None). Returns the .xlsx bytes."""
+def build_workbook(*, title: str, period_label: str, sheets: Iterable[tuple[str, dict, dict | None]],
+                   county=None, computed_at=None) -> bytes:
+    """``sheets``: (sheet name, figures, previous figures or None). Returns the .xlsx bytes.
+
+    The letterhead's 数据截至 is ``computed_at``, when the figures were computed (the report's
+    ``generated_at``), not the day the workbook is downloaded; the county's organization department makes it."""
     buffer = io.BytesIO()
     workbook = new_workbook(buffer, in_memory=True)
     columns = [(_("Figure"), 36), (_("This period"), 14), (_("Previous period"), 14), (_("Change"), 14)]
     used: set[str] = set()
+    made_on = timezone.localtime(computed_at).date() if computed_at else None
     for name, figures, previous in sheets:
+        judged = figures.get("as_of", "")
+        letterhead = Letterhead(
+            subject=f"{title}·{name}", whose=county.name if county else "", period=period_label,
+            unit=issuing_unit(county), as_of=computed_at, made_on=made_on,
+            notes=(_("Overdue tasks and late or missing reports judged as of %(day)s")
+                   % {"day": official_date(dt.date.fromisoformat(judged)) if judged else ""},))
         writer = SheetWriter(workbook, name, columns, landscape=False, sheet_title=unique_sheet_title(name, used),
-                             title_lines=[f"{title} {name}", period_label,
-                                          _("Figures as of %(day)s") % {"day": figures.get("as_of", "")}])
+                             letterhead=letterhead)
         for key, label in figure_rows(figures):
             value = figure_value(figures, key)
             before = figure_value(previous, key)
@@ -94,4 +113,5 @@ def report_workbook(report) -> bytes:
     else:
         sheets = [(report.division.name, report.figures, _previous_figures(report))]
     return build_workbook(title=_t("Bimonthly progress report"), period_label=period_label(
-        report.period_start, report.period_end), sheets=sheets)
+        report.period_start, report.period_end), sheets=sheets, county=report.county,
+        computed_at=report.generated_at)

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.exports.excel import SheetWriter, file_response, new_workbook
+from organizations.exports.excel import (
+    Letterhead,
+    SheetWriter,
+    file_response,
+    letterhead_for,
+    new_workbook,
+    year_period,
+)
 from organizations.models import OrganizationType
 from organizations.registry import export_columns
 
@@ -191,11 +198,19 @@ def decision_lines(queryset) -> list[str]:
     return [f"{r.name}：{r.standing_committee_text}" for r in rounds]
 
 
-def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
+def ledger_letterhead(queryset, user=None) -> Letterhead:
+    """The kernel's letterhead: the years of the rounds exported, the Standing Committee decisions as notes."""
+    from django.db.models import Max, Min
+
+    years = queryset.order_by().aggregate(first=Min("round__year"), last=Max("round__year"))
+    return letterhead_for(user, _("Rectification ledger of weak and lax Party organizations"),
+                          period=year_period(years["first"], years["last"]), notes=decision_lines(queryset))
+
+
+def write_ledger(target, queryset, chunk_size: int | None = None, letterhead: Letterhead | None = None) -> int:
     workbook = new_workbook(target)
-    lines = decision_lines(queryset)
-    writer = SheetWriter(workbook, _("Rectification ledger"), ledger_columns(), wrap=True,
-                         title_lines=[_("Rectification ledger"), *lines] if lines else ())
+    writer = SheetWriter(workbook, _("Rectification ledger"), ledger_columns(), wrap=True, key_columns=5,
+                         letterhead=letterhead or ledger_letterhead(queryset))
     count = 0
     for values in ledger_rows(queryset, chunk_size):
         writer.write(values)
@@ -204,6 +219,7 @@ def write_ledger(target, queryset, chunk_size: int | None = None) -> int:
     return count
 
 
-def ledger_export_response(queryset):
+def ledger_export_response(queryset, user=None):
     filename = "{}-{}.xlsx".format(_("Rectification ledger"), timezone.localdate().strftime("%Y%m%d"))
-    return file_response(filename, lambda handle: write_ledger(handle, queryset))
+    letterhead = ledger_letterhead(queryset, user)
+    return file_response(filename, lambda handle: write_ledger(handle, queryset, letterhead=letterhead))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.exports.excel import SheetWriter, file_response, new_workbook
+from organizations.exports.excel import SheetWriter, file_response, letterhead_for, new_workbook, year_period
 from organizations.models import Division, OrganizationCategory
 from organizations.roles import LEVEL_ORDER
 
@@ -198,15 +198,17 @@ def summary_values(summary: Summary, row: SummaryRow) -> list:
             *[getattr(row, key) for key, _label in PLAN_COLUMNS]]
 
 
-def write_summary(target, summary: Summary) -> None:
+def write_summary(target, summary: Summary, user=None) -> None:
     workbook = new_workbook(target)
     title = _("%(division)s %(year)s summary") % {"division": summary.division.name, "year": summary.year}
-    writer = SheetWriter(workbook, title, summary_columns(summary), wrap=True)
+    letterhead = letterhead_for(user, _("Statistical summary of the rectification of weak and lax Party organizations"),
+                                whose=summary.division.name, period=year_period(summary.year))
+    writer = SheetWriter(workbook, title, summary_columns(summary), wrap=True, letterhead=letterhead)
     for row in summary.rows:
         writer.write(summary_values(summary, row))
     workbook.close()
 
 
-def summary_export_response(summary: Summary):
+def summary_export_response(summary: Summary, user=None):
     filename = "{}-{}-{}.xlsx".format(summary.division.name, summary.year, _("rectification summary"))
-    return file_response(filename, lambda handle: write_summary(handle, summary))
+    return file_response(filename, lambda handle: write_summary(handle, summary, user))

@@ -64,7 +64,8 @@ def summary_reports_make(*, county: Division, today: dt.date | None = None,
     # The county's workbook (county totals and one sheet per township) is stored with the report; a township's
     # own workbook is made from its figures when downloaded (exports.bimonthly_reports.report_workbook).
     content = build_workbook(title=_("Bimonthly progress report"), period_label=label,
-                             sheets=county_sheets(county_report, township_reports, computed.township_names))
+                             sheets=county_sheets(county_report, township_reports, computed.township_names),
+                             county=county, computed_at=county_report.generated_at)
     if county_report.workbook.name and county_report.workbook.storage.exists(county_report.workbook.name):
         county_report.workbook.storage.delete(county_report.workbook.name)  # replaced, not piled up
     county_report.workbook.save(f"summary-{county.code}-{period.start:%Y%m%d}.xlsx", ContentFile(content),

@@ -20,6 +20,7 @@ from django.utils import translation
 from organizations.models import SecurityEvent
 from rectification.exports.ledger import ledger_headers, write_ledger
 from rectification.models import Designation, DesignationStatus, TaskStatus
+from tests.workbooks import first_data_row, table
 
 from .publishing_support import (
     add_entry,
@@ -46,8 +47,8 @@ def rows_of(response):
     assert response.streaming  # a file streamed from disk, not a page built in memory
     data = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    return rows[0], rows[1:], sheet, data
+    header, rows = table(sheet)  # under the letterhead
+    return header, rows, sheet, data
 
 
 @pytest.fixture
@@ -141,13 +142,13 @@ def test_formula_like_text_is_a_text_cell(demo, login, ledger, text):
     _h, rows, sheet, _d = rows_of(login("county_admin").get(EXPORT, {"q": main.organization.name,
                                                                       "round": ledger["round"].pk}))
     assert len(rows) == 1
-    cell = sheet.cell(row=2, column=12)
+    cell = sheet.cell(row=first_data_row(sheet), column=12)
     assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
 
 
 def test_multiline_cells_are_wrapped(demo, login, ledger):
     _h, _rows, sheet, _d = rows_of(login("county_admin").get(EXPORT, {"round": ledger["round"].pk}))
-    assert sheet.cell(row=2, column=15).alignment.wrap_text
+    assert sheet.cell(row=first_data_row(sheet), column=15).alignment.wrap_text
 
 
 def test_export_opens_in_libreoffice(demo, login, ledger, tmp_path):
@@ -163,6 +164,7 @@ def test_export_opens_in_libreoffice(demo, login, ledger, tmp_path):
                    check=True, capture_output=True, timeout=180)
     with (tmp_path / "ledger.csv").open(encoding="utf-8") as handle:
         converted = list(csv.reader(handle))
+    converted = converted[[row[0] if row else "" for row in converted].index("序号"):]  # under the letterhead
     assert len(converted) == len(rows) + 1
     assert "=1+2" in {row[11] for row in converted[1:]} and "3" not in {row[11] for row in converted[1:]}
 

@@ -16,6 +16,7 @@ from cadres.models import FirstSecretary, Pairing
 from organizations.models import Division, OrganizationCategory
 from rectification.exports.upward_summary import summary_of
 from rectification.models import Designation, DesignationStatus
+from tests.workbooks import header_index
 
 from .publishing_support import add_visit, make_designation, make_round, organizations_of
 
@@ -123,7 +124,7 @@ def test_summary_workbook_download_and_scope(demo, login, year_2021):
     response = client.get(reverse("rectification:summary-export", args=[demo.county1.pk]), {"year": 2021})
     assert response.status_code == 200 and response.streaming
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(values_only=True))[header_index(sheet):]  # under the letterhead
     with translation.override("en"):
         assert rows[0][:3] == ("Unit", "Weak and lax organizations screened", "Organizations rectified and upgraded")
     by_label = {r[0]: r for r in rows[1:]}

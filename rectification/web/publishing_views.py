@@ -51,7 +51,7 @@ class LedgerExportView(ScopedExportView):
         return super().get_queryset().order_by(*LEDGER_ORDER)
 
     def export_response(self, queryset, obj):
-        return ledger_export_response(queryset)
+        return ledger_export_response(queryset, self.request.user)
 
 
 class UpwardSummaryExportView(ScopedExportView):
@@ -73,7 +73,7 @@ class UpwardSummaryExportView(ScopedExportView):
         return {"division": self.kwargs["pk"], "year": self.year}
 
     def export_response(self, queryset, division):
-        return summary_export_response(summary_of(self.request.user, division, self.year))
+        return summary_export_response(summary_of(self.request.user, division, self.year), self.request.user)
 
 
 # --- the disclosure board ---------------------------------------------------------------------------------------
