@@ -33,6 +33,12 @@ class CadresConfig(AppConfig):
         register_demo_seeder(DemoSeeder("cadres-support", _seed_support, order=5))
         # The cadres records are the one truth of the "four ones" the ledger, its export and the board read.
         register_four_ones_provider(four_ones_of)
+        # The roster, trainings and first secretaries give columns of the upward statistical summary.
+        from organizations.registry import register_summary_figures
+
+        from .selectors.summary_figures import SUMMARY_FIGURES
+
+        register_summary_figures(SUMMARY_FIGURES)
         # A generated province's designations get their "four ones" after the ledger (order 10) made them.
         register_province_part(ProvincePart("four-ones", _province_arguments, _generate_province_four_ones,
                                             delete=_delete_province_four_ones, order=20))

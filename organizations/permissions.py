@@ -83,6 +83,16 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
         "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
         "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),  # corrected, audited
     },
+    # Violations of discipline or law investigated in a designated organization (the statistical form's last column).
+    "discipline_case": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    # The annual report (township → county → city): the division's own officials draft and submit it, the
+    # level above reviews it; the division the role is held at matters too (services/annual_reports.py).
+    "annual_report": {
+        "draft": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "review": frozenset({R.COUNTY_ADMIN, R.REVIEWER}),
+    },
     # Background jobs run on demand and the bimonthly progress reports they make.
     "job": {
         "run": frozenset({R.COUNTY_ADMIN}),

@@ -22,7 +22,11 @@ contributes through this registry, the way ``django.contrib.admin`` is autodisco
 - **menu entries**: the items of the main menu an app's pages add, each saying which roles see it, in which
   words and where (``register_nav_entry``; built per user by ``organizations.navigation``);
 - **to-do sources**: what waits for the person on the home page (plans to approve, reports to submit...),
-  each a count and a link to the page whose rows it counts (``register_todo_source``).
+  each a count and a link to the page whose rows it counts (``register_todo_source``);
+- **summary figures**: columns an upper app adds to the upward statistical summary (rectification's
+  statistical form, domain practice §3a), computed per designated organization for a year
+  (``register_summary_figures``; cadres: secretary vacancies at the start of the year and filled during it,
+  secretaries trained at county level or above, resident cadres).
 
 Entries are kept in registration order within their ``order`` (lower first); registering the same
 name twice replaces the entry, so ``ready()`` may run more than once.
@@ -199,6 +203,21 @@ class TodoSource:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class SummaryFigures:
+    """Columns an upper app adds to the upward statistical summary. ``columns``: ``((key, label), ...)``;
+    ``values(organization_ids, year, on)``: ``{organization id: {key: value}}`` for the designated organizations
+    of the year (``on``: the last day of the year, or today in the current year), in a fixed number of queries
+    whatever the number of ids. A value is a number (summed over a row's organizations) or a set of keys of
+    people (counted once per row: a person serving two villages of a township counts once there); an id or
+    key left out counts 0."""
+
+    name: str
+    columns: tuple
+    values: Callable[[list[int], int, dt.date], dict[int, dict[str, Any]]]
+    order: int = 100
+
+
 #: ``fn(organization_ids: list[int], on: date) -> dict[int, FourOnes]``: bulk, a fixed number of queries
 #: whatever the number of ids; an organization without any record may be left out of the answer.
 FourOnesProvider = Callable[[list[int], dt.date], dict[int, FourOnes]]
@@ -214,6 +233,7 @@ class Registry:
     #: The contact leaders' directory for the visit log (``organizations.leaders``).
     leader_directory: Any = None
     export_columns: dict[tuple[str, str], ExportColumns] = field(default_factory=dict)
+    summary_figures: dict[str, SummaryFigures] = field(default_factory=dict)
     nav_entries: dict[str, NavEntry] = field(default_factory=dict)
     todo_sources: dict[str, TodoSource] = field(default_factory=dict)
 
@@ -271,6 +291,15 @@ def export_column_values(slot: str, ids: list[int]) -> dict[int, tuple]:
         for pk in ids:
             found[pk] = (*found[pk], *values.get(pk, blank))
     return found
+
+
+def register_summary_figures(figures: SummaryFigures) -> None:
+    registry.summary_figures[figures.name] = figures
+
+
+def summary_figures() -> list[SummaryFigures]:
+    """The registered summary figures, in their order (then registration order)."""
+    return sorted(registry.summary_figures.values(), key=lambda f: f.order)
 
 
 def register_four_ones_provider(provider: FourOnesProvider | None) -> None:

@@ -86,6 +86,8 @@ def register() -> None:
                          _organization_follow_ups, order=11))
     register_panel(Panel("designation.records", "checks", "rectification/checks/_records.html",
                          _designation_records, order=10))
+    register_panel(Panel("designation.records", "discipline_cases", "rectification/checks/_discipline_cases.html",
+                         _discipline_cases, order=20))
 
 
 def _todo(user, today):
@@ -131,6 +133,12 @@ def _designation_records(user, designation):
     from .selectors.checks import designation_records
 
     return designation_records(user, designation)
+
+
+def _discipline_cases(user, designation):
+    from .selectors.checks import discipline_cases
+
+    return discipline_cases(user, designation)
 
 
 def _province_arguments(parser):

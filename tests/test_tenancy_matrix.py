@@ -244,6 +244,7 @@ def matrix(django_db_setup, django_db_blocker):
         _import_jobs(demo)
         _evidence_files()
         _summaries_and_notifications(demo)
+        _annual_reports(demo)
         with django_db_blocker.block():  # each test asks for the database itself
             yield Oracle()
         transaction.set_rollback(True)
@@ -272,6 +273,18 @@ def _summaries_and_notifications(demo):
         report.save()
     Notification.objects.bulk_create([Notification(user=demo.users[name], title=f"matrix {name}")
                                       for name in PERSONAS if name in demo.users])
+
+
+def _annual_reports(demo):
+    """An annual report (submitted, with its frozen workbook) of both counties and two townships."""
+    from django.core.files.base import ContentFile
+
+    from rectification.models import AnnualReport
+
+    for division in (demo.county1, demo.county2, demo.township_a, demo.township_b):
+        report = AnnualReport(division=division, year=2025, status="submitted")
+        report.workbook.save(f"matrix-annual-{division.code}.xlsx", ContentFile(b"x"), save=False)
+        report.save()
 
 
 def _evidence_files():

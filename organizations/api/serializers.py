@@ -26,5 +26,5 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = ["id", "name", "org_type", "category", "division", "division_code", "division_name",
                   "township", "township_name", "county", "county_name", "parent", "secretary_name",
-                  "member_count", "population", "is_active", "updated_at"]
+                  "member_count", "population", "is_poverty_village", "is_active", "updated_at"]
         read_only_fields = ["township", "county", "updated_at"]

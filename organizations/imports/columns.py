@@ -36,6 +36,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("members", "党员数", False,
            ("party members", "members", "member_count", "member count", "党员人数")),
     Column("population", "人口", False, ("population", "人口数")),
+    Column("poverty_village", "脱贫村", False,
+           ("poverty-alleviated village", "poverty village", "poverty_village", "is_poverty_village", "贫困村",
+            "建档立卡贫困村", "是否脱贫村")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -104,6 +107,10 @@ CATEGORY_LOOKUP = _lookup([
     (OrganizationCategory.OTHER, ("其他", "other")),
 ])
 CATEGORY_WORDS = "村、社区、非公企业、社会组织、机关、窗口单位、乡镇、其他"
+
+#: Yes/no cells (the 脱贫村 column): empty leaves the value as it is.
+YES_NO_LOOKUP = _lookup([("yes", ("是", "y", "1", "true", "√", "✓")), ("no", ("否", "n", "0", "false"))])
+YES_NO_WORDS = "是、否"
 
 #: The category an organization gets when the column is left empty, from its division's kind.
 DEFAULT_CATEGORY = {

@@ -26,7 +26,7 @@ _CODE_RE = re.compile(r"^[0-9]{12}$")
 _INT_RE = re.compile(r"^[0-9]+(\.0+)?$")
 #: Columns whose full-width digits (１２３) are read as ASCII digits.
 _NUMERIC_KEYS = ("code", "parent_code", "members", "population")
-_ORG_ONLY_KEYS = ("org_type", "category", "parent_org", "secretary", "members")
+_ORG_ONLY_KEYS = ("org_type", "category", "parent_org", "secretary", "members", "poverty_village")
 
 
 class Errors:
@@ -77,6 +77,8 @@ class OrganizationPlan:
     secretary: str
     members: int | None
     population: int | None
+    #: 脱贫村: True/False as written, None when the cell is empty (left as it is).
+    poverty_village: bool | None = None
 
 
 @dataclass
@@ -213,9 +215,15 @@ def _parse_organization(number, values, kind, errors) -> OrganizationPlan | None
     if len(secretary) > MAX_SECRETARY:
         errors.add(number, "secretary", _("The name is longer than %(max)s characters.") % {"max": MAX_SECRETARY})
     members = _int_value(values.get("members", ""), "members", number, errors)
+    poverty_text = values.get("poverty_village", "")
+    poverty = c.YES_NO_LOOKUP.get(c.normalize_header(poverty_text)) if poverty_text else None
+    if poverty_text and poverty is None:
+        errors.add(number, "poverty_village", _("“%(value)s” is neither yes nor no. Use one of: %(words)s.")
+                   % {"value": excerpt(poverty_text), "words": c.YES_NO_WORDS})
     return OrganizationPlan(row=number, division_code="", name=org_name, org_type=org_type or "",
                             category=category or "", parent_name=values.get("parent_org", ""),
-                            secretary=secretary, members=members, population=None)
+                            secretary=secretary, members=members, population=None,
+                            poverty_village=None if poverty is None else poverty == "yes")
 
 
 def build_plan(*, county: Division, rows: list[tuple[int, dict[str, str]]], errors: Errors) -> Plan:

@@ -67,6 +67,7 @@ def write_plan(plan: Plan, *, user) -> dict[str, int]:
                 name=item.name, division=divisions[item.division_code], org_type=item.org_type,
                 category=item.category, parent=parent, secretary_name=item.secretary,
                 member_count=item.members or 0, population=item.population,
+                is_poverty_village=bool(item.poverty_village),
             )
             organization.copy_ancestry()
             _save(organization, user=user, row=item.row, column="org_name", exclude=_ORGANIZATION_FK)
@@ -77,7 +78,7 @@ def write_plan(plan: Plan, *, user) -> dict[str, int]:
         if item.parent_name:
             changes["parent"] = parent
         for field, value in (("secretary_name", item.secretary), ("member_count", item.members),
-                             ("population", item.population)):
+                             ("population", item.population), ("is_poverty_village", item.poverty_village)):
             if value not in (None, ""):
                 changes[field] = value
         if _apply(organization, changes):

@@ -46,6 +46,8 @@ class Organization(models.Model):
     member_count = models.PositiveIntegerField(_("Party members"), default=0)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    #: 脱贫村 (a formerly registered poor village, 建档立卡贫困村): the statistical form counts them apart.
+    is_poverty_village = models.BooleanField(_("poverty-alleviated village"), default=False)
     # The division's ancestry, the division itself included at its own level.
     province = models.ForeignKey("organizations.Division", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")

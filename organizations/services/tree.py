@@ -55,7 +55,7 @@ def division_update(*, user, division: Division, name: str, kind: str, populatio
 
 
 ORGANIZATION_FIELDS = ("name", "org_type", "category", "division", "parent", "secretary_name", "member_count",
-                       "population", "is_active")
+                       "population", "is_poverty_village", "is_active")
 
 
 @transaction.atomic

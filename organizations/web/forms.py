@@ -10,7 +10,7 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "org_type", "category", "division", "parent", "secretary_name", "member_count",
-                  "population", "is_active"]
+                  "population", "is_poverty_village", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,11 +7,18 @@ each county, as on the home page and the dashboard). Distinct counts (helping un
 first secretaries) are counted per row, so a unit helping two villages of a township counts once there;
 they are the cadres records (the kernel's "four ones" provider, as the ledger export reads them) of the
 organizations with a plan, on the last day of the year (today for the current year).
+
+Besides: the poor villages among the designated (organizations flagged 脱贫村), the discipline cases recorded
+for the designated organizations in the year (``DisciplineCase``), and the columns the apps above register
+(``organizations.registry.register_summary_figures``: cadres gives the secretary posts vacant at the start
+of the year and filled since, the secretaries trained at county level or above and the resident cadres),
+each placed where the form has it (``FORM_COLUMNS``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
@@ -21,9 +28,10 @@ from django.utils.translation import gettext_lazy
 
 from organizations.exports.excel import SheetWriter, file_response, letterhead_for, new_workbook, year_period
 from organizations.models import Division, OrganizationCategory
+from organizations.registry import summary_figures
 from organizations.roles import LEVEL_ORDER
 
-from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, Plan
+from ..models import RECTIFIED_STATUSES, Category, ContactVisit, Designation, DisciplineCase, Plan
 from ..selectors.counting import counted, current_year
 from ..selectors.four_ones import four_ones_by_organization
 
@@ -32,13 +40,22 @@ NATIONAL_CODES = tuple(f"RSHS{n:02d}" for n in range(1, 11))
 CHILD_LOOKUP = {"province": "organization__city_id", "city": "county_id", "county": "township_id",
                 "township": "organization__village_id"}
 
-PLAN_COLUMNS = (
-    ("secretaries_adjusted", gettext_lazy("Secretaries adjusted")),
-    ("secretaries_trained", gettext_lazy("Secretaries trained")),
-    ("helping_units", gettext_lazy("Paired helping units")),
-    ("contact_leaders", gettext_lazy("Contact leaders")),
-    ("first_secretaries", gettext_lazy("First secretaries sent")),
-    ("problems_solved", gettext_lazy("Problems solved")),
+#: The summary's own columns after the types, with their labels.
+OWN_COLUMNS = {
+    "secretaries_adjusted": gettext_lazy("Secretaries adjusted"),
+    "secretaries_trained": gettext_lazy("Secretaries trained"),
+    "helping_units": gettext_lazy("Paired helping units"),
+    "contact_leaders": gettext_lazy("Contact leaders"),
+    "first_secretaries": gettext_lazy("First secretaries sent"),
+    "problems_solved": gettext_lazy("Problems solved"),
+    "discipline_cases": gettext_lazy("Violations of discipline or law investigated"),
+}
+#: The columns after the types in the order of the form (§3a). The keys not in ``OWN_COLUMNS`` are registered
+#: figures (the cadres'), left out when no app registers them; registered keys not named here come last.
+FORM_COLUMNS = (
+    "secretaries_vacant_at_start", "secretaries_filled", "secretaries_adjusted", "secretaries_trained",
+    "secretaries_trained_county", "helping_units", "contact_leaders", "first_secretaries", "resident_cadres",
+    "problems_solved", "discipline_cases",
 )
 
 
@@ -47,6 +64,7 @@ class SummaryRow:
     label: str
     division: Division | None = None
     screened: int = 0
+    poverty_villages: int = 0
     rectified: int = 0
     categories: dict[str, int] = field(default_factory=dict)
     secretaries_adjusted: int = 0
@@ -55,6 +73,12 @@ class SummaryRow:
     contact_leaders: int = 0
     first_secretaries: int = 0
     problems_solved: int = 0
+    discipline_cases: int = 0
+    #: The registered figures (``organizations.registry.summary_figures``) by key.
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def value(self, key: str) -> int:
+        return getattr(self, key) if key in OWN_COLUMNS else self.extra.get(key, 0)
 
 
 @dataclass
@@ -63,6 +87,8 @@ class Summary:
     year: int
     codes: list[tuple[str, str]]  # (code, name): the ten national types, then the county's extras in use
     rows: list[SummaryRow]
+    #: (key, label) of the columns after the types, in the form's order.
+    columns: list[tuple[str, object]] = field(default_factory=list)
 
 
 def summary_designations(user, division: Division, year: int):
@@ -91,12 +117,9 @@ def _apply_plan_values(row: SummaryRow, values: dict) -> None:
     row.secretaries_trained = values["secretaries_trained"]
 
 
-def _count_four_ones(plans, year: int, rows_for, child_lookup: str | None) -> None:
-    """Distinct helping units, contact leaders and first secretaries per row (the cadres records)."""
-    today = timezone.localdate()
-    on = min(today, dt.date(year, 12, 31))
-    group = ([child_lookup] if child_lookup else []) + ["organization__category"]
-    organizations = list(plans.order_by().values_list("organization_id", *group))
+def _count_four_ones(organizations: list[tuple], on: dt.date, rows_for, child_lookup: str | None) -> None:
+    """Distinct helping units, contact leaders and first secretaries per row (the cadres records).
+    ``organizations``: (organization id, [child id,] category) of the designations with a plan."""
     found = four_ones_by_organization([values[0] for values in organizations], on)
     seen: dict[int, dict[str, set]] = {}
     for org_id, *keys in organizations:
@@ -111,6 +134,37 @@ def _count_four_ones(plans, year: int, rows_for, child_lookup: str | None) -> No
         row.helping_units = len(sets["helping_unit"])
         row.contact_leaders = len(sets["contact_leader"])
         row.first_secretaries = len(sets["first_secretary"])
+
+
+def _columns_of_form(registered) -> list[tuple[str, object]]:
+    labels = dict(OWN_COLUMNS)
+    for figures in registered:
+        labels.update(figures.columns)
+    keys = [key for key in FORM_COLUMNS if key in labels]
+    keys += [key for key in labels if key not in FORM_COLUMNS]
+    return [(key, labels[key]) for key in keys]
+
+
+def _count_registered(registered, organizations: list[tuple], year: int, on: dt.date, rows_for,
+                      child_lookup: str | None) -> None:
+    """The registered figures per row: numbers summed, sets of people counted once per row.
+    ``organizations``: (organization id, [child id,] category) of every counted designation."""
+    ids = list(dict.fromkeys(values[0] for values in organizations))
+    people: dict[tuple[int, str], tuple[SummaryRow, set]] = {}
+    for figures in registered:
+        found = figures.values(ids, year, on) if ids else {}
+        keys = [key for key, _label in figures.columns]
+        for org_id, *group in organizations:
+            values = found.get(org_id, {})
+            for row in rows_for(group[0] if child_lookup else None, group[-1]):
+                for key in keys:
+                    value = values.get(key, 0)
+                    if isinstance(value, set | frozenset):
+                        people.setdefault((id(row), key), (row, set()))[1].update(value)
+                    else:
+                        row.extra[key] = row.extra.get(key, 0) + value
+    for (_row_id, key), (row, members) in people.items():
+        row.extra[key] = len(members)
 
 
 def summary_of(user, division: Division, year: int) -> Summary:
@@ -136,11 +190,13 @@ def summary_of(user, division: Division, year: int) -> Summary:
         return rows
 
     group = [child_lookup, org_category] if child_lookup else [org_category]
-    # 1. screened and rectified (summable)
+    # 1. screened, of which poor villages, and rectified (summable)
     for values in designations.order_by().values(*group).annotate(
-            n=Count("pk"), rectified=Count("pk", filter=Q(status__in=RECTIFIED_STATUSES))):
+            n=Count("pk"), rectified=Count("pk", filter=Q(status__in=RECTIFIED_STATUSES)),
+            poverty=Count("pk", filter=Q(organization__is_poverty_village=True))):
         for row in rows_for(values.get(child_lookup), values[org_category]):
             row.screened += values["n"]
+            row.poverty_villages += values["poverty"]
             row.rectified += values["rectified"]
     # 2. categories (each designation-category pair once: summable)
     through = Designation.categories.through.objects.filter(designation__in=designations.values("pk"))
@@ -163,8 +219,19 @@ def summary_of(user, division: Division, year: int) -> Summary:
         for values in plans.order_by().values(child_lookup).annotate(**_plan_aggregates(plans)):
             if values[child_lookup] in children:
                 _apply_plan_values(children[values[child_lookup]], values)
-    _count_four_ones(plans, year, rows_for, child_lookup)
-    # 4. problems solved by the contact leaders' visits (summable)
+    # 4. per organization: the "four ones" of those with a plan, the registered figures of all (one query for
+    # the organizations, then the providers' fixed number each)
+    on = min(timezone.localdate(), dt.date(year, 12, 31))
+    organizations = list(designations.order_by().values_list("organization_id", *group, "plan__id"))
+    _count_four_ones([values[:-1] for values in organizations if values[-1] is not None], on, rows_for,
+                     child_lookup)
+    registered = summary_figures()
+    _count_registered(registered, [values[:-1] for values in organizations], year, on, rows_for, child_lookup)
+    # 5. discipline cases of the year (summable)
+    cases = DisciplineCase.objects.filter(designation__in=designations.values("pk"), decided_on__year=year)
+    for values in cases.order_by().values(*group).annotate(n=Count("pk")):
+        for row in rows_for(values.get(child_lookup), values[org_category]):
+            row.discipline_cases += values["n"]    # 6. problems solved by the contact leaders' visits (summable)
     visits = ContactVisit.objects.filter(plan__designation__in=designations.values("pk"))
     visit_group = ([child_lookup] if child_lookup else []) + [org_category]
     for values in visits.order_by().values(*visit_group).annotate(solved=Sum("problems_solved_count")):
@@ -181,21 +248,21 @@ def summary_of(user, division: Division, year: int) -> Summary:
             names.setdefault(code, name)
     codes = [(code, names.get(code, code)) for code in (*NATIONAL_CODES, *extras)]
     return Summary(division=division, year=year, codes=codes,
-                   rows=[total, villages, communities, *children.values()])
+                   rows=[total, villages, communities, *children.values()], columns=_columns_of_form(registered))
 
 
 def summary_columns(summary: Summary) -> list[tuple[object, int]]:
     columns = [(_("Unit"), 16), (_("Weak and lax organizations screened"), 12),
-               (_("Organizations rectified and upgraded"), 12)]
+               (_("Of which poverty-alleviated villages"), 12), (_("Organizations rectified and upgraded"), 12)]
     columns += [(f"{code} {name}", 14) for code, name in summary.codes]
-    columns += [(label, 10) for _key, label in PLAN_COLUMNS]
+    columns += [(str(label), 10) for _key, label in summary.columns]
     return columns
 
 
 def summary_values(summary: Summary, row: SummaryRow) -> list:
-    return [row.label, row.screened, row.rectified,
+    return [row.label, row.screened, row.poverty_villages, row.rectified,
             *[row.categories.get(code, 0) for code, _name in summary.codes],
-            *[getattr(row, key) for key, _label in PLAN_COLUMNS]]
+            *[row.value(key) for key, _label in summary.columns]]
 
 
 def write_summary(target, summary: Summary, user=None) -> None:
@@ -212,3 +279,10 @@ def write_summary(target, summary: Summary, user=None) -> None:
 def summary_export_response(summary: Summary, user=None):
     filename = "{}-{}-{}.xlsx".format(summary.division.name, summary.year, _("rectification summary"))
     return file_response(filename, lambda handle: write_summary(handle, summary, user))
+
+
+def summary_workbook_bytes(summary: Summary, user=None) -> bytes:
+    """The summary's workbook as bytes, to be stored with a record (the annual report freezes it)."""
+    buffer = io.BytesIO()
+    write_summary(buffer, summary, user)
+    return buffer.getvalue()

@@ -1,3 +1,4 @@
+from .annual_reports import EDITABLE_STATUSES, AnnualReport, AnnualReportStatus
 from .bimonthly_reports import SummaryReport
 from .checks import (
     PASSING_RESULTS,
@@ -10,12 +11,14 @@ from .checks import (
     SixMonthlyCheck,
 )
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
+from .discipline import DisciplineCase
 from .disclosure import DisclosureBoard
 from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanProblem, PlanStatus, Task, TaskStatus
 from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
 from .rounds import Category, Round
 
 __all__ = [
+    "EDITABLE_STATUSES", "AnnualReport", "AnnualReportStatus", "DisciplineCase",
     "PASSING_RESULTS", "AcceptanceResult", "AcceptanceReview", "CheckFinding", "CheckGrade", "FollowUpFinding",
     "FollowUpReview", "SixMonthlyCheck",
     "RECTIFIED_STATUSES", "Category", "ContactVisit", "Designation", "DesignationStatus", "DisclosureBoard",

@@ -107,3 +107,16 @@ def tracked_organizations(user, today: dt.date | None = None) -> list[TrackedOrg
 def follow_ups_of_organization(user, organization) -> list[FollowUpReview]:
     return list(FollowUpReview.objects.visible_to(user).filter(organization=organization)
                 .select_related("designation__round").order_by("-reviewed_on", "-pk"))
+
+
+def discipline_cases(user, designation: Designation) -> dict | None:
+    """The discipline cases of a designation (in the user's scope) and whether the user may record one; None
+    (no panel) for a designation that is not, or no longer, on a confirmed list and has no case."""
+    from ..models import DisciplineCase
+    from .counting import NOT_COUNTED
+
+    cases = list(DisciplineCase.objects.visible_to(user).filter(designation=designation))
+    may_add = designation.status not in NOT_COUNTED and can(user, "discipline_case", "create", designation)
+    if not cases and designation.status in NOT_COUNTED:
+        return None
+    return {"designation": designation, "cases": cases, "may_add_case": may_add}

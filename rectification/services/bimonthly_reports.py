@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from ..exports.bimonthly_reports import build_workbook, county_sheets
 from ..models import SummaryReport
 from ..periods import Period, period_label
 from ..selectors import bimonthly_reports as figures_of
+from .stored_files import replace_file
 
 
 def _previous_reports(division_ids: list[int], start: dt.date) -> dict[int, SummaryReport]:
@@ -66,10 +66,7 @@ def summary_reports_make(*, county: Division, today: dt.date | None = None,
     content = build_workbook(title=_("Bimonthly progress report"), period_label=label,
                              sheets=county_sheets(county_report, township_reports, computed.township_names),
                              county=county, computed_at=county_report.generated_at)
-    if county_report.workbook.name and county_report.workbook.storage.exists(county_report.workbook.name):
-        county_report.workbook.storage.delete(county_report.workbook.name)  # replaced, not piled up
-    county_report.workbook.save(f"summary-{county.code}-{period.start:%Y%m%d}.xlsx", ContentFile(content),
-                                save=False)
+    replace_file(county_report.workbook, f"summary-{county.code}-{period.start:%Y%m%d}.xlsx", content)
     SummaryReport.objects.filter(pk=county_report.pk).update(workbook=county_report.workbook.name)
     _tell_county_admins(county, county_report, label)
     return [county_report, *township_reports]

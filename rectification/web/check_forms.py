@@ -54,3 +54,10 @@ class FollowUpForm(forms.Form):
     finding = forms.ChoiceField(label=_("Finding"), choices=FollowUpFinding.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text=_("Required for a relapse: the problems that came back."))
+
+
+class DisciplineCaseForm(forms.Form):
+    decided_on = forms.DateField(label=_("Investigated on"), widget=DateInput())
+    handled_by = forms.CharField(label=_("Handled by"), max_length=100,
+                                 help_text=_("e.g. the county commission for discipline inspection"))
+    summary = forms.CharField(label=_("Case summary"), widget=forms.Textarea(attrs={"rows": 3}))
