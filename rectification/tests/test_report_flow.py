@@ -130,6 +130,11 @@ def test_reports_page_lists_this_period_and_prepares_drafts(demo, plan, login):
 
 
 def test_only_report_writers_prepare(demo, plan, login):
+    url = reverse("rectification:report-prepare", args=[plan.pk])
+    listing = login("town_organizer").get(url)
+    assert listing.status_code == 200 and "起草" in listing.content.decode()
+    assert login("village_secretary").get(url).status_code == 403
+    assert login("other_county_admin").get(url).status_code == 404
     for username, status in (("village_secretary", 403), ("other_county_admin", 404)):
         response = login(username).post(reverse("rectification:report-prepare", args=[plan.pk]),
                                         {"period_start": "2026-11-01"})

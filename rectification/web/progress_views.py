@@ -162,12 +162,18 @@ class ReportFlagsView(LoginRequiredMixin, TemplateView):
 
 @login_required
 @scoped_to(Plan)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def report_prepare_view(request, pk):
-    """起草: the draft of the plan's period starting ``period_start``, then its page to write the summary."""
-    raw_start = request.POST.get("period_start", "")
+    """起草: the draft of the plan's period starting ``period_start`` (POST), then its page to write the summary;
+    GET lists the plan's periods without a draft yet, each with its button."""
     plan = _plan_for(request, pk)
     write_gate(request.user, "report", "submit", plan)
+    if request.method == "GET":
+        rows, _flags = report_list.report_rows(request.user, today=timezone.localdate(),
+                                               plans=Plan.objects.filter(pk=plan.pk), view=report_list.ALL)
+        return render(request, "rectification/progress/report_prepare.html", {
+            "plan": plan, "rows": [row for row in rows if row.may_prepare]})
+    raw_start = request.POST.get("period_start", "")
     try:
         period_start = dt.date.fromisoformat(raw_start)
         if period_start > timezone.localdate():
