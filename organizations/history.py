@@ -47,7 +47,7 @@ def _scalar_text(value) -> str:
 def _json_text(value):
     """A stored JSON value as a line of text: ``{"satisfaction_threshold": "80.00"}`` → "满意率达标线（%）：80.00"
     (keys that are policies by their label), lists joined; empty → None (shown as "—")."""
-    from .policies import POLICY_BY_KEY
+    from .policies import POLICY_BY_KEY, display_value
 
     if value in (None, "", {}, []):
         return None
@@ -55,8 +55,10 @@ def _json_text(value):
         parts = []
         for key, item in value.items():
             definition = POLICY_BY_KEY.get(key)
-            label = str(definition.label) if definition else str(key)
-            parts.append(f"{label}：{_json_text(item) if isinstance(item, dict | list) else _scalar_text(item)}")
+            if definition is not None:  # a policy value as the policy page shows it (是, 80.00%, 服务型：90.00%)
+                parts.append(f"{definition.label}：{display_value(definition, item)}")
+                continue
+            parts.append(f"{key}：{_json_text(item) if isinstance(item, dict | list) else _scalar_text(item)}")
         return "；".join(parts)
     if isinstance(value, list):
         return "、".join(_json_text(item) if isinstance(item, dict | list) else _scalar_text(item) for item in value)
@@ -90,6 +92,21 @@ class _RelatedNames:
             else:
                 text = names.get((model, value), f"#{value}")
             changes[index] = (label, text, new) if position == 1 else (label, old, text)
+
+
+def readable_changes(model, changes) -> list[tuple[str, object, object]]:
+    """``(field name, old, new)`` changes of ``model`` as a person reads them, like the history: a choice by its
+    label, a JSON value as text, a related record by its name (the edit-conflict box showed "done")."""
+    readable, related = [], _RelatedNames()
+    for name, old, new in changes:
+        field = model._meta.get_field(name)
+        index = len(readable)
+        readable.append((str(field.verbose_name), _readable(field, old), _readable(field, new)))
+        if field.many_to_one or field.one_to_one:
+            related.defer(readable, index, 1, field.related_model, old, False)
+            related.defer(readable, index, 2, field.related_model, new, False)
+    related.resolve()
+    return readable
 
 
 def _m2m_ids(field, rows) -> list:

@@ -43,3 +43,43 @@ class RejectNulCharactersMiddleware:
 
 def _holds_nul(query) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
+class ProjectNotFoundPageMiddleware:
+    """Under DEBUG (``make run``) a missing page is still the project's Chinese 404 page, not Django's English
+    technical one: a page raising Http404 (an object outside the scope, a bad id) and an address no route
+    matches. ``DEBUG_TECHNICAL_404 = True`` (env ``DJANGO_DEBUG_TECHNICAL_404``) brings the technical page
+    back for a developer who wants the URL list. Without DEBUG Django already uses the project's handler.
+
+    It sits after CommonMiddleware, so a missing slash is still redirected first; the API keeps its JSON 404s.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return settings.DEBUG and not getattr(settings, "DEBUG_TECHNICAL_404", False)
+
+    def _not_found(self, request, exception):
+        from django.urls import get_resolver
+
+        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+        return handler(request, exception)
+
+    def __call__(self, request):
+        if self._active():
+            from django.urls import Resolver404, get_resolver
+
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as exception:
+                return self._not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._active():
+            return self._not_found(request, exception)
+        return None

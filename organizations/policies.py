@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .roles import LEVEL_ORDER
@@ -214,6 +216,53 @@ POLICIES: tuple[PolicyDefinition, ...] = (
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}
+
+GRADE_LABELS = {
+    "good": _("Good"),
+    "fairly_good": _("Fairly good"),
+    "average": _("Average"),
+    "poor": _("Poor"),
+}
+
+
+def display_value(definition, value) -> str:
+    """A policy value as an official would read it: 是/否, 80.00%, the subsidy bands, the grade stars, the
+    thresholds by category (the policy page, the history of a record that stored the values it used)."""
+    kind = getattr(definition, "kind", "")
+    if value is None or value == "":
+        return "—"
+    if kind == "bool":
+        return str(gettext("Yes") if value else gettext("No"))
+    if kind == "percent":
+        return f"{value}%"
+    if kind == "int":
+        return number_format(value, force_grouping=True)
+    if kind == "bands" and isinstance(value, list):
+        parts = []
+        for band in value:
+            amount = number_format(band.get("amount", 0), force_grouping=True)
+            if band.get("up_to") is None:
+                parts.append(gettext("above that: %(amount)s yuan") % {"amount": amount})
+            else:
+                parts.append(gettext("up to %(people)s people: %(amount)s yuan") % {
+                    "people": number_format(band["up_to"], force_grouping=True), "amount": amount})
+        return gettext("; ").join(parts)
+    if kind == "grade_stars" and isinstance(value, dict):
+        parts = []
+        for grade, stars in value.items():
+            label = GRADE_LABELS.get(grade, grade)
+            parts.append(gettext("%(grade)s: %(stars)s stars") % {"grade": label,
+                                                              "stars": "/".join(str(s) for s in stars)})
+        return gettext("; ").join(parts)
+    if kind == "category_percent" and isinstance(value, dict):
+        from .models.orgs import OrganizationCategory
+
+        if not value:
+            return "—"
+        labels = dict(OrganizationCategory.choices)
+        return gettext("; ").join(gettext("%(category)s: %(percent)s%%") % {"category": labels.get(key, key), "percent": percent}
+                            for key, percent in value.items())
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The words of the catalog and the demo names (issue 11, item 11).
 
 * one msgstr per meaning: a msgid used in several senses carries a context, and the contexts translate apart
-  ("未报送" is a report not submitted, not a missing reserve cadre; a shortfall of people is "差 N 人");
+  ("未报送" is a report not submitted, not a missing reserve cadre; a shortfall of people is "差 N 人"; "from" is a
+  status change's 原状态 and a training's 开始日期);
 * an evaluation decides (判定, 结论); 认定 is the designation of a weak and lax organization;
 * counties write 审核 and 推荐/上报, not 审阅 and 提名;
 * the category codes are this system's, the names those of the Party statistics form: not "全国统一";
@@ -27,6 +28,9 @@ BASE = Path(settings.BASE_DIR)
 MEANINGS = {
     "Missing": {"report": "未报送", "people": "缺额", "four ones": "未配备"},
     "%(n)s short": {"people": "人", "visits": "次"},
+    # a status change's old and new status, not a training's start date (its form read 原状态, issue 12)
+    "from": {"status change": "原状态", "date range": "开始日期"},
+    "to": {"status change": "新状态"},
 }
 EVALUATION_SOURCES = ("evaluations/", "templates/evaluations/")
 
@@ -66,6 +70,8 @@ def test_the_ambiguous_msgids_are_never_used_without_their_context():
         re.compile(r'\{% translate "Missing" %\}'),
         re.compile(r'(?<![\w.])_\("Missing"\)'),
         re.compile(r'\{% blocktranslate count [^%]*%\}\{\{ n \}\} short\{% plural'),
+        re.compile(r'(?<![\w.])_\("(?:from|to)"\)'),
+        re.compile(r'\{% translate "(?:from|to)" %\}'),
     ]
     found = [f"{path.relative_to(BASE)}: {m.group(0)}" for path, text in _sources() for pattern in bare
              for m in pattern.finditer(text)
@@ -117,3 +123,17 @@ def test_the_demo_has_no_doubled_suffix_and_the_seed_villages(demo):
     assert Division.objects.filter(name="鲁头村", parent__name="游洋镇").exists()  # "Reuters" Village, Youyang Town
     assert not Division.objects.filter(name="枫山村", parent__name="钟山镇").exists()
     assert not Division.objects.filter(name__in=["瑞头村", "路透村"], parent__name="游洋镇").exists()
+
+
+def test_categories_are_shown_by_name_with_the_code_in_small_print(login, demo):
+    """Issue 12: the ledger showed only RSHS codes, their meaning only on mouse-over."""
+    from rectification.models import Designation
+
+    designation = Designation.objects.filter(county=demo.county1, categories__isnull=False).order_by("pk").first()
+    category = designation.categories.order_by("sort_order", "code").first()
+    client = login("county_admin")
+    for url in (reverse("rectification:ledger") + f"?round={designation.round_id}",
+                reverse("organizations:detail", args=[designation.organization_id])):
+        page = client.get(url).content.decode()
+        assert f'{category.name} <small class="muted nowrap">{category.code}</small>' in page, url
+        assert f'title="{category.name}"' not in page, url

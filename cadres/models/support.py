@@ -122,3 +122,6 @@ class Pairing(OrganizationScoped):
                                    | Q(contact_leader__isnull=False, helping_unit__isnull=True),
                                    name="pairing_leader_or_unit"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_leader or self.helping_unit} — {self.organization.name}"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
@@ -11,7 +12,7 @@ from .support import CountyScoped
 
 class TrainingEvent(CountyScoped):
     title = models.CharField(_("title"), max_length=200)
-    held_on = models.DateField(_("from"))
+    held_on = models.DateField(pgettext_lazy("date range", "from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     organizer = models.CharField(_("organised by"), max_length=100, blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True)

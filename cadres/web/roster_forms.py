@@ -35,6 +35,7 @@ class CadreForm(HiddenNumbersMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = writable(
             Organization.objects.filter(is_active=True), user, "cadre", "change").order_by("division__code", "name")
+        self.fields["organization"].label = _("Party organization")
         self.fields["birth_date"].help_text = _("Taken from the ID number when left empty.")
         self.fields["id_number"].help_text = _("18 characters; the last may be X.")
         if self.instance.pk:

@@ -12,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Under DEBUG a missing page is the project's 404 page too; True brings Django's technical 404 back.
+DEBUG_TECHNICAL_404 = env_bool("DJANGO_DEBUG_TECHNICAL_404", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A refused form (CSRF) gets a Chinese page saying what to do, not Django's technical one.
@@ -26,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -54,9 +57,15 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "organizations.middleware.ProjectNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+# Forms render through the project's template engine, so templates/django/forms/ can override a widget
+# template: the empty choice of a select reads 请选择 instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# django-filter's empty choice of a filter: 全部.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

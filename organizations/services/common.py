@@ -49,11 +49,12 @@ def check_version(obj, expected_version) -> None:
         seen = history.filter(version=int(expected_version)).order_by("-history_date").first()
         current = history.filter(version=obj.version).order_by("-history_date").first()
         if seen is not None and current is not None:
-            for change in current.diff_against(seen, foreign_keys_are_objs=False).changes:
-                if change.field == "version":
-                    continue
-                field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), change.old, change.new))
+            from ..history import readable_changes
+
+            changes = readable_changes(type(obj), [
+                (change.field, change.old, change.new)
+                for change in current.diff_against(seen, foreign_keys_are_objs=False).changes
+                if change.field != "version"])
     who = history.order_by("-history_date").first() if history is not None else None
     author = who.history_user.display_name if who and who.history_user else _("someone")
     raise ConflictError(

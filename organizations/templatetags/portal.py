@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 register = template.Library()
-
-GRADE_LABELS = {
-    "good": gettext_lazy("Good"),
-    "fairly_good": gettext_lazy("Fairly good"),
-    "average": gettext_lazy("Average"),
-    "poor": gettext_lazy("Poor"),
-}
 
 
 @register.filter
@@ -41,33 +31,9 @@ def scope_list_url(division) -> str:
 @register.filter
 def policy_value(value, definition) -> str:
     """A policy value as an official would read it: 是/否, 80.00%, the subsidy bands, the grade stars."""
-    kind = getattr(definition, "kind", "")
-    if value is None or value == "":
-        return "—"
-    if kind == "bool":
-        return str(_("Yes") if value else _("No"))
-    if kind == "percent":
-        return f"{value}%"
-    if kind == "int":
-        return number_format(value, force_grouping=True)
-    if kind == "bands" and isinstance(value, list):
-        parts = []
-        for band in value:
-            amount = number_format(band.get("amount", 0), force_grouping=True)
-            if band.get("up_to") is None:
-                parts.append(_("above that: %(amount)s yuan") % {"amount": amount})
-            else:
-                parts.append(_("up to %(people)s people: %(amount)s yuan") % {
-                    "people": number_format(band["up_to"], force_grouping=True), "amount": amount})
-        return _("; ").join(parts)
-    if kind == "grade_stars" and isinstance(value, dict):
-        parts = []
-        for grade, stars in value.items():
-            label = GRADE_LABELS.get(grade, grade)
-            parts.append(_("%(grade)s: %(stars)s stars") % {"grade": label,
-                                                              "stars": "/".join(str(s) for s in stars)})
-        return _("; ").join(parts)
-    return str(value)
+    from ..policies import display_value
+
+    return display_value(definition, value)
 
 
 @register.simple_tag(takes_context=True)

@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_filters.widgets import BooleanWidget
 
 from organizations.filters import (
+    BooleanWidget,
     BoundedFilterSet,
     ScopedFilterSet,
     organization_search,
@@ -135,9 +135,12 @@ class ContactVisitFilter(ScopedFilterSet):
                                                   widget=BooleanWidget)
     county = django_filters.ModelChoiceFilter(label=_("County"), field_name="county", queryset=visible_counties,
                                               empty_label=_("All"))
-    township = django_filters.ModelChoiceFilter(field_name="township", queryset=visible_townships)
-    visited_after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte")
-    visited_before = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte")
+    township = django_filters.ModelChoiceFilter(label=_("Township"), field_name="township",
+                                                queryset=visible_townships, empty_label=_("All"))
+    visited_after = django_filters.DateFilter(label=_("Visited on or after"), field_name="visited_on",
+                                              lookup_expr="gte")
+    visited_before = django_filters.DateFilter(label=_("Visited on or before"), field_name="visited_on",
+                                               lookup_expr="lte")
 
     class Meta:
         model = ContactVisit

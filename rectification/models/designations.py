@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from organizations.models.base import OrganizationScoped
@@ -84,8 +85,11 @@ class StatusChange(OrganizationScoped):
     designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="status_changes",
                                     verbose_name=_("designation"))
     action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=24, choices=DesignationStatus.choices)
-    to_status = models.CharField(_("to"), max_length=24, choices=DesignationStatus.choices)
+    # "from"/"to" with a context: bare, "from" was also a training's start date (原状态 on the training form).
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=24,
+                                   choices=DesignationStatus.choices)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=24,
+                                 choices=DesignationStatus.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("by"))
     comment = models.TextField(_("comment"), blank=True)

@@ -229,6 +229,24 @@ def test_two_people_editing_the_same_task(demo, next_round):
     assert 'value="70"' in response.content.decode()
 
 
+def test_the_conflict_box_names_statuses_by_their_labels(demo, next_round):
+    """Issue 12: the box read "状态：done（修改前：in_progress）"; it reads the labels, as the history does."""
+    designation = designate(demo, next_round, village_orgs(demo.township_a)[0])
+    _plan, task = plan_with_task(demo, designation, dt.date(YEAR, 6, 30))
+    before = TaskStatus(task.status)
+    url = reverse("rectification:task", args=[task.pk])
+    first, second = client_for(demo.users["town_organizer"]), client_for(demo.users["county_admin"])
+    v = version_in(first.get(url))
+    data = {"title": task.title, "owner_name": task.owner_name, "deadline": f"{YEAR}-06-30", "version": v}
+    assert second.post(url, {**data, "progress": 100, "status": "done"}).status_code == 302
+    response = first.post(url, {**data, "progress": 40, "status": "in_progress"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    conflict = html[html.index('class="conflict"'):html.index("</div>", html.index('class="conflict"'))]
+    assert str(TaskStatus.DONE.label) in conflict and str(before.label) in conflict
+    assert f"：{before.value}" not in conflict and ">done<" not in conflict and "：done" not in conflict
+
+
 def test_propose_offers_only_organizations_in_scope(demo, next_round):
     client = client_for(demo.users["town_organizer"])
     url = reverse("rectification:designation-propose")

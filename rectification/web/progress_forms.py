@@ -44,12 +44,14 @@ class ProgressEntryForm(forms.Form):
     photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={
         "accept": "image/*", "multiple": True}),
         help_text=_("Take photos with the phone's camera or choose them from the album."))
-    files = MultipleFileField(label=_("Documents"), help_text=_(
-        "PDF, Word, Excel or PowerPoint; at most %(count)s files per entry, 10 MB each.")
-        % {"count": MAX_FILES_PER_ENTRY})
+    files = MultipleFileField(label=_("Documents"))
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, in the request's language (at import time it froze the default language's words).
+        self.fields["files"].help_text = _(
+            "PDF, Word, Excel or PowerPoint; at most %(count)s files per entry, 10 MB each.") % {
+            "count": MAX_FILES_PER_ENTRY}
         self.fields["task"].queryset = Task.objects.filter(plan=plan).select_related("cycle").order_by(
             "-cycle__number", "deadline", "pk")
         self.fields["task"].label_from_instance = lambda t: t.title
