@@ -83,6 +83,22 @@ def _text(field: str, value: str, message: str) -> str:
     return value
 
 
+def correction_refusal(record, designation: Designation | None = None) -> str | None:
+    """Why ``record`` (a check, an acceptance meeting, a follow-up review) cannot be corrected now (None: it may):
+    a check while the organization is in rectification, the acceptance meeting of the current cycle until its
+    satisfaction evaluation opens, a follow-up review of an organization that was closed out."""
+    designation = designation or record.designation
+    if isinstance(record, SixMonthlyCheck) and designation.status not in CHECK_STATUSES:
+        return _("A six-monthly check can be corrected while the organization is in rectification.")
+    if isinstance(record, AcceptanceReview) and (designation.status != DesignationStatus.ACCEPTANCE_REQUESTED
+                                                 or record.cycle_number != current_cycle_number(designation)):
+        return _("The acceptance meeting can be corrected until the satisfaction evaluation of its cycle is "
+                 "opened.")
+    if isinstance(record, FollowUpReview) and designation.closed_out_on is None:
+        return _("The follow-up review is for organizations that have been closed out.")
+    return None
+
+
 def _check_values(designation: Designation, *, checked_on, checkers, findings, grade, score, rectification_demanded,
                   rectify_by, today: dt.date) -> dict:
     """The fields of a six-monthly check, validated (entering and correcting one apply the same rules)."""
@@ -157,8 +173,9 @@ def check_update(*, user, record: SixMonthlyCheck, checked_on: dt.date, checkers
     require(user, "check", "change", record)
     record = SixMonthlyCheck.objects.select_for_update().get(pk=record.pk)
     designation = _locked(record.designation)
-    if designation.status not in CHECK_STATUSES:
-        raise ValidationError(_("A six-monthly check can be corrected while the organization is in rectification."))
+    refusal = correction_refusal(record, designation)
+    if refusal:
+        raise ValidationError(refusal)
     for field, value in _check_values(
             designation, checked_on=checked_on, checkers=checkers, findings=findings, grade=grade, score=score,
             rectification_demanded=rectification_demanded, rectify_by=rectify_by, today=_today(today)).items():
@@ -206,10 +223,9 @@ def acceptance_update(*, user, review: AcceptanceReview, held_on: dt.date, membe
     require(user, "acceptance", "change", review)
     review = AcceptanceReview.objects.select_for_update().get(pk=review.pk)
     designation = _locked(review.designation)
-    if designation.status != DesignationStatus.ACCEPTANCE_REQUESTED \
-            or review.cycle_number != current_cycle_number(designation):
-        raise ValidationError(_("The acceptance meeting can be corrected until the satisfaction evaluation of its "
-                                "cycle is opened."))
+    refusal = correction_refusal(review, designation)
+    if refusal:
+        raise ValidationError(refusal)
     for field, value in _acceptance_values(held_on=held_on, members=members, opinions=opinions, result=result,
                                            score=score, today=_today(today)).items():
         setattr(review, field, value)
@@ -300,8 +316,9 @@ def follow_up_update(*, user, review: FollowUpReview, reviewed_on: dt.date, revi
     require(user, "follow_up", "change", review)
     review = FollowUpReview.objects.select_for_update().get(pk=review.pk)
     designation = _locked(review.designation)
-    if designation.closed_out_on is None:
-        raise ValidationError(_("The follow-up review is for organizations that have been closed out."))
+    refusal = correction_refusal(review, designation)
+    if refusal:
+        raise ValidationError(refusal)
     if finding != review.finding:
         raise ValidationError({"finding": _("The finding of a follow-up review cannot be changed: record a new "
                                             "follow-up review.")})

@@ -129,6 +129,7 @@ def test_the_acceptance_meeting_is_corrected_until_the_evaluation_opens(demo, lo
     admin = login("county_admin")  # the test client is one: log the admin in again
     late = _json(admin, "patch", f"{API}/acceptance-reviews/{review.pk}/", {"result": "failed"})
     assert late.status_code == 400 and "满意度测评" in str(late.json())
+    assert "满意度测评开启前更正" in admin.get(url).content.decode()  # the page says so before any attempt
     review.refresh_from_db()
     assert review.result == "passed"
 

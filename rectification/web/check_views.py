@@ -98,7 +98,8 @@ def _record(request, model, pk):
 def _edit_page(request, record, form, title):
     return render_form(request, TEMPLATE, {"designation": record.designation, "title": title,
                                            "measure_fields": getattr(form, "measure_bound_fields", list)(),
-                                           "history": history_entries(record), "record": record}, form)
+                                           "history": history_entries(record), "record": record,
+                                           "refusal": services.correction_refusal(record)}, form)
 
 
 @scoped_to(SixMonthlyCheck)
