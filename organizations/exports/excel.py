@@ -239,8 +239,11 @@ class SheetWriter:
             self.sheet.set_column(col, col, width)
         self.widths = widths
         self.pages_wide = pages_wide(widths, landscape, key_columns)
-        row = self._write_letterhead(letterhead, widths[:first_page_columns(widths, self.pages_wide, key_columns)]) \
-            if letterhead else self._write_title_lines(title_lines)
+        # On a table a few pages wide the key columns repeat on every page, with whatever rows 1-2 hold in them:
+        # the title and the notes start after them (page 1 only), the unit line repeats (the same on each page).
+        first = key_columns if self.pages_wide > 1 and key_columns < len(widths) - 1 else 0
+        row = self._write_letterhead(letterhead, widths[:first_page_columns(widths, self.pages_wide, key_columns)],
+                                     first) if letterhead else self._write_title_lines(title_lines)
         self.header_row = row
         header_lines = [text_lines(h, w) for h, w in zip(headers, widths, strict=False)]
         self.sheet.set_row(row, LINE_HEIGHT * max(header_lines or [1]) + 4)
@@ -256,10 +259,11 @@ class SheetWriter:
             self.sheet.write_string(row, 0, safe_cell(line) or "", bold if row == 0 else None)
         return len(title_lines) + (1 if title_lines else 0)
 
-    def _write_letterhead(self, letterhead: Letterhead, widths: Sequence[int]) -> int:
-        """Title centred over the table (``widths``: the columns of its first printed page), then 制表单位 (left)
-        and 制表日期 · 数据截至 (right), then the notes."""
+    def _write_letterhead(self, letterhead: Letterhead, widths: Sequence[int], first: int = 0) -> int:
+        """Title centred over the table (``widths``: the columns of its first printed page; from column ``first``),
+        then 制表单位 (left) and 制表日期 · 数据截至 (right), then the notes (from column ``first``)."""
         sheet, last = self.sheet, max(len(widths) - 1, 0)
+        first = first if first < last else 0
         title_format = self.workbook.add_format({"bold": True, "font_size": 16, "align": "center",
                                                  "valign": "vcenter", "text_wrap": True})
         left = self.workbook.add_format({"align": "left", "valign": "vcenter"})
@@ -267,8 +271,8 @@ class SheetWriter:
         note = self.workbook.add_format({"align": "left", "valign": "top", "text_wrap": True})
         total = sum(widths) or 10
         title = safe_cell(letterhead.title) or ""
-        sheet.set_row(0, 24 * text_lines(title, total, per_char=16 / 11) + 8)
-        self._merged(0, last, title, title_format)
+        sheet.set_row(0, 24 * text_lines(title, sum(widths[first:]) or total, per_char=16 / 11) + 8)
+        self._merged(0, last, title, title_format, first_col=first)
         # 制表单位 at the left, the dates at the right of the same line (each text runs over the empty cells
         # beside it); on two lines when the table is too narrow for both.
         unit, dates = safe_cell(letterhead.unit_line()), safe_cell(letterhead.dates_line())
@@ -284,8 +288,8 @@ class SheetWriter:
         row += 1
         for line in letterhead.notes:
             text = safe_cell(line) or ""
-            sheet.set_row(row, LINE_HEIGHT * text_lines(text, total) + 2)
-            self._merged(row, last, text, note)
+            sheet.set_row(row, LINE_HEIGHT * text_lines(text, sum(widths[first:]) or total) + 2)
+            self._merged(row, last, text, note, first_col=first)
             row += 1
         return row
 
