@@ -175,6 +175,17 @@ def weak_organizations(county: Division) -> tuple[list[Organization], list[Organ
     return rectified, named
 
 
+def _mark_poverty_villages(county: Division) -> None:
+    """About one village in eight of county 1 is a 脱贫村 (a formerly registered poor village), among them
+    Fenshan and Liuhu of the seed's five; deterministic, like the rest of the demo."""
+    villages = list(Organization.objects.filter(county=county, village__isnull=False,
+                                                category=OrganizationCategory.VILLAGE)
+                    .select_related("division").order_by("division__code"))
+    chosen = {o.pk for o in random.Random(2020).sample(villages, len(villages) // 8)}
+    chosen |= {o.pk for o in villages if o.division.name in ("汾山村", "柳湖村")}
+    Organization.objects.filter(pk__in=chosen, is_poverty_village=False).update(is_poverty_village=True)
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     rng = random.Random(20261123)
@@ -206,6 +217,7 @@ def seed_demo() -> dict[str, int]:
         org = next(o for o in orgs1[t_name] if o.division.name == v_name)
         ObjectAssignment.objects.get_or_create(user=accounts["contact_leader"], role=Role.CONTACT_LEADER,
                                                organization=org)
+    _mark_poverty_villages(county1)
     for seeder in demo_seeders():  # the apps' demo data (the ledger, evaluations, cadres), in their order
         seeder.seed(county1, accounts=accounts)
     return {

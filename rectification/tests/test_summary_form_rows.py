@@ -187,3 +187,24 @@ def test_the_form_keeps_a_fixed_number_of_queries(demo, form_year):
     assert labels.index("Secretaries trained") < labels.index("Secretaries trained at county level or above")
     assert labels.index("First secretaries sent") < labels.index("Resident cadres sent")
     assert labels[-1] == "Violations of discipline or law investigated"
+
+
+def test_the_demo_counts_its_poverty_alleviated_villages(demo, login):
+    """The demo marks about one village in eight as 脱贫村 (Fenshan and Liuhu among them): the county's form for
+    the current round counts those on its list, as a clerk would from the rows."""
+    from django.utils import timezone
+
+    from rectification.models import Designation, Round
+
+    current = Round.objects.filter(county=demo.county1, year__lte=timezone.localdate().year).order_by("-year").first()
+    listed = Designation.objects.filter(round=current).exclude(status__in=("proposed", "withdrawn"))
+    expected = listed.filter(organization__is_poverty_village=True).count()
+    assert expected >= 2
+    client = login("county_admin")
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("rectification:summary-export", args=[demo.county1.pk]), {"year": current.year})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+                .iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Unit")
+    total = dict(zip(rows[header_at], rows[header_at + 1], strict=False))
+    assert total["Of which poverty-alleviated villages"] == expected
