@@ -351,6 +351,20 @@ class PolicyBook:
     def for_division(self, division) -> dict[str, Any]:
         return self.for_chain(division_chain(division))
 
+    def chain_expressions(self, prefix: str = "") -> dict[str, Any]:
+        """For set-based reads: an annotation per organization chain field (``prefix`` leads to the
+        organization) holding the division id where that division has a setting of these keys, else NULL.
+
+        Grouping by these instead of the whole chain gives one group per distinct policy, and ``for_chain``
+        of a group's values resolves exactly as the full chain would (divisions without a setting change
+        nothing). The names are ``policy_<field>``; pass them, in order, to ``for_chain``."""
+        from django.db.models import Case, F, IntegerField, Value, When
+
+        ids = sorted(self._settings)
+        return {f"policy_{name}": Case(When(**{f"{prefix}{name}__in": ids}, then=F(f"{prefix}{name}")),
+                                       default=Value(None), output_field=IntegerField())
+                if ids else Value(None, output_field=IntegerField()) for name in ORGANIZATION_CHAIN_FIELDS}
+
     def for_organization(self, organization) -> dict[str, Any]:
         return self.for_chain(organization_chain(organization))
 

@@ -3,7 +3,7 @@ the "four ones" coverage of the weak organizations. Every figure is scoped to th
 that shows exactly the rows it counts. Bounded: a fixed number of queries whatever the data size.
 
 The reserve and training figures come from the reserve and training parts of the area
-(``cadres.selectors.reserve.shortfall_summary``, ``cadres.selectors.training.untrained_summary``); a part
+(``cadres.selectors.reserve.shortfall_totals``, ``cadres.selectors.training.untrained_summary``); a part
 that is not installed is left out of the dashboard.
 """
 
@@ -52,10 +52,10 @@ def _url(name: str, params: dict | None = None) -> str | None:
 
 def _reserve_section(user) -> Section | None:
     try:
-        from .reserve import shortfall_summary
+        from .reserve import shortfall_totals
     except ImportError:
         return None
-    totals = shortfall_summary(user)["totals"]
+    totals = shortfall_totals(user)
     return Section("reserve", _("Reserve cadres"), [
         Figure("reserve_short", _("Villages below the minimum of reserve cadres"), int(totals.get("short", 0)),
                _url("cadres:reserve-shortfall", {"flag": "short"}), alert=bool(totals.get("short"))),

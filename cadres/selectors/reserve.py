@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from organizations.models import Division, Organization
 from organizations.models.orgs import OrganizationCategory
@@ -179,6 +180,36 @@ def shortfall_summary(user, *, county=None) -> dict:
     return {"totals": totals | {"without_student": total.no_student},
             "counties": [c.as_dict() for c in counties],
             "townships": [t.as_dict() for t in townships]}
+
+
+def shortfall_totals(user, *, county=None) -> dict:
+    """``shortfall_summary(...)["totals"]`` in SQL: the villages in scope grouped by their in-pool and student
+    counts and by the divisions whose policy applies (a handful of rows whatever the number of villages),
+    then the rule (``VillageRow``) per group. Two queries."""
+    in_pool = ReserveCadre.objects.visible_to(user).filter(
+        status=ReserveStatus.IN_POOL, organization_id=OuterRef("pk")).order_by().values("organization_id")
+    book = PolicyBook(SHORTFALL_POLICY_KEYS)
+    chain = book.chain_expressions()
+    groups = pool_organizations(user, county=county).order_by().annotate(
+        in_pool=Coalesce(Subquery(in_pool.annotate(n=Count("id")).values("n")), 0),
+        students=Coalesce(Subquery(in_pool.filter(reserve_type=ReserveType.STUDENT_OFFICIAL).annotate(
+            n=Count("id")).values("n")), 0),
+        **chain).values("in_pool", "students", *chain).annotate(villages=Count("pk"))
+    total = Tally()
+    for group in groups:
+        policy = book.for_chain([group[name] for name in chain])
+        row = VillageRow(organization_id=0, name="", county_id=None, county="", township_id=None, township="",
+                         in_pool=group["in_pool"], students=group["students"],
+                         minimum=int(policy["reserve_cadres_min"]), maximum=int(policy["reserve_cadres_max"]))
+        n = group["villages"]
+        total.villages += n
+        total.pool_size += row.in_pool * n
+        total.short += row.is_short * n
+        total.missing += row.missing * n
+        total.above_max += row.is_above_max * n
+        total.no_student += row.has_no_student * n
+    totals = {key: value for key, value in total.as_dict().items() if key not in ("id", "name", "county_id", "county")}
+    return totals | {"without_student": total.no_student}
 
 
 # ------------------------------------------------------------------------------------------ candidates

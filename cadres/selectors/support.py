@@ -10,7 +10,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,10 +137,14 @@ def current_designations(user) -> QuerySet[Designation]:
 def with_coverage(designations: QuerySet[Designation], today: dt.date) -> QuerySet[Designation]:
     """Annotate ``has_first_secretary``, ``has_contact_leader``, ``has_helping_unit`` (one query)."""
     org = OuterRef("organization_id")
-    serving = FirstSecretary.objects.filter(serving_q(today)).filter(Q(organization_id=org) | Q(other_villages=org))
+    serving = FirstSecretary.objects.filter(serving_q(today))
+    # Stationed in the village, or serving it besides: two indexed lookups (on the secretary's organization,
+    # on the many-to-many's), not an OR over a join that scans every secretary for each designation.
+    stationed = Exists(serving.filter(organization_id=org))
+    also_serving = Exists(serving.filter(other_villages=org))
     running = Pairing.objects.filter(running_q(today), organization_id=org)
     return designations.annotate(
-        has_first_secretary=Exists(serving),
+        has_first_secretary=ExpressionWrapper(stationed | also_serving, output_field=BooleanField()),
         has_contact_leader=Exists(running.filter(contact_leader__isnull=False)),
         has_helping_unit=Exists(running.filter(helping_unit__isnull=False)),
     )

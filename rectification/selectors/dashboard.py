@@ -23,7 +23,7 @@ from organizations.scoping import grants_for
 from ..models import Designation, DesignationStatus, Plan, Task, TaskStatus
 from .counting import current_round_years
 from .ledger import has_overdue_task, overdue_tasks_q
-from .progress import late_and_missing_reports, visits_against_policy
+from .progress import late_and_missing_reports, visit_totals
 
 COUNTY, TOWNSHIP, ORGANIZATION = "county", "township", "organization"
 GROUP_COLUMN = {COUNTY: "county_id", TOWNSHIP: "township_id", ORGANIZATION: "organization_id"}
@@ -121,11 +121,11 @@ def dashboard(user, designations, *, today: dt.date, county: Division | None = N
             row(key).reports_late += 1
         elif item.flag == "missing":
             row(key).reports_missing += 1
-    for visit in visits_against_policy(user, today=today, plans=plans):
-        target = row(getattr(visit.plan, column))
-        target.visits_done += visit.done
-        target.visits_required += visit.required
-        target.plans_short_of_visits += 1 if visit.short else 0
+    for key, visits in visit_totals(user, today=today, plans=plans, group_by=column).items():
+        target = row(key)
+        target.visits_done += visits.done
+        target.visits_required += visits.required
+        target.plans_short_of_visits += visits.plans_short
     _name_rows(rows, level, designations, _compared_divisions(user, level, county))
     totals = DashboardRow(key=None, name="", level="total")
     for value in rows.values():

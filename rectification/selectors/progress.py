@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organizations.models import Division
@@ -336,6 +337,39 @@ def visits_against_policy(user, *, today: dt.date, plans=None) -> list[VisitRow]
                              can_log=writable is None or plan.pk in writable,
                              solved_nothing=plan.month_solved_nothing))
     return rows
+
+
+@dataclass
+class VisitTotal:
+    """The visits of a group of plans this month: done, required and the plans short of the policy."""
+
+    done: int = 0
+    required: int = 0
+    plans_short: int = 0
+
+
+def visit_totals(user, *, today: dt.date, plans=None, group_by: str = "county_id") -> dict[int | None, VisitTotal]:
+    """``visits_against_policy`` summed per ``group_by`` (a Plan column: county_id, township_id,
+    organization_id) in SQL: one GROUP BY by the group, the designation status, the plan's visits this month
+    and the divisions whose policy applies (a handful of rows whatever the number of plans), then the rule
+    (``visits_required``) per group. Two queries."""
+    first, last = month_bounds(today)
+    queryset = Plan.objects.visible_to(user) if plans is None else plans & Plan.objects.visible_to(user)
+    month = ContactVisit.objects.filter(plan=OuterRef("pk"), visited_on__gte=first, visited_on__lte=last).order_by(
+        ).values("plan").annotate(n=Count("pk")).values("n")
+    book = PolicyBook(VISIT_POLICY_KEYS)
+    chain = book.chain_expressions("organization__")
+    groups = queryset.filter(designation__status__in=periods.REPORTING_STATUSES).order_by().annotate(
+        month_visits=Coalesce(Subquery(month), 0), **chain).values(
+        group_by, "designation__status", "month_visits", *chain).annotate(n=Count("pk"))
+    totals: dict[int | None, VisitTotal] = {}
+    for row in groups:
+        required = visits_required(row["designation__status"], book.for_chain([row[name] for name in chain]))
+        total = totals.setdefault(row[group_by], VisitTotal())
+        total.done += row["month_visits"] * row["n"]
+        total.required += required * row["n"]
+        total.plans_short += row["n"] if row["month_visits"] < required else 0
+    return totals
 
 
 def visits_this_month(user, plan: Plan, *, today: dt.date | None = None) -> VisitTally:
