@@ -136,3 +136,11 @@ class ScopedQuerySet(models.QuerySet):
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def constant_in_scope(model, user, column: str) -> bool:
+    """Whether every row of ``model`` the user may see has one value of ``column`` (or there is no row): a
+    list column that would repeat one name on every row, e.g. the township of a township organizer's
+    villages, which the page can leave out. One query reading at most two rows."""
+    values = model.objects.visible_to(user).order_by().values(column).distinct()
+    return len(values[:2]) <= 1

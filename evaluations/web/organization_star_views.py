@@ -21,6 +21,7 @@ from organizations.history import history_entries
 from organizations.models import Organization
 from organizations.permissions import can
 from organizations.policies import POLICY_BY_KEY, effective_policy
+from organizations.scoping import constant_in_scope
 from organizations.services.common import ConflictError
 from organizations.web.base import (
     ScopedExportView,
@@ -66,6 +67,7 @@ class RatingListView(ScopedListView):
             previous = before.get((rating.organization_id, rating.year))
             rating.change = (rating.stars - previous if previous is not None and rating.stars is not None
                              and rating.step == RatingStep.APPROVED else None)
+        context["one_township"] = constant_in_scope(OrganizationRating, self.request.user, "township_id")
         return context
 
 

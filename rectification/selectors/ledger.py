@@ -83,13 +83,6 @@ def ledger_rows(user, today: dt.date | None = None) -> QuerySet[Designation]:
     return with_ledger_columns(Designation.objects.visible_to(user), today)
 
 
-def scope_in_one_township(user) -> bool:
-    """Whether every designation the user may see lies in one township (or none): a township column would
-    then repeat one name on every row. One query, at most two rows read."""
-    townships = Designation.objects.visible_to(user).order_by().values("township_id").distinct()
-    return len(townships[:2]) <= 1
-
-
 def rounds_visible(user) -> QuerySet[Round]:
     """Rounds the user sees: those of their county grants and those of the counties their organizations
     are in (a township or village user works inside their county's round)."""

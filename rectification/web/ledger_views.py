@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from organizations.models import Division
 from organizations.permissions import can, writable
 from organizations.roles import Level, Role
-from organizations.scoping import grants_for
+from organizations.scoping import constant_in_scope, grants_for
 from organizations.web.base import (
     ScopedListView,
     ScopedQuerysetMixin,
@@ -53,7 +53,7 @@ class LedgerView(ScopedListView):
         context["export_url"] = export_url()
         context["can_propose"] = can(self.request.user, "designation", "propose")
         context["can_import"] = can(self.request.user, "designation", "import")
-        context["one_township"] = selectors.scope_in_one_township(self.request.user)
+        context["one_township"] = constant_in_scope(Designation, self.request.user, "township_id")
         return context
 
 
@@ -91,7 +91,7 @@ class MyLedgerView(ScopedQuerysetMixin, TemplateView):
         if roles & {Role.COUNTY_LEADER, Role.REVIEWER} and not sections and "county" not in context:
             sections.append((_("Ledger of my scope"), rows({Role.COUNTY_LEADER, Role.REVIEWER})))
         context["sections"] = sections
-        context["one_township"] = selectors.scope_in_one_township(user)
+        context["one_township"] = constant_in_scope(Designation, user, "township_id")
         context["today"] = timezone.localdate()
         context["export_url"] = export_url()
         return context
