@@ -97,13 +97,11 @@ def report_workbook(report) -> bytes:
     from django.utils.translation import gettext as _t
 
     from ..periods import period_label
+    from ..services.stored_files import stored_bytes
 
-    if report.workbook:
-        try:
-            with report.workbook.open("rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            pass
+    stored = stored_bytes(report.workbook)
+    if stored is not None:
+        return stored
     if report.division_id == report.county_id:
         from ..models import SummaryReport
 
