@@ -39,6 +39,8 @@ SUBJECTS = {
     "rectification:ledger-export": "软弱涣散基层党组织整顿台账",
     "ledger-export-list": "软弱涣散基层党组织整顿台账",
     "rectification:summary-export": "整顿工作统计表",
+    "rectification:annual-report-workbook": "整顿工作统计表",
+    "annual-report-workbook": "整顿工作统计表",
     "rectification:summary-workbook": "双月进展报告",
     "evaluations:evaluation-export": "群众满意度测评结果统计表",
     "evaluations:rating-export": "党组织星级评定情况表",
@@ -75,16 +77,29 @@ def _export_routes() -> list[str]:
     return sorted(set(found))
 
 
+def _annual_report(demo):
+    """The county's annual report of this year, submitted (its statistical form frozen as a workbook)."""
+    from rectification.services.annual_reports import annual_report_save, annual_report_submit
+
+    texts = {"work_summary": "全年整顿。", "achievements": "转化提升。", "problems": "集体经济薄弱。",
+             "next_year_plan": "巩固提升。"}
+    user = demo.users["county_admin"]
+    report = annual_report_save(user=user, division=demo.county1, year=timezone.localdate().year, **texts)
+    return annual_report_submit(user=user, report=report)
+
+
 def _urls(demo) -> dict[str, str]:
     from evaluations.models import PartyMember
     from rectification.models import SummaryReport
 
     county = demo.county1
+    annual = _annual_report(demo)
     report = SummaryReport.objects.filter(division=county).order_by("-period_start").first()
     members_org = PartyMember.objects.filter(organization__county=county).values_list("organization", flat=True)[0]
     args = {"rectification:summary-export": [county.pk], "rectification:summary-workbook": [report.pk],
             "evaluations:assessment-sheet-export": [members_org], "summary-report-workbook": [report.pk],
-            "member-sheet-export": [members_org]}
+            "member-sheet-export": [members_org], "rectification:annual-report-workbook": [annual.pk],
+            "annual-report-workbook": [annual.pk]}
     urls = {}
     for name in _export_routes():
         if name in NOT_PRINTED:
@@ -96,7 +111,8 @@ def _urls(demo) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def workbooks(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, Path]:
-    """Every export downloaded once as the county admin (in Chinese), the security log rolled back."""
+    """Every export downloaded once as the county admin (in Chinese); the security log and the annual report
+    submitted for its workbook rolled back."""
     from organizations.demo.testing import DemoHandles
 
     folder = tmp_path_factory.mktemp("workbooks")
