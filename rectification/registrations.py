@@ -97,10 +97,12 @@ def _todo(user, today):
 
 
 def _seed_ledger(county, *, accounts):
+    from .demo.annual import seed_annual_reports
     from .demo.ledger import seed_bimonthly_reports, seed_round
 
     round_ = seed_round(county, accounts=accounts)
     seed_bimonthly_reports(county)
+    seed_annual_reports(county, accounts=accounts, year=round_.year)
     return round_
 
 

@@ -103,7 +103,8 @@ def record_progress(page, site, plan_pk: int, content: str, photo, task_title: s
     assert not page.url.endswith(url("progress-add", plan_pk)), body(page)[:500]
 
 
-def submit_current_report(page, site, plan, period_start: dt.date, summary: str):
+def draft_report(page, site, plan, period_start: dt.date, summary: str):
+    """While the period runs: the report is drafted from the plan's progress page and its summary saved."""
     from rectification.models import PeriodReport, ReportStatus
 
     page.goto(site + url("plan-progress", plan.pk))
@@ -115,7 +116,26 @@ def submit_current_report(page, site, plan, period_start: dt.date, summary: str)
     assert report is not None, "no report draft for the current period"
     page.goto(site + url("report", report.pk))
     page.fill("textarea[name=summary]", summary)
-    submit(page, "form:has(textarea[name=summary])")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_load_state("load")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and report.summary == summary
+    return report
+
+
+def submit_report(page, site, report):
+    """Once the period has ended: submit, then confirm the freeze."""
+    from rectification.models import ReportStatus
+
+    page.goto(site + url("report", report.pk))
+    page.get_by_role("button", name="报送报告…").click()
+    page.wait_for_load_state("load")
+    confirm = page.locator(".confirm-step")
+    assert "冻结" in confirm.inner_text()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT  # nothing frozen before the confirmation
+    confirm.get_by_role("button", name="确认报送并冻结").click()
+    page.wait_for_load_state("load")
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     return report
@@ -230,17 +250,24 @@ def test_township_organizer_takes_a_village_from_designation_to_two_reports(brow
     policy = effective_policy(village.division)
     values = {"interval_months": int(policy["report_interval_months"]), "grace_days": int(policy["report_grace_days"])}
     first = periods.period_of(timezone.localdate(), **values)
-    submit_current_report(organizer, site, plan, first.start, "本期物色书记人选两名，谈话已完成。")
+    first_report = draft_report(organizer, site, plan, first.start, "本期物色书记人选两名，谈话已完成。")
 
-    # 6. Two months later: the next period's progress and report.
-    later = first.end + dt.timedelta(days=20)
+    # 6. After the period: the first report is submitted; then the next period's progress and report.
+    later = first.end + dt.timedelta(days=3)
     shift = dt.datetime.combine(later, dt.time(10)) - dt.datetime.combine(timezone.localdate(), dt.time(10))
     with mock.patch.object(timezone, "now", lambda: REAL_NOW() + shift):
         organizer = log_in(browser, site, "town_organizer")
+        organizer.set_viewport_size({"width": 390, "height": 844})
+        submit_report(organizer, site, first_report)
         record_progress(organizer, site, plan.pk, "召开党员大会，选举产生新任书记。", str(photo))
         second = periods.period_of(timezone.localdate(), **values)
         assert second.start > first.start
-        submit_current_report(organizer, site, plan, second.start, "新任书记已选出，组织生活恢复正常。")
+        second_report = draft_report(organizer, site, plan, second.start, "新任书记已选出，组织生活恢复正常。")
+    after = second.end + dt.timedelta(days=2)
+    shift = dt.datetime.combine(after, dt.time(10)) - dt.datetime.combine(timezone.localdate(), dt.time(10))
+    with mock.patch.object(timezone, "now", lambda: REAL_NOW() + shift):
+        organizer = log_in(browser, site, "town_organizer")
+        submit_report(organizer, site, second_report)
 
         # 7. The county sees the village in its ledger, exports it and publishes the board.
         county = log_in(browser, site, "county_admin")

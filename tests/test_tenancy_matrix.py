@@ -29,7 +29,9 @@ from tests.pages import model_of
 
 # Routes anyone may open (no scoped data behind them).
 PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language",
-                 "rectification:board-public", "evaluations:vote"}
+                 "rectification:board-public", "evaluations:vote",
+                 # The installable app's manifest and service worker (static, nothing of the ledger).
+                 "manifest", "service-worker"}
 # Namespaces tested elsewhere (the Django admin is for platform operators only: test_admin_is_closed).
 SKIPPED_NAMESPACES = {"admin"}
 # Pages a persona may open only when its role may do the thing; otherwise 404.

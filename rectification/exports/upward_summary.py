@@ -231,7 +231,8 @@ def summary_of(user, division: Division, year: int) -> Summary:
     cases = DisciplineCase.objects.filter(designation__in=designations.values("pk"), decided_on__year=year)
     for values in cases.order_by().values(*group).annotate(n=Count("pk")):
         for row in rows_for(values.get(child_lookup), values[org_category]):
-            row.discipline_cases += values["n"]    # 6. problems solved by the contact leaders' visits (summable)
+            row.discipline_cases += values["n"]
+    # 6. problems solved by the contact leaders' visits (summable)
     visits = ContactVisit.objects.filter(plan__designation__in=designations.values("pk"))
     visit_group = ([child_lookup] if child_lookup else []) + [org_category]
     for values in visits.order_by().values(*visit_group).annotate(solved=Sum("problems_solved_count")):

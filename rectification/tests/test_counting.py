@@ -79,8 +79,11 @@ def summary_figures(client, division) -> dict[str, int]:
     response = english(client).get(reverse("rectification:summary-export", args=[division.pk]))
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    total = {row[0]: row for row in sheet.iter_rows(values_only=True)}["Total"]
-    return {"total": total[1], "rectified": total[2], "open": total[1] - total[2]}
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "Unit")
+    total = dict(zip(header, {row[0]: row for row in rows}["Total"], strict=True))
+    screened, rectified = total["Weak and lax organizations screened"], total["Organizations rectified and upgraded"]
+    return {"total": screened, "rectified": rectified, "open": screened - rectified}
 
 
 def assert_all_agree(client, county, county_ids):
