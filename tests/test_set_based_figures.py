@@ -22,7 +22,16 @@ from cadres.selectors.reserve import shortfall_summary, shortfall_totals
 from organizations import services as org_services
 from organizations.demo.province import BENCH_REVIEWER
 from organizations.models import Organization, User
-from rectification.selectors.progress import VisitTotal, visit_totals, visits_against_policy
+from rectification.selectors.progress import (
+    LATE,
+    MISSING,
+    FlagTotal,
+    VisitTotal,
+    late_and_missing_reports,
+    report_flag_counts,
+    visit_totals,
+    visits_against_policy,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -65,6 +74,50 @@ def test_visit_totals_equal_the_per_plan_rule_on_the_demo(demo):
         for day in days:
             assert_visits_agree(demo.users[username], day)
     assert assert_visits_agree(admin, days[0]) != before
+
+
+# ---------------------------------------------------------------------------- late and missing reports
+
+
+def report_flag_counts_reference(user, *, today, plans=None, group_by="county_id") -> dict:
+    """The dashboard's former counts: every period of every plan flagged in Python, its items counted."""
+    totals: dict = {}
+    for item in late_and_missing_reports(user, today=today, plans=plans).items:
+        total = totals.setdefault(getattr(item, group_by), FlagTotal())
+        total.late += item.flag == LATE
+        total.missing += item.flag == MISSING
+    return totals
+
+
+def nonzero(totals: dict) -> dict:
+    return {key: total for key, total in totals.items() if total.late or total.missing}
+
+
+def assert_flags_agree(user, today):
+    for group_by in GROUPS:
+        expected = report_flag_counts_reference(user, today=today, group_by=group_by)
+        assert nonzero(report_flag_counts(user, today=today, group_by=group_by)) == expected, (group_by, today)
+    return expected
+
+
+REPORT_DAYS = [D(2026, 11, 23), D(2026, 9, 10), D(2026, 9, 11), D(2026, 7, 11), D(2027, 3, 1), D(2025, 1, 1)]
+
+
+def test_report_flag_counts_equal_the_per_period_rule_on_the_demo(demo):
+    for username in ("city_reviewer", "county_admin", "town_organizer", "other_county_admin"):
+        for day in REPORT_DAYS:
+            assert_flags_agree(demo.users[username], day)
+    admin = demo.users["county_admin"]
+    before = assert_flags_agree(admin, REPORT_DAYS[0])
+    assert sum(t.missing + t.late for t in before.values()) > 0
+    # Grace and interval changed on a county and a township: the reports written under the former interval
+    # no longer fit one period (the per-plan matching), the others are counted in SQL.
+    org_services.policy_set(user=admin, division=demo.county1, key="report_grace_days", value=3)
+    org_services.policy_set(user=admin, division=demo.township_a, key="report_interval_months", value=3)
+    org_services.policy_set(user=admin, division=demo.township_b, key="report_interval_months", value=1)
+    for username in ("city_reviewer", "county_admin", "town_organizer"):
+        for day in REPORT_DAYS:
+            assert_flags_agree(demo.users[username], day)
 
 
 # ------------------------------------------------------------------------ cadres: "four ones" coverage
@@ -160,5 +213,8 @@ def test_every_figure_equals_its_rule_on_a_generated_province(db):
     assert totals and sum(t.required for t in totals.values()) > 0
     assert_visits_agree(reviewer, today - dt.timedelta(days=40))
     assert assert_coverage_agrees(reviewer, today)["total"] > 0
+    for day in (today, today - dt.timedelta(days=75), today + dt.timedelta(days=200)):
+        assert_flags_agree(reviewer, day)
+    assert sum(t.missing + t.late for t in report_flag_counts(reviewer, today=today).values()) > 0
     reserve = shortfall_totals(reviewer)
     assert reserve == shortfall_summary(reviewer)["totals"] and reserve["villages"] >= 40

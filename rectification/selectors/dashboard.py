@@ -23,7 +23,7 @@ from organizations.scoping import grants_for
 from ..models import Designation, DesignationStatus, Plan, Task, TaskStatus
 from .counting import current_round_years
 from .ledger import has_overdue_task, overdue_tasks_q
-from .progress import late_and_missing_reports, visit_totals
+from .progress import report_flag_counts, visit_totals
 
 COUNTY, TOWNSHIP, ORGANIZATION = "county", "township", "organization"
 GROUP_COLUMN = {COUNTY: "county_id", TOWNSHIP: "township_id", ORGANIZATION: "organization_id"}
@@ -114,13 +114,10 @@ def dashboard(user, designations, *, today: dt.date, county: Division | None = N
     for values in tasks.order_by().values(column).annotate(n=Count("pk")):
         row(values[column]).overdue_tasks = values["n"]
     plans = Plan.objects.filter(designation__in=designations.values("pk"))
-    flags = late_and_missing_reports(user, today=today, plans=plans)
-    for item in flags.items:
-        key = {COUNTY: item.county_id, TOWNSHIP: item.township_id, ORGANIZATION: item.organization_id}[level]
-        if item.flag == "late":
-            row(key).reports_late += 1
-        elif item.flag == "missing":
-            row(key).reports_missing += 1
+    for key, flags in report_flag_counts(user, today=today, plans=plans, group_by=column).items():
+        if flags.late or flags.missing:
+            row(key).reports_late += flags.late
+            row(key).reports_missing += flags.missing
     for key, visits in visit_totals(user, today=today, plans=plans, group_by=column).items():
         target = row(key)
         target.visits_done += visits.done

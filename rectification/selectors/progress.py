@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, DateField, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -132,6 +132,93 @@ def late_and_missing_reports(user, *, today: dt.date, plans=None, flags=(MISSING
     result.by_township = sorted(townships.values(), key=lambda c: c.name)
     result.items.sort(key=lambda i: (i.due_on, i.organization_name))
     return result
+
+
+@dataclass
+class FlagTotal:
+    late: int = 0
+    missing: int = 0
+
+
+def report_flag_counts(user, *, today: dt.date, plans=None, group_by: str = "county_id") -> dict[int | None, FlagTotal]:
+    """The late and missing reports of ``late_and_missing_reports`` counted per ``group_by`` (a Plan column)
+    in SQL, without a row per plan or per period in Python.
+
+    The periods a plan must report on depend only on its status, confirmation and close-out dates and its
+    policy: the plans are grouped by those (one GROUP BY) and each group's periods past due counted once.
+    A plan whose every report covers exactly one period of its policy (the rule's usual case) has a period
+    matched by the submitted report of that period, if any: those are counted by the report's period end
+    and submission day (one GROUP BY). The plans with a report of another length or alignment (the policy
+    changed since) keep the per-plan matching of ``late_and_missing_reports``, on those plans only."""
+    from django.db.models.functions import TruncDate
+
+    queryset = Plan.objects.visible_to(user) if plans is None else plans & Plan.objects.visible_to(user)
+    reporting = queryset.filter(designation__status__in=periods.REPORTING_STATUSES, designation__confirmed_at__isnull=False)
+    book = PolicyBook(periods.REPORT_POLICY_KEYS)
+    plan_chain = book.chain_expressions("organization__")
+    report_chain = book.chain_expressions("plan__organization__")
+    reports = PeriodReport.objects.filter(plan__in=reporting.values("pk")).order_by()
+
+    def policy(values, chain) -> tuple[int, int]:
+        found = book.for_chain([values[name] for name in chain])
+        return int(found["report_interval_months"]), int(found["report_grace_days"])
+
+    # Plans with a report that is not exactly one period of their policy: the per-plan rule.
+    odd = []
+    for row in reports.annotate(**report_chain).values("period_start", "period_end", *report_chain).distinct():
+        interval, _grace = policy(row, report_chain)
+        period = periods.period_of(row["period_start"], interval_months=interval, grace_days=0)
+        if (period.start, period.end) != (row["period_start"], row["period_end"]):
+            odd.append(Q(period_start=row["period_start"], period_end=row["period_end"],
+                         **{name: row[name] for name in report_chain}))
+    odd_plans = set()
+    if odd:
+        combined = odd[0]
+        for condition in odd[1:]:
+            combined |= condition
+        odd_plans = set(reports.annotate(**report_chain).filter(combined).values_list("plan_id", flat=True))
+    totals: dict[int | None, FlagTotal] = {}
+    if odd_plans:
+        for item in late_and_missing_reports(user, today=today, plans=queryset.filter(pk__in=odd_plans)).items:
+            total = totals.setdefault(getattr(item, group_by), FlagTotal())
+            if item.flag == LATE:
+                total.late += 1
+            elif item.flag == MISSING:
+                total.missing += 1
+        reporting = reporting.exclude(pk__in=odd_plans)
+        reports = reports.exclude(plan_id__in=odd_plans)
+
+    # Periods past due, per group of plans with the same dates and policy: missing unless matched below.
+    expected_due: dict[tuple, int] = {}
+    for row in reporting.order_by().annotate(confirmed_on=TruncDate("designation__confirmed_at"), **plan_chain).values(
+            group_by, "designation__status", "confirmed_on", "designation__closed_out_on", *plan_chain).annotate(
+            n=Count("pk")):
+        interval, grace = policy(row, plan_chain)
+        key = (row["designation__status"], row["confirmed_on"], row["designation__closed_out_on"], interval, grace)
+        if key not in expected_due:
+            expected_due[key] = sum(1 for period in periods.expected_periods(
+                status=key[0], confirmed_on=key[1], closed_out_on=key[2], today=today, interval_months=interval,
+                grace_days=grace) if period.due_on < today)
+        totals.setdefault(row[group_by], FlagTotal()).missing += expected_due[key] * row["n"]
+    # The submitted reports of those periods: the plan's window is [confirmed_on, today or its close-out].
+    ongoing = Q(plan__designation__status__in=periods.ONGOING_STATUSES) | Q(plan__designation__closed_out_on__isnull=True)
+    submitted = reports.filter(status=ReportStatus.SUBMITTED, submitted_at__isnull=False).annotate(
+        confirmed_on=TruncDate("plan__designation__confirmed_at"), submitted_on=TruncDate("submitted_at"),
+        **report_chain).filter(
+        Q(period_end__gte=F("confirmed_on")), Q(period_start__lte=today), Q(confirmed_on__lte=today),
+        ongoing | Q(period_start__lte=F("plan__designation__closed_out_on"),
+                    plan__designation__closed_out_on__gte=F("confirmed_on")))
+    for row in submitted.annotate(late_on=Case(When(submitted_on__gt=F("period_end"), then=F("submitted_on")),
+                                               default=None, output_field=DateField())).values(
+            f"plan__{group_by}", "period_end", "late_on", *report_chain).annotate(n=Count("pk")):
+        _interval, grace = policy(row, report_chain)
+        due_on = row["period_end"] + dt.timedelta(days=grace)
+        total = totals.setdefault(row[f"plan__{group_by}"], FlagTotal())
+        if row["late_on"] is not None and row["late_on"] > due_on:
+            total.late += row["n"]
+        if due_on < today:
+            total.missing -= row["n"]
+    return totals
 
 
 # ------------------------------------------------------------------------------------------ report pages
