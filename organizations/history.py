@@ -31,6 +31,9 @@ def _readable(field, value):
         return dict(field.flatchoices).get(value, value)
     if field.get_internal_type() == "JSONField":
         return _json_text(value)
+    if field.get_internal_type() in ("FileField", "ImageField"):
+        # A stored file by its name, not the storage path (annual/2026/annual-350322-2026.xlsx).
+        return str(value).rsplit("/", 1)[-1] or None if value else None
     return value
 
 

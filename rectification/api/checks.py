@@ -14,10 +14,12 @@ from rest_framework import mixins, viewsets
 from organizations.api.base import ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
 
-from ..models import AcceptanceReview, FollowUpReview, SixMonthlyCheck
+from ..models import AcceptanceReview, DisciplineCase, FollowUpReview, SixMonthlyCheck
 from ..services import checks as services
+from ..services.discipline import discipline_case_record
 from .checks_serializers import (
     AcceptanceReviewSerializer,
+    DisciplineCaseSerializer,
     FollowUpReviewSerializer,
     SixMonthlyCheckSerializer,
 )
@@ -103,7 +105,20 @@ class FollowUpReviewViewSet(_RecordViewSet):
     object_arg = "review"
 
 
+class DisciplineCaseViewSet(_RecordViewSet):
+    """Violations of discipline or law investigated in designated organizations (查处违纪违法行为): date,
+    summary, who handled it. Entered (POST) by the roles that enter check records; not corrected (no PATCH)."""
+
+    queryset = DisciplineCase.objects.all()
+    serializer_class = DisciplineCaseSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    ordering_fields = ["decided_on"]
+    service_fields = ("decided_on", "summary", "handled_by")
+    create_service = staticmethod(discipline_case_record)
+
+
 def register(router) -> None:
     router.register("six-monthly-checks", SixMonthlyCheckViewSet, basename="six-monthly-check")
     router.register("acceptance-reviews", AcceptanceReviewViewSet, basename="acceptance-review")
     router.register("follow-up-reviews", FollowUpReviewViewSet, basename="follow-up-review")
+    router.register("discipline-cases", DisciplineCaseViewSet, basename="discipline-case")

@@ -8,7 +8,15 @@ from rest_framework import serializers
 
 from organizations.api.base import ScopedPrimaryKeyRelatedField
 
-from ..models import AcceptanceReview, CheckFinding, Designation, FollowUpReview, Measure, SixMonthlyCheck
+from ..models import (
+    AcceptanceReview,
+    CheckFinding,
+    Designation,
+    DisciplineCase,
+    FollowUpReview,
+    Measure,
+    SixMonthlyCheck,
+)
 
 #: Fields every record shows the same way: where it belongs and who entered it.
 COMMON_FIELDS = ["id", "designation", "organization", "organization_name", "township", "entered_by",
@@ -64,3 +72,13 @@ class FollowUpReviewSerializer(_RecordSerializer):
 
     def get_outcome(self, obj) -> str:
         return getattr(obj, "outcome", "")
+
+
+class DisciplineCaseSerializer(_RecordSerializer):
+    """A violation of discipline or law investigated in a designated organization (the statistical form's last
+    column); entered once, as the page does (no correction)."""
+
+    class Meta:
+        model = DisciplineCase
+        fields = [*COMMON_FIELDS, "decided_on", "summary", "handled_by"]
+        read_only_fields = COMMON_READ_ONLY

@@ -112,6 +112,9 @@ def test_township_report_flow_through_the_pages(demo, login, year_round):
     assert [s for s, _u in steps].count("submitted") == 2
     page = county.get(reverse("rectification:annual-report", args=[report.pk])).content.decode()
     assert "同意。" in page
+    # The history names the frozen workbook by its file name, not by where the storage keeps it.
+    file_name = report.workbook.name.rsplit("/", 1)[-1]
+    assert "/" in report.workbook.name and file_name in page and report.workbook.name not in page
 
 
 def test_the_frozen_workbook_does_not_follow_later_data(demo, login, year_round):

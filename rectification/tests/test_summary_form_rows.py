@@ -208,3 +208,36 @@ def test_the_demo_counts_its_poverty_alleviated_villages(demo, login):
     header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Unit")
     total = dict(zip(rows[header_at], rows[header_at + 1], strict=False))
     assert total["Of which poverty-alleviated villages"] == expected
+
+
+def test_discipline_cases_through_the_api(demo, login, form_year):
+    """The cases are entered and read through the API as on the page: the role table decides (a county leader
+    reads, does not enter), a designation outside the scope is a 400 on entry and a case outside it a 404, and
+    the statistical form counts what the API entered."""
+    url = "/api/v1/ledger/discipline-cases/"
+    township_a_designation = form_year["designations"][0]
+    township_b_designation = form_year["designations"][3]
+    body = {"designation": township_a_designation.pk, "decided_on": f"{YEAR}-05-06", "handled_by": "县纪委监委",
+            "summary": "违规发放补贴"}
+    organizer = login("town_organizer")
+    created = organizer.post(url, body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    case = DisciplineCase.objects.get(pk=created.json()["id"])
+    assert (case.designation, case.entered_by, case.township_id) == (
+        township_a_designation, demo.users["town_organizer"], demo.township_a.pk)
+    assert organizer.post(url, {**body, "designation": township_b_designation.pk},
+                          content_type="application/json").status_code == 400
+    assert organizer.post(url, {**body, "summary": ""}, content_type="application/json").status_code == 400
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    assert organizer.post(url, {**body, "decided_on": future}, content_type="application/json").status_code == 400
+    assert organizer.patch(f"{url}{case.pk}/", {"summary": "x"}, content_type="application/json").status_code == 405
+    leader = login("county_leader")
+    assert leader.post(url, {**body, "designation": township_b_designation.pk},
+                       content_type="application/json").status_code == 403
+    assert case.pk in {row["id"] for row in leader.get(url).json()["results"]}
+    assert login("other_county_admin").get(f"{url}{case.pk}/").status_code == 404
+    assert login("county_admin").get(url, {"designation": township_a_designation.pk}).json()["results"][0][
+        "summary"] == "违规发放补贴"
+    rows = _form_rows(login("county_admin"), demo.county1)
+    assert rows["Total"]["Violations of discipline or law investigated"] == DisciplineCase.objects.filter(
+        designation__in=form_year["designations"], decided_on__year=YEAR).count() == 1
