@@ -120,6 +120,19 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
                              R.COUNTY_ADMIN}),
         "finalize": frozenset({R.TOWNSHIP_SECRETARY, R.TOWNSHIP_ORGANIZER, R.COUNTY_ADMIN}),
     },
+    # The planning ledger (multi-year rectification plan): kept by the county organization department.
+    "planning": {
+        "change": frozenset({R.COUNTY_ADMIN}),
+    },
+    # Party committee meetings on the rectification and the township secretaries' contact villages: the
+    # township keeps its own, the county both its own and the townships'.
+    "committee_meeting": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
+    "secretary_contact": {
+        "change": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+    },
     # Cadres (cadres app).
     "cadre": {
         "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),

@@ -213,6 +213,16 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                                  "whatever their age."), group=_("Cadres")),
     PolicyDefinition("reserve_age_exempt_stars", _("Member stars that waive the reserve age limit"), "int", 9,
                      minimum=1, maximum=10, group=_("Cadres")),
+    # Party committees study the rectification regularly (seed 002): a township quarterly, the county's Standing
+    # Committee twice a year (domain practice §2c: one special session by the end of June).
+    PolicyDefinition("township_committee_study_months", _("Township Party committee studies the rectification "
+                                                          "every (months)"), "int", 3,
+                     _("A township with organizations in rectification and no Party committee meeting on it in such "
+                       "a period (aligned on 1 January) is a shortfall."), minimum=1, maximum=12,
+                     group=_("Party committee study")),
+    PolicyDefinition("county_committee_study_months", _("County Party committee studies the rectification every "
+                                                        "(months)"), "int", 6, minimum=1, maximum=12,
+                     group=_("Party committee study")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

@@ -43,6 +43,9 @@ NAV_ENTRIES = (
     # The county's and the city's annual reports (shown once their pages exist), under "More".
     NavEntry("annual_reports", _("Annual reports"), "rectification:annual-reports", more=COUNTY | LEADERS,
              active=("rectification:annual-report*",), order=90),
+    # The planning ledger (multi-year plan): the county keeps it, leaders and the city read it, under "More".
+    NavEntry("planning", _("Planning ledger"), "rectification:planning", more=COUNTY | LEADERS | TOWNSHIP,
+             active=("rectification:planning*",), order=91),
 )
 
 LEDGER_COUNTIES = "rectification.selectors.designations.county_ids_with_designations"
@@ -76,6 +79,7 @@ def register() -> None:
           "(recorded under the system account)."), counties=LEDGER_COUNTIES,
         result_labels=(("completed", _("Consolidations completed")),)))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
+    register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))
     register_panel(Panel("home.division", "weak_counts", "rectification/panels/home_division.html",
@@ -104,6 +108,12 @@ def _seed_ledger(county, *, accounts):
     seed_bimonthly_reports(county)
     seed_annual_reports(county, accounts=accounts, year=round_.year)
     return round_
+
+
+def _seed_planning(county, *, accounts):
+    from .demo.planning import seed_planning
+
+    return seed_planning(county, accounts=accounts)
 
 
 def _weak_counts(user, division):

@@ -64,6 +64,13 @@ def expected_menu(username: str) -> tuple[list[str], list[str]]:
     if username in ("county_admin", "other_county_admin", "county_leader", "city_reviewer"):
         at = more.index("organizations") + 1
         more = [*more[:at], "annual_reports", *more[at:]]
+    # The planning ledger (issue 14 item 4) follows the annual reports, under "More" for the county, its
+    # leaders, the city and the townships.
+    if username in ("county_admin", "other_county_admin", "county_leader", "city_reviewer"):
+        at = more.index("annual_reports") + 1
+        more = [*more[:at], "planning", *more[at:]]
+    if username == "town_organizer":
+        more = [*more, "planning"]
     return bar, more
 
 

@@ -45,7 +45,8 @@ ROLE_GATED = {"organizations:import-create": ("organization", "import"),
               "cadres:reserve-add": ("reserve", "change"),
               "cadres:reserve-import": ("reserve", "import"),
               "cadres:training-add": ("training", "change"),
-              "cadres:township-organizers": ("role_assignment", "create")}
+              "cadres:township-organizers": ("role_assignment", "create"),
+              "rectification:planning-create": ("planning", "change")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 

@@ -100,6 +100,10 @@ def _urls(demo) -> dict[str, str]:
             "evaluations:assessment-sheet-export": [members_org], "summary-report-workbook": [report.pk],
             "member-sheet-export": [members_org], "rectification:annual-report-workbook": [annual.pk],
             "annual-report-workbook": [annual.pk]}
+    from rectification.models import MultiYearPlan
+
+    plan = MultiYearPlan.objects.filter(division=county).first()
+    args.update({"rectification:planning-export": [plan.pk], "multi-year-plan-export": [plan.pk]})
     urls = {}
     for name in _export_routes():
         if name in NOT_PRINTED:

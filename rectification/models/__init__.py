@@ -10,14 +10,17 @@ from .checks import (
     FollowUpReview,
     SixMonthlyCheck,
 )
+from .committee import CommitteeMeeting, SecretaryContact
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
 from .discipline import DisciplineCase
 from .disclosure import DisclosureBoard
+from .planning import MultiYearPlan, PlanEntry, PlanYearGoal
 from .plans import Measure, MeasureFamily, Plan, PlanCycle, PlanProblem, PlanStatus, Task, TaskStatus
 from .progress import ContactVisit, EvidenceFile, PeriodReport, ProgressEntry, ReportStatus
 from .rounds import Category, Round
 
 __all__ = [
+    "CommitteeMeeting", "MultiYearPlan", "PlanEntry", "PlanYearGoal", "SecretaryContact",
     "EDITABLE_STATUSES", "AnnualReport", "AnnualReportStatus", "DisciplineCase",
     "PASSING_RESULTS", "AcceptanceResult", "AcceptanceReview", "CheckFinding", "CheckGrade", "FollowUpFinding",
     "FollowUpReview", "SixMonthlyCheck",

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("rectification.web.bimonthly_report_urls")),
     path("", include("rectification.web.check_urls")),
     path("", include("rectification.web.annual_report_urls")),
+    path("", include("rectification.web.planning_urls")),
 ]
