@@ -134,6 +134,11 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                      True, group=_("Acceptance")),
     PolicyDefinition("evaluation_quorum", _("Minimum ballots for an evaluation"), "int", 0, minimum=0,
                      maximum=10000, group=_("Acceptance")),
+    PolicyDefinition("evaluation_close_with_missing_voters", _("Voting may be closed before every invited voter has voted"),
+                     "bool", True,
+                     _("On: closing asks for a confirmation when a voter group has voters who have not voted (links "
+                       "unused, ballots missing). Off: voting cannot be closed until every invited voter has voted."),
+                     group=_("Acceptance")),
     PolicyDefinition("consolidation_months", _("Consolidation period after close-out (months)"), "int", 12,
                      minimum=1, maximum=60, group=_("Acceptance")),
     PolicyDefinition("report_interval_months", _("Progress report every (months)"), "int", 2, minimum=1,

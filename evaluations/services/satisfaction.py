@@ -337,6 +337,11 @@ def turnout_summary(rows: list[Turnout]) -> str:
                                                                   "size": row.size} for row in rows if row.short)
 
 
+def closing_with_missing_voters_allowed(evaluation: Evaluation) -> bool:
+    """The policy ``evaluation_close_with_missing_voters`` of the evaluated organization."""
+    return bool(effective_policy(evaluation.organization.division)["evaluation_close_with_missing_voters"])
+
+
 @transaction.atomic
 def evaluation_close(*, user, evaluation: Evaluation, shortfall_confirmed: bool = True) -> Evaluation:
     """End the voting: freeze the totals, keep the policy values that apply, compute the rate.
@@ -347,12 +352,15 @@ def evaluation_close(*, user, evaluation: Evaluation, shortfall_confirmed: bool 
     require(user, "evaluation", "close", evaluation)
     evaluation = _locked(evaluation)
     _require_open(evaluation)
-    if not shortfall_confirmed:
-        short = [row for row in evaluation_turnout(evaluation) if row.short]
-        if short:
-            raise ValidationError({"confirm_shortfall": _(
-                "Not every voter has voted: %(groups)s. Confirm that voting is to be closed anyway.") % {
-                "groups": turnout_summary(short)}})
+    short = [row for row in evaluation_turnout(evaluation) if row.short]
+    if short and not closing_with_missing_voters_allowed(evaluation):
+        raise ValidationError(_(
+            "Not every voter has voted: %(groups)s. The policy requires every invited voter to vote before "
+            "voting is closed.") % {"groups": turnout_summary(short)})
+    if short and not shortfall_confirmed:
+        raise ValidationError({"confirm_shortfall": _(
+            "Not every voter has voted: %(groups)s. Confirm that voting is to be closed anyway.") % {
+            "groups": turnout_summary(short)}})
     _groups, total = live_counts(evaluation)
     for field in COUNT_FIELDS:
         setattr(evaluation, field, getattr(total, field))

@@ -307,3 +307,33 @@ def test_links_page_shows_the_seats_left(client, demo, login):
                                 basically_satisfied=0, dissatisfied=0, abstained=0)
     assert "请先填写该组的受邀投票人数" in client.get(
         reverse("evaluations:voter-group-links", args=[no_size.pk])).content.decode()
+
+
+def test_the_policy_can_forbid_closing_while_voters_are_missing(demo, login):
+    """evaluation_close_with_missing_voters off: the close page says so and offers no button; neither the page nor
+    the API closes, confirmed or not, until every invited voter has voted."""
+    from organizations.services import policy_set
+
+    policy_set(user=demo.users["county_admin"], division=demo.county1, key="evaluation_close_with_missing_voters",
+               value=False)
+    evaluation = _evaluation(demo, party_members=2, public=3)
+    groups = {g.kind: g for g in evaluation.groups.all()}
+    services.voter_group_counts(user=demo.users["county_admin"], group=groups[PM], satisfied=2,
+                                basically_satisfied=0, dissatisfied=0, abstained=0)
+    tokens = services.ballot_links_create(user=demo.users["county_admin"], group=groups[PUB], count=3)
+    client = login("county_admin")
+    url = reverse("evaluations:evaluation-close", args=[evaluation.pk])
+    page = client.get(url).content.decode()
+    assert 'id="close-forbidden"' in page and 'name="confirm_shortfall"' not in page
+    refused = client.post(url, {"confirm_shortfall": "on"})
+    assert refused.status_code == 400 and "Public representatives 0 of 3" in refused.content.decode()
+    api = client.post(f"/api/v1/evaluations/evaluations/{evaluation.pk}/close/", {"confirm_shortfall": True},
+                      content_type="application/json")
+    assert api.status_code == 400
+    assert Evaluation.objects.get(pk=evaluation.pk).status == EvaluationStatus.OPEN
+    # Every link used: voting closes without a question.
+    for token in tokens:
+        services.ballot_cast_anonymous(token=token, choice="satisfied")
+    assert 'id="close-forbidden"' not in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert Evaluation.objects.get(pk=evaluation.pk).status == EvaluationStatus.CLOSED

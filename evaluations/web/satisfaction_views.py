@@ -298,8 +298,10 @@ class EvaluationCloseView(_EvaluationWriteView):
 
     def get_context_data(self, obj, form) -> dict:
         turnout = services.evaluation_turnout(obj)
+        shortfall = any(row.short for row in turnout)
         return {"evaluation": obj, "panel": selectors.evaluation_panel(self.request.user, obj), "action": "close",
-                "turnout": turnout, "shortfall": any(row.short for row in turnout)}
+                "turnout": turnout, "shortfall": shortfall,
+                "shortfall_forbidden": shortfall and not services.closing_with_missing_voters_allowed(obj)}
 
 
 class EvaluationDecideView(_EvaluationWriteView):
