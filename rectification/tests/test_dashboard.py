@@ -74,6 +74,10 @@ def test_every_number_equals_the_count_of_its_list(demo, login, work, persona):
         checked += 1
     if persona in ("county_admin", "county_leader"):
         assert checked >= 5  # totals, statuses, overdue and per township
+        # 未报送 and 逾期报送 open the reports page with exactly the reports they count (issue 12 item 5).
+        reports = reverse("rectification:reports")
+        flags = {url.split("flag=")[1].split("&")[0] for url, _n in links if url.startswith(reports)}
+        assert flags == {"missing", "late"}
     if persona == "city_reviewer":  # per county, each opening the county's own dashboard
         import re
 

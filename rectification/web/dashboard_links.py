@@ -18,11 +18,21 @@ def ledger_url(params: dict) -> str:
     return reverse("rectification:ledger") + (f"?{query}" if query else "")
 
 
+def reports_url(params: dict) -> str:
+    """The reports page (双月报告) narrowed like the dashboard: its own filters and the ledger's counting rule."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse("rectification:reports") + f"?{query}"
+
+
 def _links(base: dict, extra: dict) -> dict[str, str]:
     links = {"total": ledger_url({**base, **extra})}
     for status in STATUSES:
         links[f"status:{status}"] = ledger_url({**base, **extra, "status": status})
     links["overdue"] = ledger_url({**base, **extra, "overdue": "true"})
+    for flag in ("missing", "late"):
+        links[f"reports_{flag}"] = reports_url({**base, **extra, "flag": flag})
+    links["visits"] = reverse("rectification:visits") + "?" + urlencode(
+        {"short": "true", **({"township": extra["township"]} if "township" in extra else {})})
     return links
 
 

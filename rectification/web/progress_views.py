@@ -124,6 +124,25 @@ def evidence_download(request, pk):
 # ------------------------------------------------------------------------------------------- reports
 
 
+#: The ledger's filters the dashboard passes on in its report links (the reports page's own form has the others).
+LEDGER_ONLY_FILTERS = ("counted", "year", "category")
+
+
+def narrowed_by_ledger_filters(user, params, plans):
+    """The plans of the designations the ledger's filter keeps for ``params``' counting rule, year and category
+    (the dashboard's 未报送 and 逾期报送 open this page with the filters they were counted with); unchanged
+    without them, none when they are invalid."""
+    from ..filters.ledger import designation_filter_for
+
+    data = {key: params.get(key) for key in LEDGER_ONLY_FILTERS if params.get(key)}
+    if not data:
+        return plans
+    filterset = designation_filter_for(user, data)
+    if not filterset.is_valid():
+        return plans.none()
+    return plans.filter(designation__in=filterset.qs.values("pk"))
+
+
 class ReportFlagsView(LoginRequiredMixin, TemplateView):
     """双月报告: this period's reports of the user's scope (draft, due, submitted, late, missing), with the
     prepare and submit actions; ``?flag=`` chooses another view (to submit, late or missing, all...)."""
@@ -140,6 +159,7 @@ class ReportFlagsView(LoginRequiredMixin, TemplateView):
         valid = not filterset.is_bound or filterset.is_valid()
         plans = filterset.qs if filterset.is_bound and valid else (
             Plan.objects.visible_to(user) if valid else Plan.objects.none())
+        plans = narrowed_by_ledger_filters(user, self.request.GET, plans)
         view = (filterset.form.cleaned_data.get("flag") if filterset.is_bound and valid else "") or report_list.CURRENT
         rows, result = report_list.report_rows(user, today=today, plans=plans, view=view)
         page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
