@@ -59,3 +59,15 @@ def database_label() -> str:
 
         return f"SQLite {sqlite3.sqlite_version}"
     return connection.vendor
+
+
+def write_report(text: str, output: str | None, default_name: str) -> None:
+    """Write a benchmark's markdown (to ``output``, else bench/results/<default_name>_<database>.md) and show it."""
+    from django.db import connection
+
+    path = Path(output) if output else ROOT / "bench" / "results" / f"{default_name}_{connection.vendor}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    print(f"written to {path}")

@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -30,9 +31,11 @@ from django.db import transaction
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from ..keyset import InvalidCursor, keyset_order, keyset_page, last_cursor
 from ..permissions import can
 from . import submission_keys
 
@@ -71,15 +74,97 @@ class FilteredQuerysetMixin(ScopedQuerysetMixin):
 
 
 class ScopedListView(FilteredQuerysetMixin, ListView):
+    """A scoped, filtered list in pages of ``paginate_by``.
+
+    Pages are keyset pages (``organizations.keyset``): "next" and "previous" carry a ``cursor`` and the last
+    page is the reversed order's first, so a deep page costs what the first costs. ``?page=N`` (typed or
+    bookmarked) still shows page N by number. A view whose order the keyset cannot follow, or that sets
+    ``keyset = False``, pages by number only.
+    """
+
     paginate_by = 50
+    keyset = True
+
+    def paginate_queryset(self, queryset, page_size):
+        keys = keyset_order(queryset) if self.keyset else None
+        page = self.request.GET.get(self.page_kwarg)
+        if keys is None or (page and page != "last"):
+            return super().paginate_queryset(queryset, page_size)
+        paginator = KeysetPaginator(queryset, page_size)
+        cursor = last_cursor() if page == "last" else self.request.GET.get("cursor") or None
+        try:
+            window = keyset_page(queryset, keys, cursor=cursor, size=page_size, count=lambda: paginator.count)
+        except InvalidCursor:
+            raise Http404 from None
+        page_obj = KeysetPageObject(window, paginator)
+        return paginator, page_obj, window.rows, page_obj.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = getattr(self, "filterset", None)
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("cursor", None)
         context["querystring"] = query.urlencode()
         return context
+
+
+class KeysetPaginator:
+    """What the list templates read of a paginator (``count``, ``num_pages``), for keyset pages."""
+
+    def __init__(self, queryset, per_page: int):
+        self.queryset = queryset
+        self.per_page = per_page
+
+    @cached_property
+    def count(self) -> int:
+        return self.queryset.count()
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+
+class KeysetPageObject:
+    """A keyset page as the templates read a Django ``Page`` (``includes/pagination.html``); its links are
+    ``first_query``, ``previous_query``, ``next_query``, ``last_query`` (query-string parts)."""
+
+    keyset = True
+
+    def __init__(self, window, paginator: KeysetPaginator):
+        self.window = window
+        self.paginator = paginator
+        self.object_list = window.rows
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def number(self) -> int:
+        return max(1, min(-(-self.end_index() // self.paginator.per_page), self.paginator.num_pages))
+
+    def has_next(self) -> bool:
+        return self.window.next_cursor is not None
+
+    def has_previous(self) -> bool:
+        return self.window.previous_cursor is not None
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def start_index(self) -> int:
+        return self.window.start + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return self.window.start + len(self.object_list)
+
+    @property
+    def previous_query(self) -> str:
+        return urlencode({"cursor": self.window.previous_cursor})
+
+    @property
+    def next_query(self) -> str:
+        return urlencode({"cursor": self.window.next_cursor})
 
 
 class ScopedDetailView(ScopedQuerysetMixin, DetailView):
