@@ -41,13 +41,24 @@ class EvaluationsConfig(AppConfig):
                                     active=("evaluations:evaluation*", "evaluations:voter-group*"), order=40))
         register_nav_entry(NavEntry("stars", _("Star management"), "evaluations:rating-list",
                                     roles=COUNTY | LEADERS | TOWNSHIP | VILLAGE, active=("evaluations:*",), order=50))
+        register_nav_entry(NavEntry("recognition", _("Commendation"), "evaluations:exemplar-list",
+                                    roles=VILLAGE, more=COUNTY | LEADERS | TOWNSHIP,
+                                    active=("evaluations:exemplar*", "evaluations:commendation*",
+                                            "evaluations:plaque*", "evaluations:organization-plaques"), order=55))
         register_todo_source(TodoSource("evaluations", _todo, order=20))
+        register_todo_source(TodoSource("recognition", _recognition_todo, order=25))
         register_panel(Panel("designation.actions", "evaluations", "evaluations/panels/designation_evaluations.html",
                              _designation_panel, order=10))
 
 
 def _todo(user, today):
     from .selectors.todo import todo_items
+
+    return todo_items(user, today)
+
+
+def _recognition_todo(user, today):
+    from .selectors.recognition import todo_items
 
     return todo_items(user, today)
 

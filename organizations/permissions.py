@@ -156,6 +156,22 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     "training": {
         "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
     },
+    # Recognition (evaluations app): advanced models and experiences are written below and approved and
+    # published by the county; commendation lists are proposed and decided by the township or county;
+    # the 共产党员户 plaques are kept by the branch and the township.
+    "exemplar": {
+        "change": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
+                             R.COUNTY_ADMIN}),
+        "approve": frozenset({R.COUNTY_ADMIN}),
+    },
+    "commendation": {
+        "propose": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+        "decide": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
+    "plaque": {
+        "change": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
+                             R.COUNTY_ADMIN}),
+    },
 }
 
 

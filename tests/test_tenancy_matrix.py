@@ -31,7 +31,10 @@ from tests.pages import model_of
 PUBLIC_ROUTES = {"healthz", "login", "logout", "api-token", "api-schema", "api-docs", "set_language",
                  "rectification:board-public", "evaluations:vote",
                  # The installable app's manifest and service worker (static, nothing of the ledger).
-                 "manifest", "service-worker"}
+                 "manifest", "service-worker",
+                 # A county's public recognition page: published advanced models and decided commendation
+                 # lists only, names only (evaluations/tests/test_recognition.py proves nothing else shows).
+                 "evaluations:recognition-public"}
 # Namespaces tested elsewhere (the Django admin is for platform operators only: test_admin_is_closed).
 SKIPPED_NAMESPACES = {"admin"}
 # Pages a persona may open only when its role may do the thing; otherwise 404.
@@ -46,7 +49,9 @@ ROLE_GATED = {"organizations:import-create": ("organization", "import"),
               "cadres:reserve-import": ("reserve", "import"),
               "cadres:training-add": ("training", "change"),
               "cadres:township-organizers": ("role_assignment", "create"),
-              "rectification:planning-create": ("planning", "change")}
+              "rectification:planning-create": ("planning", "change"),
+              "evaluations:exemplar-add": ("exemplar", "change"),
+              "evaluations:commendation-propose": ("commendation", "propose")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 

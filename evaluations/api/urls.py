@@ -1,9 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from . import satisfaction, stars
+from . import recognition, satisfaction, stars
 
 router = DefaultRouter()
-for area in (satisfaction, stars):
+for area in (satisfaction, stars, recognition):
     area.register(router)
 
 urlpatterns = router.urls

@@ -12,6 +12,17 @@ from .members import (
     Sex,
 )
 from .org_stars import Grade, OrganizationRating, RatingStep
+from .recognition import (
+    EXEMPLAR_EDITABLE,
+    Commendation,
+    CommendationList,
+    CommendationListStatus,
+    CommendationOccasion,
+    Exemplar,
+    ExemplarKind,
+    ExemplarStatus,
+    MemberPlaque,
+)
 from .satisfaction import (
     Ballot,
     BallotSource,
@@ -29,4 +40,6 @@ __all__ = [
     "Choice", "ContactHousehold", "Decision", "Evaluation", "EvaluationStatus", "Grade", "MemberAssessment",
     "MemberBulletin", "MemberCategory", "MemberCommitment", "OrganizationRating", "PartyMember", "RatingStep",
     "Sex", "VoterGroup", "VoterGroupKind",
+    "EXEMPLAR_EDITABLE", "Commendation", "CommendationList", "CommendationListStatus", "CommendationOccasion",
+    "Exemplar", "ExemplarKind", "ExemplarStatus", "MemberPlaque",
 ]

@@ -7,4 +7,5 @@ app_name = "evaluations"
 urlpatterns = [
     path("", include("evaluations.web.satisfaction_urls")),
     path("", include("evaluations.web.star_urls")),
+    path("", include("evaluations.web.recognition_urls")),
 ]
