@@ -38,6 +38,11 @@ BEAT_SCHEDULE = {
         "args": ("consolidation",),
         "schedule": crontab(hour=1, minute=15),
     },
+    "raise-escalations": {  # the escalation ladder's reminders (rectification.services.escalations)
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("escalations",),
+        "schedule": crontab(hour=7, minute=15),
+    },
     "send-digests": {
         "task": "organizations.tasks.run_scheduled_job",
         "args": ("digests",),

@@ -172,6 +172,24 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
         "change": frozenset({R.VILLAGE_SECRETARY, R.FIRST_SECRETARY, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY,
                              R.COUNTY_ADMIN}),
     },
+    # The escalation ladder (issue 14 item 1): a township may remind its organizations; the county organization
+    # department takes them up the ladder (督办, 约谈, 通报, 问责) and resolves them; a county leader writes 批示.
+    "escalation": {
+        "create": frozenset({R.COUNTY_ADMIN, R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY}),
+        "escalate": frozenset({R.COUNTY_ADMIN}),
+        "resolve": frozenset({R.COUNTY_ADMIN}),
+    },
+    "circular": {
+        "issue": frozenset({R.COUNTY_ADMIN}),
+    },
+    "instruction": {
+        "create": frozenset({R.COUNTY_LEADER}),
+    },
+    # County supervision teams (督导组) and their inspections (issue 14 item 2).
+    "supervision": {
+        "change": frozenset({R.COUNTY_ADMIN}),
+        "inspect": frozenset({R.COUNTY_ADMIN}),
+    },
 }
 
 

@@ -228,6 +228,22 @@ POLICIES: tuple[PolicyDefinition, ...] = (
     PolicyDefinition("county_committee_study_months", _("County Party committee studies the rectification every "
                                                         "(months)"), "int", 6, minimum=1, maximum=12,
                      group=_("Party committee study")),
+    # The escalation ladder 提醒 → 督办 → 约谈 → 通报 → 问责 (issue 14 item 1; domain practice §2a step 6: 提醒函,
+    # 挂牌督办, 诫勉谈话 for slow progress): what raises a reminder, and the deadlines the rungs give.
+    PolicyDefinition("escalation_task_overdue_days", _("Reminder when a task is overdue by (days)"), "int", 15,
+                     _("The daily job raises a reminder on an organization with a task this many days past its "
+                       "deadline."), minimum=0, maximum=365, group=_("Escalation")),
+    PolicyDefinition("escalation_report_periods", _("Reminder after progress reports missing or late (periods "
+                                                    "running)"), "int", 2, minimum=1, maximum=12,
+                     group=_("Escalation")),
+    PolicyDefinition("escalation_visit_months", _("Reminder after contact-leader visits short (months running)"),
+                     "int", 2, minimum=1, maximum=12, group=_("Escalation")),
+    PolicyDefinition("escalation_reminder_days", _("Deadline of a reminder (days)"), "int", 10, minimum=1,
+                     maximum=180, group=_("Escalation")),
+    PolicyDefinition("escalation_supervision_days", _("Deadline of a supervision notice (days)"), "int", 30,
+                     minimum=1, maximum=365, group=_("Escalation")),
+    PolicyDefinition("escalation_follow_up_days", _("Follow-up after an interview or a circular (days)"), "int", 30,
+                     minimum=1, maximum=365, group=_("Escalation")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

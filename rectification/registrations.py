@@ -40,6 +40,10 @@ NAV_ENTRIES = (
              active=("rectification:visit*",), order=30),
     NavEntry("dashboard", _("Leader dashboard"), "rectification:dashboard", roles=COUNTY | LEADERS,
              first_for=LEADERS, active=("rectification:dashboard*",), order=70),
+    # The escalation ladder (提醒 → 督办 → 约谈 → 通报 → 问责), its circulars and the supervision teams, under "More".
+    NavEntry("escalations", _("Escalations"), "rectification:escalations", more=COUNTY | LEADERS | TOWNSHIP,
+             active=("rectification:escalation*", "rectification:circular*", "rectification:supervision*",
+                     "rectification:inspection*"), order=75),
     # The county's and the city's annual reports (shown once their pages exist), under "More".
     NavEntry("annual_reports", _("Annual reports"), "rectification:annual-reports", more=COUNTY | LEADERS,
              active=("rectification:annual-report*",), order=90),
@@ -55,6 +59,7 @@ def register() -> None:
     for entry in NAV_ENTRIES:
         register_nav_entry(entry)
     register_todo_source(TodoSource("ledger", _todo, order=10))
+    register_todo_source(TodoSource("escalations", _escalation_todo, order=15))
     register_job(Job(
         "summary_reports", _("Bimonthly progress reports"),
         "rectification.services.bimonthly_reports.make_county_summary_reports",
@@ -78,8 +83,17 @@ def register() -> None:
         _("Completes the consolidation of the closed-out organizations whose consolidation period has ended "
           "(recorded under the system account)."), counties=LEDGER_COUNTIES,
         result_labels=(("completed", _("Consolidations completed")),)))
+    register_job(Job(
+        "escalations", _("Escalation reminders"), "rectification.services.escalations.raise_county_escalations",
+        _("Raises a reminder (the escalation ladder's first rung) on each organization with tasks overdue, "
+          "progress reports missing or late, contact-leader visits short, a failed evaluation or a relapse, as the "
+          "policy sets; resolves the reminders whose cause has cleared. One open escalation per organization and "
+          "cause."), counties=LEDGER_COUNTIES,
+        result_labels=(("raised", _("Reminders raised")), ("cleared", _("Reminders cleared")),
+                       ("triggers", _("Causes found")))))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
+    register_demo_seeder(DemoSeeder("escalations", _seed_escalations, order=40))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))
     register_panel(Panel("home.division", "weak_counts", "rectification/panels/home_division.html",
@@ -114,6 +128,18 @@ def _seed_planning(county, *, accounts):
     from .demo.planning import seed_planning
 
     return seed_planning(county, accounts=accounts)
+
+
+def _escalation_todo(user, today):
+    from .selectors.escalations import escalation_todo_items
+
+    return escalation_todo_items(user, today)
+
+
+def _seed_escalations(county, *, accounts):
+    from .demo.escalations import seed_escalations
+
+    seed_escalations(county, accounts=accounts)
 
 
 def _weak_counts(user, division):

@@ -51,7 +51,9 @@ ROLE_GATED = {"organizations:import-create": ("organization", "import"),
               "cadres:township-organizers": ("role_assignment", "create"),
               "rectification:planning-create": ("planning", "change"),
               "evaluations:exemplar-add": ("exemplar", "change"),
-              "evaluations:commendation-propose": ("commendation", "propose")}
+              "evaluations:commendation-propose": ("commendation", "propose"),
+              "rectification:circular-create": ("circular", "issue"),
+              "rectification:supervision-team-create": ("supervision", "change")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 

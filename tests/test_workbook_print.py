@@ -53,6 +53,8 @@ SUBJECTS = {
     "cadres:training-untrained-export": "未参训村党组织书记名单",
     "cadres:first-secretaries-export": "驻村第一书记名册",
     "cadres:pairings-export": "结对帮扶一览表",
+    "rectification:escalations-export": "督办问责台账",
+    "rectification:circular-export": "通报",
 }
 PORTRAIT = {"rectification:summary-workbook", "summary-report-workbook"}  # four narrow columns a sheet
 
@@ -90,7 +92,7 @@ def _annual_report(demo):
 
 def _urls(demo) -> dict[str, str]:
     from evaluations.models import PartyMember
-    from rectification.models import SummaryReport
+    from rectification.models import Circular, SummaryReport
 
     county = demo.county1
     annual = _annual_report(demo)
@@ -99,7 +101,8 @@ def _urls(demo) -> dict[str, str]:
     args = {"rectification:summary-export": [county.pk], "rectification:summary-workbook": [report.pk],
             "evaluations:assessment-sheet-export": [members_org], "summary-report-workbook": [report.pk],
             "member-sheet-export": [members_org], "rectification:annual-report-workbook": [annual.pk],
-            "annual-report-workbook": [annual.pk]}
+            "annual-report-workbook": [annual.pk],
+            "rectification:circular-export": [Circular.objects.filter(division=county).values_list("pk", flat=True)[0]]}
     from rectification.models import MultiYearPlan
 
     plan = MultiYearPlan.objects.filter(division=county).first()

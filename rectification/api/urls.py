@@ -1,9 +1,20 @@
 from rest_framework.routers import DefaultRouter
 
-from . import annual_reports, bimonthly_reports, checks, ledger, planning, progress, publishing
+from . import (
+    annual_reports,
+    bimonthly_reports,
+    checks,
+    escalations,
+    ledger,
+    planning,
+    progress,
+    publishing,
+    supervision,
+)
 
 router = DefaultRouter()
-for area in (ledger, checks, progress, publishing, bimonthly_reports, annual_reports, planning):
+for area in (ledger, checks, progress, publishing, bimonthly_reports, annual_reports, planning, escalations,
+             supervision):
     area.register(router)
 
 urlpatterns = router.urls

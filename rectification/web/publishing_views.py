@@ -33,9 +33,10 @@ from .. import services
 from ..exports.ledger import ledger_export_response
 from ..exports.upward_summary import default_year, summary_export_response, summary_of
 from ..filters.ledger import DesignationFilter
-from ..models import Designation, DisclosureBoard
+from ..models import Designation, DisclosureBoard, Escalation
 from ..selectors.boards import board_content
 from ..selectors.dashboard import dashboard_filters, dashboard_of_scope
+from ..selectors.escalations import open_by_rung
 from ..selectors.ledger import LEDGER_ORDER
 from .dashboard_links import add_links
 
@@ -151,6 +152,10 @@ class DashboardView(ScopedQuerysetMixin, TemplateView):
                                             county_id=self.request.GET.get("county"),
                                             today=timezone.localdate()))
         chart = view.dashboard.chart
+        escalations = Escalation.objects.visible_to(self.request.user)
+        if view.county is not None:
+            escalations = escalations.filter(county=view.county)
+        context["escalations"] = open_by_rung(self.request.user, today=timezone.localdate(), queryset=escalations)
         context.update(dashboard=view.dashboard, filter=view.filterset, county=view.county,
                        filters_valid=view.valid, shown_statuses=view.shown_statuses,
                        summary_divisions=view.summary_divisions, chart_data=chart,

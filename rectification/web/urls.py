@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("rectification.web.check_urls")),
     path("", include("rectification.web.annual_report_urls")),
     path("", include("rectification.web.planning_urls")),
+    path("", include("rectification.web.escalation_urls")),
+    path("", include("rectification.web.supervision_urls")),
 ]

@@ -1,0 +1,170 @@
+"""The escalation ladder through its pages and the API: the list by rung and state, escalating and resolving as
+the county, the township's and the other county's refusals (403 visible, 404 outside), a county leader's
+instruction, a circular issued and printed (page and workbook), the demo in a believable state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations.models import Notification, Organization
+from rectification.models import Circular, Escalation, Instruction, Rung
+from rectification.services.escalations import escalation_open
+from tests.workbooks import table
+
+API = "/api/v1/ledger/escalations/"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def reminder_in(demo, township):
+    """A fresh reminder (raised by the county) on an organization of ``township`` without an open escalation."""
+    organization = Organization.objects.filter(township=township).exclude(
+        pk__in=Escalation.objects.filter(resolved_on__isnull=True).values("organization_id")).order_by("pk").first()
+    return escalation_open(user=demo.users["county_admin"], organization=organization, reason="“三会一课”记录不全",
+                           today=today())
+
+
+def test_the_demo_has_escalations_at_every_rung_a_circular_and_an_interview(demo):
+    open_rows = Escalation.objects.filter(county=demo.county1, resolved_on__isnull=True)
+    assert {e.rung for e in open_rows} == set(Rung.values)
+    assert Escalation.objects.filter(county=demo.county1, resolved_on__isnull=False).exists()
+    interview = open_rows.get(rung=Rung.INTERVIEW).steps.get(rung=Rung.INTERVIEW)
+    assert interview.interviewer and interview.interviewee and interview.commitments and interview.follow_up_on
+    circular = Circular.objects.get(division=demo.county1)
+    assert circular.steps.count() == 3
+    assert Instruction.objects.filter(county=demo.county1).exists()
+
+
+def test_list_by_rung_and_state_in_each_scope(demo, login):
+    client = login("county_admin")
+    response = client.get(reverse("rectification:escalations"), {"state": "listed"})
+    assert response.status_code == 200
+    listed = Escalation.objects.filter(county=demo.county1, resolved_on__isnull=True).exclude(rung=Rung.REMINDER)
+    assert response.context["paginator"].count == listed.count()
+    assert "挂牌督办" in response.content.decode()
+    # The township organizer sees its township's only; the village secretary its village's.
+    client = login("town_organizer")
+    rows = client.get(reverse("rectification:escalations")).context["object_list"]
+    assert rows and {e.township_id for e in rows} == {demo.township_a.pk}
+    client = login("village_secretary")
+    rows = client.get(reverse("rectification:escalations")).context["object_list"]
+    assert {e.organization.division_id for e in rows} == {demo.village_a.pk}
+    assert not login("other_county_admin").get(reverse("rectification:escalations")).context["object_list"]
+
+
+def test_the_county_escalates_and_resolves_through_the_pages(demo, login):
+    escalation = reminder_in(demo, demo.township_a)
+    url = reverse("rectification:escalation-escalate", args=[escalation.pk])
+    assert login("town_organizer").get(url).status_code == 403
+    assert login("other_county_admin").get(url).status_code == 404
+    client = login("county_admin")
+    page = client.get(url)
+    assert page.status_code == 200 and "约谈" in page.content.decode()
+    refused = client.post(url, {"rung": Rung.INTERVIEW, "taken_on": today(), "content": "进度滞后"})
+    assert refused.status_code == 400 and "请填写被约谈人" in refused.content.decode()
+    response = client.post(url, {"rung": Rung.SUPERVISION, "taken_on": today(), "content": "限期一个月完成整改",
+                                 "document_number": "仙组督〔2026〕11号"})
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.rung == Rung.SUPERVISION and escalation.is_listed
+    detail = client.get(reverse("rectification:escalation", args=[escalation.pk])).content.decode()
+    assert "仙组督〔2026〕11号" in detail and "挂牌督办" in detail
+    # The township sees it listed, read-only.
+    township_view = login("town_organizer").get(reverse("rectification:escalation", args=[escalation.pk]))
+    assert township_view.status_code == 200
+    assert reverse("rectification:escalation-resolve", args=[escalation.pk]) not in township_view.content.decode()
+    client = login("county_admin")
+    response = client.post(reverse("rectification:escalation-resolve", args=[escalation.pk]),
+                           {"resolved_on": today(), "resolution": "已完成整改并书面报告"})
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.resolved_on == today() and not escalation.is_listed
+
+
+def test_a_county_leader_writes_an_instruction_and_the_people_are_told(demo, login):
+    escalation = reminder_in(demo, demo.township_a)
+    url = reverse("rectification:escalation-instruction", args=[escalation.pk])
+    assert login("county_admin").get(url).status_code == 403
+    response = login("county_leader").post(url, {"text": "请抓紧落实，月底前报结果。"})
+    assert response.status_code == 302
+    instruction = Instruction.objects.get(escalation=escalation)
+    told = set(Notification.objects.filter(dedupe_key=f"instruction-{instruction.pk}").values_list(
+        "user__username", flat=True))
+    assert {"county_admin", "town_organizer"} <= told
+    organization_url = reverse("rectification:organization-instruction", args=[escalation.organization_id])
+    assert login("county_leader").post(organization_url, {"text": "要高度重视。"}).status_code == 302
+
+
+def test_a_circular_issued_printed_and_exported(demo, login):
+    chosen = [reminder_in(demo, demo.township_a), reminder_in(demo, demo.township_b)]
+    assert login("town_organizer").get(reverse("rectification:circular-create")).status_code == 404
+    client = login("county_admin")
+    form = client.get(reverse("rectification:circular-create"))
+    assert form.status_code == 200
+    offered = {e.pk for e in form.context["form"].fields["escalations"].queryset}
+    assert {e.pk for e in chosen} <= offered
+    response = client.post(reverse("rectification:circular-create"), {
+        "number": "仙组通〔2026〕9号", "title": "关于整顿工作推进滞后的通报", "issued_on": today(),
+        "body": "现予通报。", "escalations": [e.pk for e in chosen]})
+    assert response.status_code == 302
+    circular = Circular.objects.get(number="仙组通〔2026〕9号")
+    page = client.get(reverse("rectification:circular", args=[circular.pk])).content.decode()
+    for escalation in chosen:
+        assert escalation.organization.name in page
+    assert "仙游县委组织部" in page and "data-print" in page
+    download = client.get(reverse("rectification:circular-export", args=[circular.pk]))
+    assert download.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    header, rows = table(book.active)
+    assert "党组织" in header and {r[2] for r in rows} == {e.organization.name for e in chosen}
+    # The township reads the escalations; the circular itself is the county's.
+    assert login("town_organizer").get(reverse("rectification:circular", args=[circular.pk])).status_code == 404
+
+
+def test_escalations_export_is_the_filtered_list(demo, login):
+    client = login("county_admin")
+    response = client.get(reverse("rectification:escalations-export"), {"state": "listed"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    _header, rows = table(book.active)
+    listed = Escalation.objects.filter(county=demo.county1, resolved_on__isnull=True).exclude(rung=Rung.REMINDER)
+    assert sorted(r[0] for r in rows) == sorted(e.organization.name for e in listed)
+
+
+def test_the_api_raises_escalates_and_resolves(demo, client):
+    client.force_login(demo.users["town_organizer"])
+    rows = client.get(API).json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert rows and {r["township"] for r in rows} == {demo.township_a.pk}
+    organization = Organization.objects.filter(township=demo.township_a).exclude(
+        pk__in=Escalation.objects.filter(resolved_on__isnull=True).values("organization_id")).first()
+    foreign = Organization.objects.filter(county=demo.county2).first()
+    assert client.post(API, {"organization": foreign.pk, "reason": "x"},
+                       content_type="application/json").status_code == 400
+    created = client.post(API, {"organization": organization.pk, "reason": "组织生活会未按期召开"},
+                          content_type="application/json")
+    assert created.status_code == 201 and created.json()["rung"] == Rung.REMINDER
+    pk = created.json()["id"]
+    step = {"rung": Rung.SUPERVISION, "taken_on": today().isoformat(), "content": "限期整改"}
+    assert client.post(f"{API}{pk}/escalate/", step, content_type="application/json").status_code == 403
+    client.force_login(demo.users["county_admin"])
+    response = client.post(f"{API}{pk}/escalate/", step, content_type="application/json")
+    assert response.status_code == 200 and response.json()["deadline"]
+    assert client.get(f"{API}{pk}/").json()["listed"] is True
+    response = client.post(f"{API}{pk}/resolve/", {"resolved_on": today().isoformat(), "resolution": "已整改"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["resolved_on"] == today().isoformat()
+    client.force_login(demo.users["other_county_admin"])
+    assert client.get(f"{API}{pk}/").status_code == 404
+    # A county leader's instruction through the API.
+    client.force_login(demo.users["county_leader"])
+    response = client.post("/api/v1/ledger/instructions/", {"escalation": pk, "text": "继续巩固。"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
