@@ -9,7 +9,7 @@ from organizations.exports.excel import letterhead_for, xlsx_response
 
 
 def finding_headers() -> list[str]:
-    return [_("Inspected on"), _("Supervision team"), _("Township"), _("Party organization"), _("Finding"), _("Score"),
+    return [_("Inspected on"), _("Supervision team"), _("Township"), _("Party organization"), _("Inspection finding"), _("Score"),
             _("Follow-up"), _("Escalation"), _("Rectification task")]
 
 

@@ -68,7 +68,7 @@ def test_the_county_escalates_and_resolves_through_the_pages(demo, login):
     page = client.get(url)
     assert page.status_code == 200 and "约谈" in page.content.decode()
     refused = client.post(url, {"rung": Rung.INTERVIEW, "taken_on": today(), "content": "进度滞后"})
-    assert refused.status_code == 400 and "请填写被约谈人" in refused.content.decode()
+    assert refused.status_code == 400 and "请填写约谈人" in refused.content.decode()
     response = client.post(url, {"rung": Rung.SUPERVISION, "taken_on": today(), "content": "限期一个月完成整改",
                                  "document_number": "仙组督〔2026〕11号"})
     assert response.status_code == 302

@@ -115,6 +115,7 @@ def test_pages_record_an_inspection_and_the_township_reads_it(demo, login, team)
     assert township.get(reverse("rectification:inspection-create", args=[team.pk])).status_code == 404
     assert login("other_county_admin").get(reverse("rectification:inspection", args=[inspection.pk])).status_code \
         == 404
+    client = login("county_admin")
     download = client.get(reverse("rectification:inspection-findings-export"))
     _header, rows = table(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active)
     assert {r[3] for r in rows} >= {organization.name}

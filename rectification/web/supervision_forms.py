@@ -36,7 +36,7 @@ class InspectionForm(forms.Form):
 
 class FindingForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Party organization"), queryset=Organization.objects.none())
-    finding = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}))
+    finding = forms.CharField(label=_("Inspection finding"), widget=forms.Textarea(attrs={"rows": 3}))
     score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
     action = forms.ChoiceField(label=_("Follow-up"), choices=FindingAction.choices, initial=FindingAction.NONE)
     measure = forms.ModelChoiceField(label=_("Measure to rectify"), queryset=Measure.objects.none(), required=False)
