@@ -50,6 +50,9 @@ NAV_ENTRIES = (
     # The planning ledger (multi-year plan): the county keeps it, leaders and the city read it, under "More".
     NavEntry("planning", _("Planning ledger"), "rectification:planning", more=COUNTY | LEADERS | TOWNSHIP,
              active=("rectification:planning*",), order=91),
+    # Party committee study of the rectification and the township secretaries' contact villages.
+    NavEntry("committee", _("Party committee study"), "rectification:committee", more=COUNTY | LEADERS | TOWNSHIP,
+             active=("rectification:committee*",), order=92),
 )
 
 LEDGER_COUNTIES = "rectification.selectors.designations.county_ids_with_designations"
@@ -60,6 +63,7 @@ def register() -> None:
         register_nav_entry(entry)
     register_todo_source(TodoSource("ledger", _todo, order=10))
     register_todo_source(TodoSource("escalations", _escalation_todo, order=15))
+    register_todo_source(TodoSource("committee", _committee_todo, order=16))
     register_job(Job(
         "summary_reports", _("Bimonthly progress reports"),
         "rectification.services.bimonthly_reports.make_county_summary_reports",
@@ -94,6 +98,7 @@ def register() -> None:
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
     register_demo_seeder(DemoSeeder("escalations", _seed_escalations, order=40))
+    register_demo_seeder(DemoSeeder("committee", _seed_committee, order=13))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))
     register_panel(Panel("home.division", "weak_counts", "rectification/panels/home_division.html",
@@ -102,6 +107,8 @@ def register() -> None:
                          _organization_record, order=10))
     register_panel(Panel("organization.detail", "follow_ups", "rectification/checks/organization_follow_ups.html",
                          _organization_follow_ups, order=11))
+    register_panel(Panel("dashboard.cards", "committee", "rectification/committee/dashboard_panel.html",
+                         _committee_figures, order=10))
     register_panel(Panel("designation.records", "checks", "rectification/checks/_records.html",
                          _designation_records, order=10))
     register_panel(Panel("designation.records", "discipline_cases", "rectification/checks/_discipline_cases.html",
@@ -140,6 +147,24 @@ def _seed_escalations(county, *, accounts):
     from .demo.escalations import seed_escalations
 
     seed_escalations(county, accounts=accounts)
+
+
+def _seed_committee(county, *, accounts):
+    from .demo.committee import seed_committee
+
+    return seed_committee(county, accounts=accounts)
+
+
+def _committee_todo(user, today):
+    from .selectors.committee import todo_items
+
+    return todo_items(user, today)
+
+
+def _committee_figures(user, _dashboard):
+    from .selectors.committee import study_counts
+
+    return {"committee": study_counts(user)}
 
 
 def _weak_counts(user, division):

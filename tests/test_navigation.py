@@ -68,9 +68,9 @@ def expected_menu(username: str) -> tuple[list[str], list[str]]:
     # leaders, the city and the townships.
     if username in ("county_admin", "other_county_admin", "county_leader", "city_reviewer"):
         at = more.index("annual_reports") + 1
-        more = [*more[:at], "planning", *more[at:]]
+        more = [*more[:at], "planning", "committee", *more[at:]]
     if username == "town_organizer":
-        more = [*more, "planning"]
+        more = [*more, "planning", "committee"]
     return bar, more
 
 

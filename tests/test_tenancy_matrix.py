@@ -53,7 +53,9 @@ ROLE_GATED = {"organizations:import-create": ("organization", "import"),
               "evaluations:exemplar-add": ("exemplar", "change"),
               "evaluations:commendation-propose": ("commendation", "propose"),
               "rectification:circular-create": ("circular", "issue"),
-              "rectification:supervision-team-create": ("supervision", "change")}
+              "rectification:supervision-team-create": ("supervision", "change"),
+              "rectification:committee-meeting-create": ("committee_meeting", "create"),
+              "rectification:committee-contact-create": ("secretary_contact", "change")}
 
 _SIGNIFICANT = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 

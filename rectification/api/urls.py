@@ -4,6 +4,7 @@ from . import (
     annual_reports,
     bimonthly_reports,
     checks,
+    committee,
     escalations,
     ledger,
     planning,
@@ -14,7 +15,7 @@ from . import (
 
 router = DefaultRouter()
 for area in (ledger, checks, progress, publishing, bimonthly_reports, annual_reports, planning, escalations,
-             supervision):
+             supervision, committee):
     area.register(router)
 
 urlpatterns = router.urls

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("rectification.web.planning_urls")),
     path("", include("rectification.web.escalation_urls")),
     path("", include("rectification.web.supervision_urls")),
+    path("", include("rectification.web.committee_urls")),
 ]

@@ -1,0 +1,166 @@
+"""Reads of the Party committee study (models/committee.py) in the user's scope.
+
+**Who must study**: the county and each township that has weak organizations in the current round (the one
+counting rule, ``selectors.counting``). Each studies the rectification once a period of its policy
+(``county_committee_study_months``, ``township_committee_study_months``; periods aligned on 1 January, as
+the reports' are). A division's row says whether it has met in the current period (``due`` while not) and
+in the previous one (``missed`` when not: a shortfall, shown on the dashboard and the home to-do list).
+
+**Disorderly villages without the secretary's contact**: the organizations of the current round, still in
+rectification, whose types fall under seed 002's "chaotic democratic management" or "prominent social
+contradictions" (the 乱 of 软、散、乱: RSHS05-RSHS08), and which no township Party secretary contacts today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from organizations.models import Division
+from organizations.policies import PolicyBook, division_chain
+from organizations.roles import Level
+
+from .. import problems
+from ..models import RECTIFIED_STATUSES, CommitteeMeeting, Designation, SecretaryContact
+from ..periods import period_of
+from .counting import counted
+
+POLICY_KEYS = {Level.COUNTY: "county_committee_study_months", Level.TOWNSHIP: "township_committee_study_months"}
+#: Seed 002's groups of disorder (乱): chaotic democratic management, prominent social contradictions.
+DISORDER_GROUPS = ("P3", "P4")
+DISORDER_CODES = tuple(sorted(code for code, group in problems.NATIONAL_GROUPS.items() if group in DISORDER_GROUPS))
+STUDY_FLAGS = ("due", "missed")
+
+
+@dataclass
+class StudyRow:
+    division: Division
+    interval: int
+    period_start: dt.date
+    period_end: dt.date
+    previous_start: dt.date
+    previous_end: dt.date
+    this_period: int = 0
+    previous_period: int = 0
+    last_held_on: dt.date | None = None
+
+    @property
+    def due(self) -> bool:
+        return self.this_period == 0
+
+    @property
+    def missed(self) -> bool:
+        return self.previous_period == 0
+
+
+def meetings_visible(user):
+    return CommitteeMeeting.objects.visible_to(user).select_related("division", "entered_by")
+
+
+def _studying_divisions(user, today: dt.date) -> list[Division]:
+    """The counties and townships in the scope that have weak organizations in the current round."""
+    weak = counted(Designation.objects.visible_to(user), today=today)
+    township_ids = set(weak.order_by().values_list("township_id", flat=True).distinct())
+    county_ids = set(weak.order_by().values_list("county_id", flat=True).distinct())
+    return list(Division.objects.visible_to(user)
+                .filter(Q(level=Level.COUNTY, pk__in=county_ids) | Q(level=Level.TOWNSHIP, pk__in=township_ids))
+                .order_by("code"))
+
+
+def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[StudyRow]:
+    """Each studying division with its meetings of this and the previous period; ``flag`` ("due" or "missed")
+    keeps those rows only. A fixed number of queries."""
+    today = today or timezone.localdate()
+    divisions = _studying_divisions(user, today)
+    if not divisions:
+        return []
+    book = PolicyBook(keys=list(POLICY_KEYS.values()),
+                      division_ids={pk for division in divisions for pk in division_chain(division)})
+    rows = []
+    for division in divisions:
+        interval = int(book.for_division(division)[POLICY_KEYS[division.level]])
+        current = period_of(today, interval_months=interval, grace_days=0)
+        previous = period_of(current.start - dt.timedelta(days=1), interval_months=interval, grace_days=0)
+        rows.append(StudyRow(division, interval, current.start, current.end, previous.start, previous.end))
+    earliest = min(row.previous_start for row in rows)
+    held = list(meetings_visible(user).filter(division__in=[row.division for row in rows], held_on__gte=earliest,
+                                              held_on__lte=today).values_list("division_id", "held_on"))
+    latest = _last_held(user, [row.division for row in rows])
+    for row in rows:
+        row.this_period = sum(1 for pk, day in held if pk == row.division.pk and row.period_start <= day)
+        row.previous_period = sum(1 for pk, day in held if pk == row.division.pk
+                                  and row.previous_start <= day <= row.previous_end)
+        row.last_held_on = latest.get(row.division.pk)
+    if flag in STUDY_FLAGS:
+        rows = [row for row in rows if getattr(row, flag)]
+    return rows
+
+
+def _last_held(user, divisions) -> dict[int, dt.date]:
+    found: dict[int, dt.date] = {}
+    for division_id, day in (meetings_visible(user).filter(division__in=divisions).order_by()
+                             .values_list("division_id", "held_on")):
+        found[division_id] = max(day, found.get(division_id, day))
+    return found
+
+
+def disorderly_designations(user, *, today: dt.date | None = None):
+    """The current round's designations in the scope, still in rectification, of a type of disorder."""
+    today = today or timezone.localdate()
+    return (counted(Designation.objects.visible_to(user), today=today)
+            .exclude(status__in=RECTIFIED_STATUSES)
+            .filter(categories__code__in=DISORDER_CODES, categories__county__isnull=True).distinct())
+
+
+def active_contacts(on: dt.date):
+    return SecretaryContact.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+def without_secretary_contact(user, *, today: dt.date | None = None):
+    """The disorderly designations whose organization no township Party secretary contacts today."""
+    today = today or timezone.localdate()
+    contacted = active_contacts(today).filter(organization_id=OuterRef("organization_id"))
+    return (disorderly_designations(user, today=today).filter(~Exists(contacted))
+            .select_related("organization", "organization__division", "township", "round")
+            .prefetch_related("categories").order_by("organization__division__code"))
+
+
+def contacts_visible(user):
+    return (SecretaryContact.objects.visible_to(user)
+            .select_related("organization", "organization__division", "township", "entered_by"))
+
+
+def study_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """The to-do and dashboard figures, from the rows of the page they link to."""
+    today = today or timezone.localdate()
+    rows = study_rows(user, today=today)
+    return {"due": sum(1 for row in rows if row.due), "missed": sum(1 for row in rows if row.missed),
+            "without_contact": without_secretary_contact(user, today=today).count()}
+
+
+def todo_items(user, today: dt.date):
+    """The home to-do lines of the county and township roles: committees that missed the previous period,
+    committees yet to study this period, disorderly villages without the secretary's contact; each count is
+    the row count of the page it links to (its selector)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from organizations.navigation import COUNTY, TOWNSHIP
+    from organizations.registry import TodoItem
+    from organizations.scoping import grants_for
+
+    if not (user.is_superuser or grants_for(user).roles() & (COUNTY | TOWNSHIP)):
+        return []
+    counts = study_counts(user, today=today)
+    study = reverse("rectification:committee-study")
+    return [
+        TodoItem("committee_missed", _("Party committees that did not study the rectification in the previous "
+                                       "period"), counts["missed"], f"{study}?study=missed", urgent=True),
+        TodoItem("committee_due", _("Party committees yet to study it this period"), counts["due"],
+                 f"{study}?study=due"),
+        TodoItem("without_secretary_contact", _("Disorderly villages without the township secretary's contact"),
+                 counts["without_contact"], reverse("rectification:committee-without-contact"), urgent=True),
+    ]
