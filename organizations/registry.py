@@ -54,6 +54,20 @@ class Job:
 
 
 @dataclass(frozen=True)
+class BackgroundExport:
+    """An export a worker writes when it is too large to answer at once (``organizations.exports.background``)."""
+
+    name: str
+    label: Any
+    #: Dotted path of ``fn(*, user, params, target, progress) -> int``: writes the workbook of ``user``'s scope and
+    #: ``params`` (the list page's filters) to the binary file ``target``, calls ``progress(rows_written)`` now
+    #: and then, returns the rows written. Imported when the run runs.
+    function: str
+    #: Dotted path of ``fn(*, user, params) -> str``: the file's name.
+    filename: str
+
+
+@dataclass(frozen=True)
 class DemoSeeder:
     name: str
     #: ``fn(county, *, accounts)``: adds the app's demo data to the demo county (idempotent).
@@ -236,9 +250,14 @@ class Registry:
     summary_figures: dict[str, SummaryFigures] = field(default_factory=dict)
     nav_entries: dict[str, NavEntry] = field(default_factory=dict)
     todo_sources: dict[str, TodoSource] = field(default_factory=dict)
+    background_exports: dict[str, BackgroundExport] = field(default_factory=dict)
 
 
 registry = Registry()
+
+
+def register_background_export(export: BackgroundExport) -> None:
+    registry.background_exports[export.name] = export
 
 
 def register_job(job: Job) -> None:

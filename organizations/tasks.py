@@ -95,3 +95,22 @@ def sweep_stuck_jobs() -> dict:
     from .jobs import sweep_stuck
 
     return sweep_stuck(send_run=send_run, send_import=import_job_run.delay)
+
+
+class ExportTask(Task):
+    """A task of one ExportRun (first argument): marked failed with the reason when it finally fails."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from .exports.background import mark_failed
+
+        if args:
+            mark_failed(args[0], f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(base=ExportTask, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60, **RETRY)
+def execute_export_run(run_id: int) -> dict:
+    """Write one background export (ExportRun) and store its file with the run."""
+    from .exports.background import execute
+
+    run = execute(run_id)
+    return {"run": run_id, "status": run.status if run else None}

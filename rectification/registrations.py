@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.navigation import CONTACT, COUNTY, EVALUATOR, HELPING, LEADERS, TOWNSHIP, VILLAGE
 from organizations.registry import (
+    BackgroundExport,
     DemoSeeder,
     Job,
     NavEntry,
     Panel,
     ProvincePart,
     TodoSource,
+    register_background_export,
     register_demo_seeder,
     register_job,
     register_nav_entry,
@@ -99,6 +101,9 @@ def register() -> None:
     register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
     register_demo_seeder(DemoSeeder("escalations", _seed_escalations, order=40))
     register_demo_seeder(DemoSeeder("committee", _seed_committee, order=13))
+    register_background_export(BackgroundExport(
+        "ledger", _("Rectification ledger"), "rectification.exports.ledger.write_ledger_in_background",
+        "rectification.exports.ledger.ledger_filename"))
     register_province_part(ProvincePart("ledger", _province_arguments, _generate_province_ledger,
                                         delete=_delete_province_ledger, order=10))
     register_panel(Panel("home.division", "weak_counts", "rectification/panels/home_division.html",

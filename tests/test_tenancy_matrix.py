@@ -22,7 +22,14 @@ from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from organizations.demo.testing import PERSONAS
-from organizations.models import Division, ImportJob, ObjectAssignment, Organization, RoleAssignment
+from organizations.models import (
+    Division,
+    ExportRun,
+    ImportJob,
+    ObjectAssignment,
+    Organization,
+    RoleAssignment,
+)
 from organizations.models.notifications import Notification
 from rectification.models import Round
 from tests.pages import model_of
@@ -146,8 +153,8 @@ def expected_queryset(model, username):
         # A county's rounds: seen by its users and by those working on organizations inside it.
         return Round.objects.filter(Q(county__in=divisions) | Q(county__in=expected_organizations(username)
                                                                  .values("county")))
-    if model is Notification:
-        return Notification.objects.filter(user__username=username)  # one's own only
+    if model in (Notification, ExportRun):
+        return model.objects.filter(user__username=username)  # one's own only
     if any(f.name == "division" for f in model._meta.get_fields()):
         # County-kept rows (reports, job runs, contact leaders, trainings): in scope inside the subtree.
         return model.objects.filter(division__in=divisions)
@@ -165,7 +172,7 @@ def code_path(model) -> str | None:
         return "code"
     if model is Round:
         return "county__code"
-    if model is Notification:
+    if model in (Notification, ExportRun):
         return None  # a person's own: nowhere in the tree
     if any(f.name == "division" for f in model._meta.get_fields()):
         return "division__code"
@@ -285,6 +292,12 @@ def _summaries_and_notifications(demo):
         report.save()
     Notification.objects.bulk_create([Notification(user=demo.users[name], title=f"matrix {name}")
                                       for name in PERSONAS if name in demo.users])
+    for name in PERSONAS:  # a background export each, written: its page and file are the requester's only
+        if name in demo.users:
+            run = ExportRun(user=demo.users[name], export="ledger", status="done", total=1, done=1,
+                            filename=f"matrix-{name}.xlsx")
+            run.file.save(run.filename, ContentFile(b"x"), save=False)
+            run.save()
 
 
 def _annual_reports(demo):

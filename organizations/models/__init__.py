@@ -1,5 +1,6 @@
 from .audit import SecurityEvent
 from .divisions import Division
+from .exports import ExportRun
 from .imports import ImportJob
 from .jobs import JobRun, JobStatus
 from .notifications import Notification, NotificationKind
@@ -10,6 +11,7 @@ from .users import ObjectAssignment, RoleAssignment, User
 
 __all__ = [
     "Division",
+    "ExportRun",
     "ImportJob",
     "JobRun",
     "JobStatus",

@@ -188,3 +188,21 @@ def test_writer_handles_many_rows_in_row_order():
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 5001 and values[-1] == (4999, "组织4999")
+
+
+def test_display_width_counts_every_wide_character_twice():
+    """The regular-expression width (a 10,000-row export measures millions of characters) is the per-character
+    rule of ``unicodedata`` for every code point, alone and amid other text."""
+    import unicodedata
+
+    from organizations.exports.excel import display_width
+
+    def per_character(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+    differ = [code for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF
+              and display_width(f"村{chr(code)}a") != per_character(f"村{chr(code)}a")]
+    assert differ == []
+    text = "1. 加强班子建设，选优配强书记 — ＡＢ 𠀀𝐀 abc\n   · 召开组织生活会（已完成）"
+    assert display_width(text) == per_character(text)
+    assert display_width("plain ascii") == 11

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jobs, views
+from . import downloads, jobs, views
 
 app_name = "organizations"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("jobs/", jobs.jobs_page, name="jobs"),
     path("notifications/", jobs.notification_list, name="notifications"),
     path("notifications/<int:pk>/", jobs.notification_open, name="notification"),
+    path("downloads/<int:pk>/", downloads.download_page, name="download"),
+    path("downloads/<int:pk>/file/", downloads.download_file, name="download-file"),
 ]

@@ -24,7 +24,7 @@ from organizations.models import OrganizationType
 from organizations.registry import export_columns
 
 from ..models import AcceptanceResult, CheckGrade, DesignationStatus, FollowUpFinding, TaskStatus
-from ..selectors.ledger_export import ExportRow, export_rows, plan_of
+from ..selectors.ledger_export import ExportRow, LedgerFacts, export_facts, plan_of
 
 #: (header, column width in Excel character units)
 LEDGER_COLUMNS = (
@@ -110,6 +110,8 @@ def _date(value) -> str:
 
 
 def ledger_row(number: int, row: ExportRow, labels: dict) -> tuple:
+    """A ledger row from model instances (the API's JSON ledger). The export writes ``ledger_values`` from plain
+    values; rectification/tests/test_export_ledger_rows.py holds the two equal, cell for cell."""
     d = row.designation
     organization = d.organization
     plan = plan_of(d)
@@ -182,11 +184,60 @@ def row_labels() -> dict:
     }
 
 
+def ledger_values(number: int, row: LedgerFacts, labels: dict) -> tuple:
+    """The export's row from plain values: cell for cell what ``ledger_row`` makes of an ``ExportRow``."""
+    has_plan = row.plan_id is not None
+    deadline = row.cycle_deadline or (row.plan_deadline if has_plan else None)
+    last_report = timezone.localtime(row.last_report_on).date() if row.last_report_on else None
+    responsible = ""
+    adjusted_trained = ""
+    if has_plan:
+        responsible = " / ".join(p for p in (row.responsible_unit, row.responsible_person) if p)
+        adjusted_trained = "；".join((labels["adjusted"][row.secretary_adjusted],
+                                     labels["trained"][row.secretary_trained]))
+    return (
+        number,
+        row.county or "",
+        row.township or "",
+        row.village or "",
+        row.organization,
+        labels["types"].get(row.org_type, row.org_type),
+        row.member_count,
+        row.secretary_name,
+        row.year,
+        row.times_designated,
+        "\n".join(f"{code} {name}" for code, name in row.categories),
+        row.problems_found,
+        problems_text(row.problems),
+        causes_text(row.problems, row.cause_analysis if has_plan else ""),
+        row.objectives if has_plan else "",
+        measures_text(row.measures, labels["task_line"], labels["task_statuses"]),
+        responsible,
+        deadline,
+        row.four_ones.text("contact_leader"),
+        row.township_leader if has_plan else "",
+        row.four_ones.text("first_secretary"),
+        row.four_ones.text("helping_unit"),
+        adjusted_trained,
+        progress_text(row.entries),
+        last_report,
+        row.closed_out_on,
+        row.consolidation_until,
+        labels["statuses"].get(row.status, row.status),
+        row.follow_up_result,
+        _record_text(row.last_check, labels["grades"]),
+        _record_text(row.last_acceptance, labels["acceptance_results"]),
+        _record_text(row.last_follow_up, labels["follow_up_findings"]),
+        *row.extra,
+    )
+
+
 def ledger_rows(queryset, chunk_size: int | None = None) -> Iterable[tuple]:
+    """The export's rows in the queryset's order, numbered from 1: plain values read set-based, chunk by chunk."""
     labels = row_labels()
-    rows = export_rows(queryset, chunk_size) if chunk_size else export_rows(queryset)
+    rows = export_facts(queryset, chunk_size) if chunk_size else export_facts(queryset)
     for number, row in enumerate(rows, start=1):
-        yield ledger_row(number, row, labels)
+        yield ledger_values(number, row, labels)
 
 
 def decision_lines(queryset) -> list[str]:
@@ -207,7 +258,9 @@ def ledger_letterhead(queryset, user=None) -> Letterhead:
                           period=year_period(years["first"], years["last"]), notes=decision_lines(queryset))
 
 
-def write_ledger(target, queryset, chunk_size: int | None = None, letterhead: Letterhead | None = None) -> int:
+def write_ledger(target, queryset, chunk_size: int | None = None, letterhead: Letterhead | None = None,
+                 progress=None) -> int:
+    """Write the ledger workbook of ``queryset`` to ``target``; ``progress(rows_written)`` after each row."""
     workbook = new_workbook(target)
     writer = SheetWriter(workbook, _("Rectification ledger"), ledger_columns(), wrap=True, key_columns=5,
                          letterhead=letterhead or ledger_letterhead(queryset))
@@ -215,11 +268,25 @@ def write_ledger(target, queryset, chunk_size: int | None = None, letterhead: Le
     for values in ledger_rows(queryset, chunk_size):
         writer.write(values)
         count += 1
+        if progress is not None:
+            progress(count)
     workbook.close()
     return count
 
 
+def ledger_filename(*, user=None, params=None) -> str:
+    return "{}-{}.xlsx".format(_("Rectification ledger"), timezone.localdate().strftime("%Y%m%d"))
+
+
 def ledger_export_response(queryset, user=None):
-    filename = "{}-{}.xlsx".format(_("Rectification ledger"), timezone.localdate().strftime("%Y%m%d"))
     letterhead = ledger_letterhead(queryset, user)
-    return file_response(filename, lambda handle: write_ledger(handle, queryset, letterhead=letterhead))
+    return file_response(ledger_filename(), lambda handle: write_ledger(handle, queryset, letterhead=letterhead))
+
+
+def write_ledger_in_background(*, user, params: dict, target, progress) -> int:
+    """The background export "ledger" (registered in RectificationConfig.ready): the ledger page's scope and
+    filters of ``user`` as they are when the worker runs."""
+    from ..selectors.ledger_export import ledger_export_queryset
+
+    queryset = ledger_export_queryset(user, params)
+    return write_ledger(target, queryset, letterhead=ledger_letterhead(queryset, user), progress=progress)

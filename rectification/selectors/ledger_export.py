@@ -118,6 +118,55 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
     cycles: dict[int, PlanCycle] = {}
     for cycle in PlanCycle.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "number"):
         cycles[cycle.plan_id] = cycle  # the last one wins: the current cycle
+    parts = _chunk_parts(ids, plan_ids, {d.organization_id for d in designations.values()},
+                         {plan_id: cycle.pk for plan_id, cycle in cycles.items()})
+    rows = []
+    for pk in ids:
+        designation = designations.get(pk)
+        if designation is None:
+            continue  # deleted since the id list was read
+        plan = plan_of(designation)
+        plan_id = plan.pk if plan is not None else None
+        rows.append(ExportRow(
+            designation=designation,
+            times_designated=parts.times_designated(designation.organization_id, designation.round.year),
+            cycle=cycles.get(plan_id),
+            problems=parts.problems.get(plan_id, []),
+            measures=parts.measures.get(plan_id, []),
+            entries=parts.entries.get(plan_id, []),
+            last_report_on=parts.reports.get(plan_id),
+            last_check=parts.records["check"].get(pk),
+            last_acceptance=parts.records["acceptance"].get(pk),
+            last_follow_up=parts.records["follow_up"].get(pk),
+            four_ones=parts.supporters[designation.organization_id],
+            extra=parts.extra.get(pk, ()),
+        ))
+    return rows
+
+
+@dataclass
+class ChunkParts:
+    """What a chunk of ledger rows needs beyond the designation, plan and cycle, read set-based (plain tuples)."""
+
+    problems: dict[int, list[ProblemRow]]
+    measures: dict[int, list[MeasureItem]]
+    entries: dict[int, list[EntryItem]]
+    reports: dict[int, object]
+    years: dict[int, list[int]]
+    supporters: dict[int, FourOnes]
+    records: dict[str, dict[int, tuple]]
+    extra: dict[int, tuple]
+
+    def times_designated(self, organization_id: int, year: int) -> int:
+        """How often the organization was designated up to ``year`` (this designation included)."""
+        return sum(1 for y in self.years[organization_id] if y <= year)
+
+
+def _chunk_parts(ids: list[int], plan_ids: list[int], org_ids: set[int],
+                 current_cycles: dict[int, int]) -> ChunkParts:
+    """The problem lists, measures of the current cycle with their tasks, latest progress entries, latest
+    submitted reports, years designated, "four ones", check records and upper apps' columns of one chunk
+    (``current_cycles``: plan id -> its current cycle's id)."""
     problems: dict[int, list[ProblemRow]] = defaultdict(list)
     for plan_id, code, description, cause in (PlanProblem.objects.filter(plan_id__in=plan_ids)
                                               .order_by("plan_id", "sort_order", "pk")
@@ -129,8 +178,8 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
     for pk, plan_id, cycle_id, title in (Measure.objects.filter(plan_id__in=plan_ids)
                                          .order_by("plan_id", "cycle__number", "sort_order", "pk")
                                          .values_list("pk", "plan_id", "cycle_id", "title")):
-        current = cycles.get(plan_id)
-        if current is None or cycle_id == current.pk:
+        current = current_cycles.get(plan_id)
+        if current is None or cycle_id == current:
             by_measure[pk] = MeasureItem(title)
             measures[plan_id].append(by_measure[pk])
     for measure_id, title, owner, deadline, status in (
@@ -147,35 +196,113 @@ def _load_chunk(ids: list[int]) -> list[ExportRow]:
         entries[plan_id].append(EntryItem(happened_on, content))
     reports = dict(PeriodReport.objects.filter(plan_id__in=plan_ids, status=ReportStatus.SUBMITTED)
                    .order_by().values("plan_id").annotate(last=Max("submitted_at")).values_list("plan_id", "last"))
-    org_ids = {d.organization_id for d in designations.values()}
     years = defaultdict(list)
     for org_id, year in (Designation.objects.filter(organization_id__in=org_ids).order_by()
                          .values_list("organization_id", "round__year")):
         years[org_id].append(year)
-    supporters = four_ones_by_organization(org_ids)
-    records = _latest_records(ids)
-    extra = export_column_values("ledger", ids)
+    return ChunkParts(problems=problems, measures=measures, entries=entries, reports=reports, years=years,
+                      supporters=four_ones_by_organization(org_ids), records=_latest_records(ids),
+                      extra=export_column_values("ledger", ids))
+
+
+# --- the export's rows: plain values, no model instances ----------------------------------------------------------
+
+#: The designation's own values a ledger row prints, read with ``values_list`` (joined in the same query).
+FACT_FIELDS = (
+    "pk", "county__name", "township__name", "organization__village__name", "organization__name",
+    "organization__org_type", "organization__member_count", "organization__secretary_name", "round__year",
+    "organization_id", "problems", "status", "closed_out_on", "consolidation_until", "follow_up_result",
+    "plan__id", "plan__deadline", "plan__responsible_unit", "plan__responsible_person", "plan__secretary_adjusted",
+    "plan__secretary_trained", "plan__cause_analysis", "plan__objectives", "plan__township_leader",
+)
+
+
+@dataclass(slots=True)
+class LedgerFacts:
+    """One ledger row's data as plain values (the export's fast path; ``ExportRow`` holds model instances)."""
+
+    pk: int
+    county: str | None
+    township: str | None
+    village: str | None
+    organization: str
+    org_type: str
+    member_count: int
+    secretary_name: str
+    year: int
+    organization_id: int
+    problems_found: str
+    status: str
+    closed_out_on: object
+    consolidation_until: object
+    follow_up_result: str
+    plan_id: int | None
+    plan_deadline: object
+    responsible_unit: str | None
+    responsible_person: str | None
+    secretary_adjusted: bool | None
+    secretary_trained: bool | None
+    cause_analysis: str | None
+    objectives: str | None
+    township_leader: str | None
+    categories: list = field(default_factory=list)
+    times_designated: int = 1
+    cycle_deadline: object = None
+    problems: list[ProblemRow] = field(default_factory=list)
+    measures: list[MeasureItem] = field(default_factory=list)
+    entries: list[EntryItem] = field(default_factory=list)
+    last_report_on: object = None
+    last_check: tuple | None = None
+    last_acceptance: tuple | None = None
+    last_follow_up: tuple | None = None
+    four_ones: FourOnes = NO_FOUR_ONES
+    extra: tuple = ()
+
+
+def export_facts(queryset: QuerySet[Designation], chunk_size: int = CHUNK_SIZE) -> Iterator[LedgerFacts]:
+    """The designations of ``queryset`` in its order as ``LedgerFacts``: the same data as ``export_rows``,
+    read with ``values_list`` only (a fixed number of set-based queries per chunk, no model instances)."""
+    ordering = queryset.query.order_by or Designation._meta.ordering
+    ids = list(queryset.order_by(*ordering, "pk").values_list("pk", flat=True))
+    for chunk in _chunks(iter(ids), chunk_size):
+        yield from _load_facts(chunk)
+
+
+def _load_facts(ids: list[int]) -> list[LedgerFacts]:
+    facts = {row[0]: LedgerFacts(*row) for row in Designation.objects.filter(pk__in=ids).order_by()
+             .values_list(*FACT_FIELDS)}
+    categories: dict[int, list] = defaultdict(list)
+    through = Designation.categories.through
+    for designation_id, sort_order, code, name in (
+            through.objects.filter(designation_id__in=ids).order_by()
+            .values_list("designation_id", "category__sort_order", "category__code", "category__name")):
+        categories[designation_id].append((sort_order, code, name))
+    plan_ids = [f.plan_id for f in facts.values() if f.plan_id is not None]
+    cycles: dict[int, tuple] = {}
+    for plan_id, cycle_id, deadline in (PlanCycle.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "number")
+                                        .values_list("plan_id", "pk", "deadline")):
+        cycles[plan_id] = (cycle_id, deadline)  # the last one wins: the current cycle
+    parts = _chunk_parts(ids, plan_ids, {f.organization_id for f in facts.values()},
+                         {plan_id: cycle[0] for plan_id, cycle in cycles.items()})
     rows = []
     for pk in ids:
-        designation = designations.get(pk)
-        if designation is None:
+        row = facts.get(pk)
+        if row is None:
             continue  # deleted since the id list was read
-        plan = plan_of(designation)
-        plan_id = plan.pk if plan is not None else None
-        rows.append(ExportRow(
-            designation=designation,
-            times_designated=sum(1 for y in years[designation.organization_id] if y <= designation.round.year),
-            cycle=cycles.get(plan_id),
-            problems=problems.get(plan_id, []),
-            measures=measures.get(plan_id, []),
-            entries=entries.get(plan_id, []),
-            last_report_on=reports.get(plan_id),
-            last_check=records["check"].get(pk),
-            last_acceptance=records["acceptance"].get(pk),
-            last_follow_up=records["follow_up"].get(pk),
-            four_ones=supporters[designation.organization_id],
-            extra=extra.get(pk, ()),
-        ))
+        plan_id = row.plan_id
+        row.categories = [(code, name) for _order, code, name in sorted(categories.get(pk, []))]
+        row.times_designated = parts.times_designated(row.organization_id, row.year)
+        row.cycle_deadline = cycles[plan_id][1] if plan_id in cycles else None
+        row.problems = parts.problems.get(plan_id, [])
+        row.measures = parts.measures.get(plan_id, [])
+        row.entries = parts.entries.get(plan_id, [])
+        row.last_report_on = parts.reports.get(plan_id)
+        row.last_check = parts.records["check"].get(pk)
+        row.last_acceptance = parts.records["acceptance"].get(pk)
+        row.last_follow_up = parts.records["follow_up"].get(pk)
+        row.four_ones = parts.supporters[row.organization_id]
+        row.extra = parts.extra.get(pk, ())
+        rows.append(row)
     return rows
 
 
@@ -194,6 +321,24 @@ def _latest_records(ids: list[int]) -> dict[str, dict[int, tuple]]:
             found[designation_id] = (on, value)  # the last one wins
         latest[key] = found
     return latest
+
+
+def ledger_export_queryset(user, params: dict) -> QuerySet[Designation]:
+    """The export's designations: ``user``'s scope narrowed by the ledger page's filters ``params`` ({name: [values]},
+    as a request's query string holds them), in the ledger's order; invalid filters give nothing (as the page)."""
+    from django.http import QueryDict
+
+    from ..filters.ledger import designation_filter_for
+    from .ledger import LEDGER_ORDER
+
+    data = QueryDict(mutable=True)
+    for key, values in params.items():
+        data.setlist(key, values if isinstance(values, list) else [values])
+    filterset = designation_filter_for(user, data)
+    queryset = Designation.objects.visible_to(user)
+    if filterset.is_bound:
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    return queryset.order_by(*LEDGER_ORDER)
 
 
 def plan_of(designation: Designation):

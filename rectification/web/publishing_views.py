@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,6 +20,7 @@ from django.views.generic import TemplateView
 
 from organizations.models import Division
 from organizations.permissions import can
+from organizations.services.exports import export_run_request
 from organizations.web.base import (
     ScopedExportView,
     ScopedQuerysetMixin,
@@ -52,6 +54,13 @@ class LedgerExportView(ScopedExportView):
         return super().get_queryset().order_by(*LEDGER_ORDER)
 
     def export_response(self, queryset, obj):
+        # More rows than the setting allows: a worker writes the workbook; the page of the run shows its
+        # progress, then the download link (the requester's only).
+        total = queryset.count()
+        if total > settings.EXPORT_SYNC_MAX_ROWS:
+            params = {key: self.request.GET.getlist(key) for key in self.request.GET if key != "page"}
+            run = export_run_request(user=self.request.user, export="ledger", params=params, total=total)
+            return redirect("organizations:download", run.pk)
         return ledger_export_response(queryset, self.request.user)
 
 

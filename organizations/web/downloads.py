@@ -1,0 +1,49 @@
+"""A background export's page (progress, then the download link) and its file: the requester's only
+(anyone else, whatever their scope, gets a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, render
+
+from ..exports.excel import XLSX_CONTENT_TYPE
+from ..models import ExportRun, JobStatus
+from ..registry import registry
+from .base import scoped_to
+
+
+def _own(request, pk) -> ExportRun:
+    return get_object_or_404(ExportRun.objects.filter(user=request.user), pk=pk)
+
+
+@login_required
+@scoped_to(ExportRun)
+def download_page(request, pk):
+    run = _own(request, pk)  # someone else's run: 404 whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    export = registry.background_exports.get(run.export)
+    return render(request, "organizations/download.html", {
+        "run": run, "label": export.label if export else run.export, "refresh": not run.finished})
+
+
+@login_required
+@scoped_to(ExportRun)
+def download_file(request, pk):
+    from ..services.security import security_event_record
+
+    run = _own(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if run.status != JobStatus.DONE or not run.file:
+        raise Http404
+    try:
+        handle = run.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    security_event_record(kind="export", user=request.user, request=request, what=run.export, via="background",
+                          run=run.pk, filters=run.params)
+    response = FileResponse(handle, as_attachment=True, filename=run.filename, content_type=XLSX_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,127 @@
+"""Large exports run in the background (issue 13 item 4): above ``EXPORT_SYNC_MAX_ROWS`` the ledger export
+queues an ``ExportRun`` and answers with its page; a real Celery worker (the fixture of
+tests/test_celery_worker.py: a solo worker thread on the configured broker) writes the workbook; the page then
+links the file, which only the requester may open. Everything through HTTP."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from organizations.models import ExportRun, JobStatus, SecurityEvent
+from organizations.tasks import execute_export_run
+from rectification.models import Designation
+from tests import test_celery_worker
+from tests.workbooks import table
+
+# The real worker of tests/test_celery_worker.py (a solo worker thread for the module) and its task recorder.
+celery_worker_thread = test_celery_worker.celery_worker_thread
+worker = test_celery_worker.worker
+
+pytestmark = pytest.mark.celery_worker
+
+EXPORT = reverse("rectification:ledger-export")
+
+
+def sheet_rows(data: bytes):
+    header, rows = table(openpyxl.load_workbook(io.BytesIO(data)).active)
+    return header, rows
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_large_ledger_export_is_written_by_the_worker_for_its_requester_only(worker, seeded_demo, client,
+                                                                                 settings):
+    from django.test import Client
+
+    admin = seeded_demo.users["county_admin"]
+    scope = Designation.objects.visible_to(admin)
+    total = scope.count()
+    assert total > 3
+    logged_in(client, admin)
+    settings.EXPORT_SYNC_MAX_ROWS = total  # at the limit: answered at once
+    direct = client.get(EXPORT)
+    assert direct.status_code == 200 and direct.streaming
+    expected = sheet_rows(b"".join(direct.streaming_content))
+
+    settings.EXPORT_SYNC_MAX_ROWS = total - 1  # one row more than allowed: the worker writes it
+    events = SecurityEvent.objects.filter(kind="export").count()
+    response = client.get(EXPORT)
+    assert response.status_code == 302
+    run = ExportRun.objects.get(user=admin)
+    assert response["Location"] == reverse("organizations:download", args=[run.pk])
+    assert (run.export, run.total) == ("ledger", total)
+    assert SecurityEvent.objects.filter(kind="export").count() == events + 1  # the request is logged as before
+
+    worker.wait_for(execute_export_run.name, args=(run.pk,))
+    run.refresh_from_db()
+    assert run.status == JobStatus.DONE, run.error
+    assert run.done == total
+
+    page = client.get(reverse("organizations:download", args=[run.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' not in html  # finished: no more polling
+    link = reverse("organizations:download-file", args=[run.pk])
+    assert f'href="{link}"' in html
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert sheet_rows(b"".join(download.streaming_content)) == expected  # the same rows as the direct answer
+    assert SecurityEvent.objects.filter(kind="export", detail__via="background", detail__run=run.pk).count() == 1
+
+    # Anyone else, even with the same scope or a wider one: 404, for the page and for the file.
+    for other in ("city_reviewer", "town_organizer"):
+        stranger = logged_in(Client(), seeded_demo.users[other])
+        assert stranger.get(reverse("organizations:download", args=[run.pk])).status_code == 404
+        assert stranger.get(link).status_code == 404
+
+
+def test_the_filters_go_with_the_run_and_a_second_click_finds_the_same_run(worker, seeded_demo, client, settings):
+    admin = seeded_demo.users["county_admin"]
+    settings.EXPORT_SYNC_MAX_ROWS = 0  # always in the background
+    logged_in(client, admin)
+    rectifying = Designation.objects.visible_to(admin).filter(status="rectifying").count()
+    assert rectifying > 0
+
+    first = client.get(EXPORT, {"status": "rectifying"})
+    run = ExportRun.objects.get(user=admin)
+    assert run.params == {"status": ["rectifying"]}
+    worker.wait_for(execute_export_run.name, args=(run.pk,))
+    run.refresh_from_db()
+    assert first.status_code == 302
+    assert (run.status, run.done) == (JobStatus.DONE, rectifying)
+    _header, rows = sheet_rows(b"".join(client.get(reverse("organizations:download-file",
+                                                           args=[run.pk])).streaming_content))
+    assert len(rows) == rectifying
+
+
+def test_the_page_shows_the_progress_while_the_worker_writes(seeded_demo, client):
+    admin = seeded_demo.users["county_admin"]
+    run = ExportRun.objects.create(user=admin, export="ledger", total=200, done=50, status=JobStatus.RUNNING)
+    page = logged_in(client, admin).get(reverse("organizations:download", args=[run.pk]))
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' in html  # the page polls itself
+    assert re.search(r'<progress[^>]*value="25"', html)
+    assert "50" in html and "200" in html
+    assert reverse("organizations:download-file", args=[run.pk]) not in html
+    assert client.get(reverse("organizations:download-file", args=[run.pk])).status_code == 404  # not ready
+
+
+def test_a_second_request_while_queued_is_the_same_run(worker, seeded_demo):
+    from organizations.services.exports import export_run_request
+
+    admin = seeded_demo.users["county_admin"]
+    queued = ExportRun.objects.create(user=admin, export="ledger", params={"status": ["rectifying"]}, total=3)
+    again = export_run_request(user=admin, export="ledger", params={"status": "rectifying"}, total=3)
+    other = export_run_request(user=admin, export="ledger", params={"status": "designated"}, total=3)
+    assert again.pk == queued.pk and other.pk != queued.pk
+    assert ExportRun.objects.filter(user=admin).count() == 2
+    worker.wait_for(execute_export_run.name, args=(other.pk,))
