@@ -48,4 +48,15 @@ BEAT_SCHEDULE = {
         "args": ("digests",),
         "schedule": crontab(hour=7, minute=45),
     },
+    # The leader dashboard's precomputed figures (rectification.services.dashboard_summary): the counties written
+    # to since their refresh, every minute; every county after midnight (figures depend on the day).
+    "refresh-stale-dashboard-summaries": {
+        "task": "rectification.tasks.refresh_stale_dashboard_summaries",
+        "schedule": crontab(minute="*"),
+    },
+    "refresh-dashboard-summaries": {
+        "task": "organizations.tasks.run_scheduled_job",
+        "args": ("dashboard_summaries",),
+        "schedule": crontab(hour=0, minute=5),
+    },
 }

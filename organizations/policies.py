@@ -244,6 +244,11 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                      minimum=1, maximum=365, group=_("Escalation")),
     PolicyDefinition("escalation_follow_up_days", _("Follow-up after an interview or a circular (days)"), "int", 30,
                      minimum=1, maximum=365, group=_("Escalation")),
+    # The dashboards above the county read precomputed figures (rectification.services.dashboard_summary).
+    PolicyDefinition("dashboard_summary_max_age_minutes", _("Dashboard figures at most this old (minutes)"), "int",
+                     10, _("A county's precomputed dashboard figures are shown at most this many minutes after a "
+                           "change in its ledger; older, the dashboard counts that county afresh."), minimum=1,
+                     maximum=1440, group=_("Dashboards")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

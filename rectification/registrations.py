@@ -97,6 +97,15 @@ def register() -> None:
           "cause."), counties=LEDGER_COUNTIES,
         result_labels=(("raised", _("Reminders raised")), ("cleared", _("Reminders cleared")),
                        ("triggers", _("Causes found")))))
+    register_job(Job(
+        "dashboard_summaries", _("Dashboard figures"),
+        "rectification.services.dashboard_summary.dashboard_summary_refresh_county",
+        _("Recomputes the leader dashboard's figures of the county for today (nightly; during the day, the "
+          "counties changed since their last refresh are recomputed every minute)."),
+        result_labels=(("townships", _("Townships")), ("designations", _("Organizations counted")))))
+    from .services.dashboard_summary import connect_stale_marks
+
+    connect_stale_marks()
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
     register_demo_seeder(DemoSeeder("escalations", _seed_escalations, order=40))

@@ -32,3 +32,12 @@ def prepare_period_reports(today: str | None = None) -> list[int]:
     for county_id in county_ids:
         prepare_county_period_reports.delay(county_id, today)
     return county_ids
+
+
+@shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
+def refresh_stale_dashboard_summaries(today: str | None = None) -> dict:
+    """Every minute: the dashboard figures of the counties written to since their refresh (debounced per
+    county: a minute's writes cost one refresh), and of those computed for another day."""
+    from .services.dashboard_summary import refresh_stale
+
+    return refresh_stale(today=today)

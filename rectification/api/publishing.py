@@ -189,6 +189,8 @@ def dashboard_payload(view: DashboardOfScope) -> dict:
         "county": view.county.pk if view.county else None,
         "current_round": view.current_round,
         "round_years": view.round_years,
+        # Read from the precomputed figures: their oldest refresh time (None: counted live now).
+        "as_of": view.as_of.isoformat() if view.as_of else None,
         "totals": {**result.totals.as_dict(), "links": result.totals.links},
         "results": [{"id": row.division_id, **row.as_dict(), "links": row.links}
                     for row in result.rows if row.division_id is not None],

@@ -11,6 +11,7 @@ from .checks import (
     SixMonthlyCheck,
 )
 from .committee import CommitteeMeeting, SecretaryContact
+from .dashboard_summary import DashboardSummary, SummaryLevel  # noqa: F401
 from .designations import RECTIFIED_STATUSES, Designation, DesignationStatus, StatusChange
 from .discipline import DisciplineCase
 from .disclosure import DisclosureBoard

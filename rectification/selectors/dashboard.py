@@ -9,7 +9,6 @@ A fixed number of queries whatever the data size.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -95,6 +94,14 @@ def row_level(user, county: Division | None) -> str:
 def dashboard(user, designations, *, today: dt.date, county: Division | None = None) -> Dashboard:
     """The numbers of ``designations`` (already scoped and filtered) grouped at the user's level."""
     level = row_level(user, county)
+    rows = dashboard_figures(user, designations, today=today, level=level)
+    return dashboard_of_rows(user, rows, level=level, county=county, designations=designations, today=today,
+                             chart=progress_chart(designations, today=today))
+
+
+def dashboard_figures(user, designations, *, today: dt.date, level: str) -> dict[int | None, DashboardRow]:
+    """The dashboard's numbers of ``designations`` per ``level`` (county, township, organization), unnamed:
+    one GROUP BY per figure (the progress selectors' for reports and visits)."""
     column = GROUP_COLUMN[level]
     rows: dict[int | None, DashboardRow] = {}
 
@@ -123,13 +130,18 @@ def dashboard(user, designations, *, today: dt.date, county: Division | None = N
         target.visits_done += visits.done
         target.visits_required += visits.required
         target.plans_short_of_visits += visits.plans_short
+    return rows
+
+
+def dashboard_of_rows(user, rows: dict[int | None, DashboardRow], *, level: str, county: Division | None,
+                      designations, today: dt.date, chart: dict) -> Dashboard:
+    """Name the rows (``designations``: for organization rows), add the divisions without any, total."""
     _name_rows(rows, level, designations, _compared_divisions(user, level, county))
     totals = DashboardRow(key=None, name="", level="total")
     for value in rows.values():
         totals.add(value)
     ordered = sorted(rows.values(), key=lambda r: (r.name == "", r.name))
-    return Dashboard(today=today, level=level, totals=totals, rows=ordered,
-                     chart=progress_chart(designations, today=today))
+    return Dashboard(today=today, level=level, totals=totals, rows=ordered, chart=chart)
 
 
 def _compared_divisions(user, level: str, county: Division | None):
@@ -167,9 +179,11 @@ def _period_of(year: int, month: int, months: int) -> tuple[int, int]:
     return year, (month - 1) // months * months + 1
 
 
-def progress_chart(designations, *, today: dt.date, months: int = 2, periods: int = 6) -> dict:
-    """Per calendar period of ``months`` (the bimonthly reports), up to today: tasks due, tasks done,
-    organizations closed out. Three GROUP BY queries."""
+CHART_KINDS = ("due", "done", "closed")
+
+
+def chart_starts(today: dt.date, *, months: int = 2, periods: int = 6) -> list[tuple[int, int]]:
+    """The (year, month) starts of the chart's ``periods`` calendar periods of ``months``, up to today's."""
     year, start_month = _period_of(today.year, today.month, months)
     starts = []
     for _period in range(periods):
@@ -179,9 +193,19 @@ def progress_chart(designations, *, today: dt.date, months: int = 2, periods: in
             start_month += 12
             year -= 1
     starts.reverse()
+    return starts
+
+
+def chart_series(designations, *, today: dt.date, group_by: str | None = None, months: int = 2,
+                 periods: int = 6) -> dict[int | None, dict[str, list[int]]]:
+    """Per ``group_by`` value (a Designation/Task column; None: one group), the chart's counts per period of
+    ``chart_starts``: tasks due, tasks done, organizations closed out. Three GROUP BY queries."""
+    starts = chart_starts(today, months=months, periods=periods)
+    index = {start: i for i, start in enumerate(starts)}
     first = dt.date(*starts[0], 1)
     ids = designations.values("pk")
-    series = {"due": defaultdict(int), "done": defaultdict(int), "closed": defaultdict(int)}
+    series: dict[int | None, dict[str, list[int]]] = {}
+    columns = (group_by,) if group_by else ()
     tasks = Task.objects.filter(plan__designation__in=ids).order_by()
     for kind, queryset, date_field in (
             ("due", tasks.filter(deadline__gte=first, deadline__lte=today), "deadline"),
@@ -190,17 +214,35 @@ def progress_chart(designations, *, today: dt.date, months: int = 2, periods: in
             ("closed", Designation.objects.filter(pk__in=ids, closed_out_on__gte=first, closed_out_on__lte=today)
              .order_by(), "closed_out_on")):
         for values in queryset.annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field)).values(
-                "y", "m").annotate(n=Count("pk")):
-            series[kind][_period_of(values["y"], values["m"], months)] += values["n"]
+                *columns, "y", "m").annotate(n=Count("pk")):
+            key = values[group_by] if group_by else None
+            counts = series.setdefault(key, {name: [0] * len(starts) for name in CHART_KINDS})
+            counts[kind][index[_period_of(values["y"], values["m"], months)]] += values["n"]
+    return series
+
+
+def chart_of_series(series, *, today: dt.date, months: int = 2, periods: int = 6) -> dict:
+    """The chart (labels and the three series) from the summed counts of ``chart_series`` groups."""
+    starts = chart_starts(today, months=months, periods=periods)
+    totals = {kind: [0] * len(starts) for kind in CHART_KINDS}
+    for counts in series:
+        for kind in CHART_KINDS:
+            totals[kind] = [a + b for a, b in zip(totals[kind], counts[kind], strict=True)]
     # Periods before the first with anything in it take no room (none at all: an empty chart, not drawn).
-    while starts and not any(series[kind][starts[0]] for kind in series):
-        starts.pop(0)
+    skip = 0
+    while skip < len(starts) and not any(totals[kind][skip] for kind in CHART_KINDS):
+        skip += 1
     return {
-        "labels": [f"{y}.{m}–{m + months - 1}" if months > 1 else f"{y}.{m}" for y, m in starts],
-        "due": [series["due"][s] for s in starts],
-        "done": [series["done"][s] for s in starts],
-        "closed": [series["closed"][s] for s in starts],
+        "labels": [f"{y}.{m}–{m + months - 1}" if months > 1 else f"{y}.{m}" for y, m in starts[skip:]],
+        **{kind: totals[kind][skip:] for kind in CHART_KINDS},
     }
+
+
+def progress_chart(designations, *, today: dt.date, months: int = 2, periods: int = 6) -> dict:
+    """Per calendar period of ``months`` (the bimonthly reports), up to today: tasks due, tasks done,
+    organizations closed out. Three GROUP BY queries."""
+    series = chart_series(designations, today=today, months=months, periods=periods)
+    return chart_of_series(series.values(), today=today, months=months, periods=periods)
 
 
 def dashboard_counties(user) -> list[Division]:
@@ -228,6 +270,10 @@ class DashboardOfScope:
     #: No round or year chosen: the current round of each county is counted (the counting rule), these years.
     current_round: bool = False
     round_years: list[int] = field(default_factory=list)
+    #: Read from the precomputed figures (``selectors.dashboard_summary``): their oldest refresh time (None:
+    #: counted live) and the counties counted live in this request (None: the live dashboard throughout).
+    as_of: dt.datetime | None = None
+    live_counties: list[int] | None = None
 
 
 def dashboard_filters(params) -> dict[str, str]:
@@ -242,6 +288,7 @@ def dashboard_of_scope(user, *, filters: dict[str, str], county_id=None, today: 
     so an organization listed again this year is counted once. Invalid filters (e.g. a foreign round or
     county) count nothing."""
     from ..filters.ledger import designation_filter_for
+    from .dashboard_summary import summary_applies, summary_dashboard
 
     data = {key: value for key, value in filters.items() if key in PASSED_ON and value}
     queryset = Designation.objects.visible_to(user)
@@ -257,15 +304,22 @@ def dashboard_of_scope(user, *, filters: dict[str, str], county_id=None, today: 
         county = Division.objects.visible_to(user).filter(level=Level.COUNTY, pk=_int(county_id)).first()
         designations = designations.filter(county=county) if county is not None else designations.none()
         valid = valid and county is not None
-    result = dashboard(user, designations, today=today, county=county)
+    as_of, live_counties = None, None
+    if current_round and valid and not set(data) - {"counted"} and summary_applies(user):
+        summary = summary_dashboard(user, designations, today=today, county=county)
+        result, years, as_of, live_counties = (summary.dashboard, summary.round_years, summary.as_of,
+                                               summary.live_counties)
+    else:
+        result = dashboard(user, designations, today=today, county=county)
+        years = current_round_years(designations) if current_round and valid else []
     shown = [(value, label) for value, label in DesignationStatus.choices if result.totals.by_status.get(value)]
     held = {division for _role, division, _level in grants_for(user).divisions}
     summary_divisions = [county] if county is not None else list(
         Division.objects.visible_to(user).filter(pk__in=held).order_by("code"))
-    years = current_round_years(designations) if current_round and valid else []
     return DashboardOfScope(dashboard=result, filterset=filterset, county=county, valid=valid,
                             filters=data if valid else {}, shown_statuses=shown,
-                            summary_divisions=summary_divisions, current_round=current_round, round_years=years)
+                            summary_divisions=summary_divisions, current_round=current_round, round_years=years,
+                            as_of=as_of, live_counties=live_counties)
 
 
 def _int(value) -> int | None:

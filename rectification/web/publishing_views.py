@@ -168,7 +168,7 @@ class DashboardView(ScopedQuerysetMixin, TemplateView):
         context.update(dashboard=view.dashboard, filter=view.filterset, county=view.county,
                        filters_valid=view.valid, shown_statuses=view.shown_statuses,
                        summary_divisions=view.summary_divisions, chart_data=chart,
-                       current_round=view.current_round, round_years=view.round_years,
+                       current_round=view.current_round, round_years=view.round_years, figures_as_of=view.as_of,
                        chart_rows=list(zip(chart["labels"], chart["due"], chart["done"], chart["closed"],
                                            strict=True)))
         return context
