@@ -55,6 +55,10 @@ SUBJECTS = {
     "cadres:pairings-export": "结对帮扶一览表",
     "rectification:escalations-export": "督办问责台账",
     "rectification:circular-export": "通报",
+    "evaluations:exemplar-export": "先进典型和经验做法",
+    "evaluations:commendation-export": "表彰",
+    "commendation-list-export": "表彰",
+    "evaluations:plaque-export": "共产党员户挂牌",
 }
 PORTRAIT = {"rectification:summary-workbook", "summary-report-workbook"}  # four narrow columns a sheet
 
@@ -107,6 +111,11 @@ def _urls(demo) -> dict[str, str]:
 
     plan = MultiYearPlan.objects.filter(division=county).first()
     args.update({"rectification:planning-export": [plan.pk], "multi-year-plan-export": [plan.pk]})
+    from evaluations.models import CommendationList
+
+    commendations = CommendationList.objects.filter(division=county).first()
+    args.update({"evaluations:commendation-export": [commendations.pk],
+                 "commendation-list-export": [commendations.pk]})
     urls = {}
     for name in _export_routes():
         if name in NOT_PRINTED:

@@ -144,8 +144,9 @@ class CommendationViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
     def perform_update(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.commendation_set_included(
-            user=self.request.user, entry=serializer.instance, included=data.get("included", True),
-            remark=data.get("remark", ""))
+            user=self.request.user, entry=serializer.instance,
+            included=data.get("included", serializer.instance.included),
+            remark=data.get("remark", serializer.instance.remark))
 
 
 class MemberPlaqueViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
