@@ -75,9 +75,44 @@ def keyset_order(queryset) -> list[Key] | None:
         if path in ("pk", "id", queryset.model._meta.pk.attname) or path == queryset.model._meta.pk.name:
             keys.append(Key("pk", descending, nullable=False))
             return keys  # the primary key is unique: whatever follows it never decides
-        keys.append(Key(path, descending, nullable=_nullable(queryset.model, path)))
+        expanded = _related_ordering(queryset.model, path, descending)
+        if expanded is None:
+            return None
+        keys += [Key(p, d, nullable=_nullable(queryset.model, p)) for p, d in expanded]
     keys.append(Key("pk", keys[-1].descending if keys else False, nullable=False))
     return keys
+
+
+def _related_ordering(model, path: str, descending: bool, depth: int = 0) -> list[tuple[str, bool]] | None:
+    """``order_by("relation")`` orders by the related model's ``Meta.ordering`` (as Django does): its columns."""
+    field = _field_at(model, path)
+    if field is None or not field.is_relation or not (field.many_to_one or field.one_to_one) \
+            or not field.related_model._meta.ordering:
+        return [(path, descending)]
+    if depth > 3:
+        return None
+    columns: list[tuple[str, bool]] = []
+    for item in field.related_model._meta.ordering:
+        if not isinstance(item, str) or item == "?":
+            return None
+        more = _related_ordering(field.related_model, item.lstrip("-"), descending != item.startswith("-"), depth + 1)
+        if more is None:
+            return None
+        columns += [(f"{path}__{p}", d) for p, d in more]
+    return columns
+
+
+def _field_at(model, path: str):
+    field = None
+    for part in path.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # noqa: BLE001 - an annotation or a transform
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
 
 
 def _nullable(model, path: str) -> bool:

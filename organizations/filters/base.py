@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget as _BooleanWidget
 
@@ -149,18 +150,41 @@ class ScopedFilterSet(BoundedFilterSet):
     @property
     def form(self):
         form = super().form
-        if not getattr(self, "_townships_narrowed", False) and "township" in form.fields:
+        if not getattr(self, "_townships_narrowed", False):
             self._townships_narrowed = True
             if sees_many_townships(self.request):
-                q = Q(pk__in=[])
-                for key, column in ((self.county_param, "county_id"), ("township", "pk")):
-                    value = str((self.data or {}).get(key) or "")
-                    if value.isdigit():
-                        q |= Q(**{column: int(value)})
-                field = form.fields["township"]
-                field.queryset = field.queryset.filter(q)
-                field.help_text = _("Choose a county first to pick one of its townships.")
+                self._narrow(form)
         return form
+
+    def _value(self, key: str) -> int | None:
+        value = str((self.data or {}).get(key) or "")
+        return int(value) if is_id(value) else None
+
+    def _narrow(self, form) -> None:
+        county, township = self._value(self.county_param), self._value("township")
+        if "township" in form.fields:
+            q = Q(pk__in=[])
+            if county is not None:
+                q |= Q(county_id=county)
+            if township is not None:
+                q |= Q(pk=township)
+            field = form.fields["township"]
+            field.queryset = field.queryset.filter(q)
+            field.help_text = _("Choose a county first to pick one of its townships.")
+        field = form.fields.get("organization")
+        if isinstance(field, ModelChoiceField) and field.queryset.model is Organization:
+            # A province holds ~52,000 organizations (2.4 MB of options): those of the chosen township (or
+            # county when no township is chosen), and the chosen one, are the choices.
+            q = Q(pk__in=[])
+            if township is not None:
+                q |= Q(township_id=township)
+            elif county is not None:
+                q |= Q(county_id=county)
+            organization = self._value("organization")
+            if organization is not None:
+                q |= Q(pk=organization)
+            field.queryset = field.queryset.filter(q)
+            field.help_text = _("Choose a county or a township first to pick one of its organizations.")
 
 
 _LOOKUPS = ("__icontains", "__istartswith", "__startswith", "__iexact", "__exact")
