@@ -31,6 +31,8 @@ class CadresConfig(AppConfig):
         register_leader_directory(directory)
         # Before the ledger (order 10): its plans are submitted through the gate on the "four ones".
         register_demo_seeder(DemoSeeder("cadres-support", _seed_support, order=5))
+        # After the ledger (order 10): the guarantee ledger of the round's designated organizations.
+        register_demo_seeder(DemoSeeder("cadres-guarantee", _seed_guarantee, order=40))
         # The cadres records are the one truth of the "four ones" the ledger, its export and the board read.
         register_four_ones_provider(four_ones_of)
         # The roster, trainings and first secretaries give columns of the upward statistical summary.
@@ -47,6 +49,26 @@ class CadresConfig(AppConfig):
                                     active=("cadres:*",), order=60))
         register_nav_entry(NavEntry("reserve", pgettext_lazy("menu", "Reserve cadres"), "cadres:reserve-list",
                                     roles=VILLAGE, active=("cadres:reserve*",), order=61))
+        # The guarantee ledger (保障台账): kept by the townships and the county, read by the leaders.
+        register_nav_entry(NavEntry("guarantee", _("Guarantee ledger"), "cadres:guarantee-list",
+                                    more=COUNTY | TOWNSHIP | LEADERS, active=("cadres:guarantee*",), order=62))
+        # Its shortfalls on the leader dashboard (a panel of rectification's page, which never imports cadres).
+        from organizations.registry import Panel, register_panel
+
+        register_panel(Panel("dashboard.figures", "guarantee", "cadres/guarantee/_dashboard_panel.html",
+                             _guarantee_panel, order=20))
+
+
+def _guarantee_panel(user, county):
+    from .selectors.guarantee import dashboard_panel
+
+    return dashboard_panel(user, county)
+
+
+def _seed_guarantee(county, *, accounts):
+    from .demo.guarantee import seed
+
+    seed(county, accounts=accounts)
 
 
 def _seed_support(county, *, accounts):

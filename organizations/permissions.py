@@ -190,6 +190,10 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
         "change": frozenset({R.COUNTY_ADMIN}),
         "inspect": frozenset({R.COUNTY_ADMIN}),
     },
+    # The guarantee ledger (保障台账): subsidy disbursements, venue, secretary's pay, monthly days in the village.
+    "guarantee": {
+        "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+    },
 }
 
 

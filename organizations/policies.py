@@ -249,6 +249,19 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                      10, _("A county's precomputed dashboard figures are shown at most this many minutes after a "
                            "change in its ledger; older, the dashboard counts that county afresh."), minimum=1,
                      maximum=1440, group=_("Dashboards")),
+    # The guarantee ledger (保障台账, cadres.selectors.guarantee): pay, days in the village, venue.
+    PolicyDefinition("secretary_pay_reference_income", _("Reference income for the secretary's pay (yuan/year)"),
+                     "int", 23119, _("The local rural residents' per-capita disposable income of the previous year "
+                                     "(default: the national figure of 2024); set by the county."),
+                     minimum=0, maximum=1_000_000, group=_("Funds")),
+    PolicyDefinition("secretary_pay_multiple_percent", _("Village Party secretary's pay, at least (% of the "
+                                                         "reference income)"), "int", 200,
+                     _("200: twice the reference income."), minimum=0, maximum=1000, group=_("Funds")),
+    PolicyDefinition("resident_days_share", _("Days in the village, share of working days (%)"), "percent",
+                     "66.67", _("First secretaries and work team members: at least two thirds of the working days "
+                                "of each month by default."), group=_("Support")),
+    PolicyDefinition("venue_min_area", _("Activity venue, minimum area (m²)"), "int", 300, minimum=0,
+                     maximum=100_000, group=_("Funds")),
 )
 
 POLICY_BY_KEY: dict[str, PolicyDefinition] = {p.key: p for p in POLICIES}

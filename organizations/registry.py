@@ -10,7 +10,8 @@ contributes through this registry, the way ``django.contrib.admin`` is autodisco
   ``delete_province`` lets each part remove its bulk rows first (``register_province_part``);
 - **panels**: a template rendered in a named slot of a kernel page, with the context its function
   computes for the acting user (``register_panel``; slots: ``home.division`` — the figures of one
-  division block on the home page —, ``organization.detail`` and ``designation.actions``);
+  division block on the home page —, ``organization.detail``, ``designation.actions`` and
+  ``dashboard.figures`` — figures of the leader dashboard, with the county it shows or None —);
 - **the "four ones" provider**: who supports each weak organization — its first secretary (with the
   dispatching unit), county contact leader(s) and paired helping unit(s) — on a date, read in bulk from the
   app that keeps those records (cadres) by the ledger, its export, the disclosure board and the plan gate

@@ -20,15 +20,15 @@ pytestmark = pytest.mark.django_db
 # (entries in the bar, in order; entries under "More") for each demo account.
 EXPECTED_MENUS = {
     "county_admin": (["home", "ledger", "reports", "evaluations", "stars", "cadres", "dashboard"],
-                     ["my_ledger", "visits", "recognition", "escalations", "organizations", "imports", "jobs", "api_docs"]),
+                     ["my_ledger", "visits", "recognition", "guarantee", "escalations", "organizations", "imports", "jobs", "api_docs"]),
     "other_county_admin": (["home", "ledger", "reports", "evaluations", "stars", "cadres", "dashboard"],
-                           ["my_ledger", "visits", "recognition", "escalations", "organizations", "imports", "jobs", "api_docs"]),
+                           ["my_ledger", "visits", "recognition", "guarantee", "escalations", "organizations", "imports", "jobs", "api_docs"]),
     "county_leader": (["dashboard", "home", "ledger", "reports", "evaluations", "stars", "cadres"],
-                      ["visits", "recognition", "escalations", "organizations"]),
+                      ["visits", "recognition", "guarantee", "escalations", "organizations"]),
     "city_reviewer": (["dashboard", "home", "ledger", "reports", "evaluations", "stars", "cadres"],
-                      ["visits", "recognition", "escalations", "organizations", "api_docs"]),
+                      ["visits", "recognition", "guarantee", "escalations", "organizations", "api_docs"]),
     "town_organizer": (["home", "ledger", "reports", "visits", "stars", "cadres", "organizations"],
-                       ["my_ledger", "evaluations", "recognition", "escalations"]),
+                       ["my_ledger", "evaluations", "recognition", "guarantee", "escalations"]),
     "village_secretary": (["home", "my_ledger", "reports", "stars", "recognition", "reserve"], []),
     "contact_leader": (["home", "my_ledger", "reports", "visits"], []),
 }

@@ -78,6 +78,20 @@ def _training_section(user, year: int) -> Section | None:
     ], note=str(year))
 
 
+def _guarantee_section(user, today: dt.date) -> Section | None:
+    from .guarantee import dashboard_panel
+
+    panel = dashboard_panel(user, today=today)
+    if panel is None:
+        return None
+    data = panel["guarantee"]
+    return Section("guarantee", _("Guarantee ledger"), [
+        Figure("guarantee_short", _("Organizations with a shortfall"), data["total"].short, data["short_url"],
+               alert=bool(data["total"].short)),
+        *(Figure(f"guarantee_{kind}", label, n, url, alert=bool(n)) for kind, label, n, url in data["kinds"]),
+    ], note=str(data["year"]))
+
+
 def cadre_dashboard(user, *, today: dt.date) -> list[Section]:
     sections = []
     reserve = _reserve_section(user)
@@ -86,6 +100,9 @@ def cadre_dashboard(user, *, today: dt.date) -> list[Section]:
     training = _training_section(user, today.year)
     if training is not None:
         sections.append(training)
+    guarantee = _guarantee_section(user, today)
+    if guarantee is not None:
+        sections.append(guarantee)
     secretaries = support.first_secretaries(user)
     expiring = secretaries.filter(support.expiring_q(today)).count()
     serving = secretaries.filter(support.serving_q(today)).count()

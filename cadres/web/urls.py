@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("cadres.web.training_urls")),
     path("", include("cadres.web.support_urls")),
     path("", include("cadres.web.organizer_urls")),
+    path("", include("cadres.web.guarantee_urls")),
 ]

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "evaluations.models.satisfaction.EvaluationStatus",
         "JobStatusEnum": "organizations.models.jobs.JobStatus",
         "AssessmentStatusEnum": "evaluations.models.members.AssessmentStatus",
+        "PresenceKindEnum": "cadres.models.guarantee.PresenceKind",
     },
 }
 
