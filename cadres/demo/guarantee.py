@@ -124,7 +124,8 @@ def _venue_and_pay(ledger, pk, rng, policy, *, poor_venue, small_venue, renovate
     elif pk in renovated:
         ledger.venue_condition, ledger.venue_renovation = VenueCondition.GOOD, Renovation.DONE
         ledger.venue_note = "今年完成党群服务中心提升改造，新增便民服务大厅"
-    required = Decimal(int(policy["secretary_pay_reference_income"])) * int(policy["secretary_pay_multiple_percent"]) / 100
+    income, percent = int(policy["secretary_pay_reference_income"]), int(policy["secretary_pay_multiple_percent"])
+    required = Decimal(income) * percent / 100
     if pk in low_pay:
         ledger.secretary_pay = _hundreds(required * Decimal("0.9"))
         ledger.note = "书记报酬未达到参照标准，乡镇已报县财政统筹解决"

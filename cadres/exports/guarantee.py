@@ -62,7 +62,8 @@ def guarantee_workbook(rows: list[LedgerRow], *, year: int, user):
                            letterhead=letterhead_for(user, "村级组织运转经费拨付明细", period=period))
         order = {pk: i for i, pk in enumerate(ids)}
         disbursements = (Disbursement.objects.filter(organization_id__in=ids, ledger__year=year)
-                         .order_by("paid_on", "pk").values_list("organization_id", "paid_on", "source", "amount", "use"))
+                         .order_by("paid_on", "pk")
+                         .values_list("organization_id", "paid_on", "source", "amount", "use"))
         for index, (org_id, paid_on, source, amount, use) in enumerate(
                 sorted(disbursements, key=lambda d: (order[d[0]], d[1])), start=1):
             organization = by_org[org_id].organization

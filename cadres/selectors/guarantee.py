@@ -130,6 +130,10 @@ def _money(value) -> str:
     return f"{Decimal(value):,.2f}".rstrip("0").rstrip(".") if value is not None else ""
 
 
+def _person_months(pairs) -> str:
+    return "、".join(str(_("%(name)s, month %(month)s") % {"name": name, "month": month}) for name, month in pairs)
+
+
 def _assess(row: LedgerRow, on: dt.date, secretaries: list[dict]) -> None:
     ledger = row.ledger
     if row.guaranteed:
@@ -166,11 +170,11 @@ def _assess(row: LedgerRow, on: dt.date, secretaries: list[dict]) -> None:
     if short:
         row.shortfalls.append((DAYS, str(_("Days in the village below %(share)s%% of working days: %(months)s")
                                          % {"share": row.days_share,
-                                            "months": "、".join(f"{m.name}{m.month}月" for m in short)})))
+                                            "months": _person_months((m.name, m.month) for m in short)})))
     if row.missing_months:
         row.shortfalls.append((DAYS, str(_("Days in the village not entered: %(months)s")
-                                         % {"months": "、".join(f"{name}{month}月"
-                                                               for month, name in row.missing_months)})))
+                                         % {"months": _person_months((name, month)
+                                                                     for month, name in row.missing_months)})))
 
 
 def rows_for(organizations: list[Organization], year: int, *, on: dt.date | None = None) -> list[LedgerRow]:
@@ -182,6 +186,11 @@ def rows_for(organizations: list[Organization], year: int, *, on: dt.date | None
     for start in range(0, len(organizations), BATCH):
         rows.extend(_batch(organizations[start:start + BATCH], year, on, book))
     return rows
+
+
+def _month_order(values: dict) -> tuple:
+    """Month, then the first secretary before the work team, then the name."""
+    return values["month"], values["kind"] != PresenceKind.FIRST_SECRETARY, values["name"]
 
 
 def _batch(organizations: list[Organization], year: int, on: dt.date, book: PolicyBook) -> list[LedgerRow]:
@@ -208,15 +217,16 @@ def _batch(organizations: list[Organization], year: int, on: dt.date, book: Poli
                         guaranteed=guaranteed, days_share=str(policy["resident_days_share"]),
                         venue_min_area=int(policy["venue_min_area"]))
         if guaranteed:
+            community = organization.category == OrganizationCategory.COMMUNITY
             row.subsidy_due = Decimal(fund_subsidy(policy, population=organization.population,
-                                                   is_community=organization.category == OrganizationCategory.COMMUNITY))
+                                                   is_community=community))
             row.disbursed = disbursed.get(organization.pk) or Decimal(0)
             row.pay_required = (Decimal(int(policy["secretary_pay_reference_income"]))
                                 * int(policy["secretary_pay_multiple_percent"]) / 100).quantize(Decimal("0.01"))
         row.months = [PersonMonth(month=v["month"], kind=v["kind"], name=v["name"], working_days=v["working_days"],
                                   days=v["days_in_village"], pk=v["first_secretary_id"],
                                   required=required_days(v["working_days"], row.days_share))
-                      for v in sorted(months.get(organization.pk, ()), key=lambda v: (v["month"], v["kind"] != PresenceKind.FIRST_SECRETARY, v["name"]))]
+                      for v in sorted(months.get(organization.pk, ()), key=_month_order)]
         _assess(row, on, secretaries.get(organization.pk, []))
         rows.append(row)
     return rows

@@ -150,7 +150,8 @@ def test_secretary_pay_against_the_policy_multiple_and_the_venue(demo, login):
     policy_set(user=admin, division=demo.county1, key="secretary_pay_multiple_percent", value=250)
     organization = fresh(village_of(demo.township_a))
     policy = effective_policy(organization.division)
-    required = Decimal(policy["secretary_pay_reference_income"]) * Decimal(policy["secretary_pay_multiple_percent"]) / 100
+    income, percent = policy["secretary_pay_reference_income"], policy["secretary_pay_multiple_percent"]
+    required = Decimal(income) * Decimal(percent) / 100
     assert required == 75000
     client = login("town_organizer")
     url = f"{reverse('cadres:guarantee-edit', args=[organization.pk])}?year={the_year()}"

@@ -218,7 +218,10 @@ class GuaranteeExportView(ScopedExportView):
     export_name = "guarantee_ledger"
 
     def export_response(self, queryset, obj):
+        from django.utils import translation
+
         from ..exports.guarantee import guarantee_workbook
 
-        state = list_state(self.request)
-        return guarantee_workbook(state["shown"], year=state["year"], user=self.request.user)
+        with translation.override("zh-hans"):  # the official layout: Chinese whatever the page's language
+            state = list_state(self.request)
+            return guarantee_workbook(state["shown"], year=state["year"], user=self.request.user)
