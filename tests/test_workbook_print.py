@@ -54,6 +54,7 @@ SUBJECTS = {
     "cadres:first-secretaries-export": "驻村第一书记名册",
     "cadres:pairings-export": "结对帮扶一览表",
     "rectification:escalations-export": "督办问责台账",
+    "cadres:guarantee-export": "保障台账",
     "rectification:circular-export": "通报",
     "evaluations:exemplar-export": "先进典型和经验做法",
     "evaluations:commendation-export": "表彰",

@@ -58,8 +58,8 @@ def guarantee_workbook(rows: list[LedgerRow], *, year: int, user):
         for index, row in enumerate(rows, start=1):
             summary.write(_summary_row(index, row))
         sources = _labels(FundSource.choices)
-        paid = SheetWriter(workbook, "经费拨付明细", DISBURSEMENT_COLUMNS, wrap=True, key_columns=3, landscape=False,
-                           letterhead=letterhead_for(user, "村级组织运转经费拨付明细", period=period))
+        paid = SheetWriter(workbook, "经费拨付明细", DISBURSEMENT_COLUMNS, wrap=True, key_columns=3,
+                           letterhead=letterhead_for(user, "保障台账·村级组织运转经费拨付明细", period=period))
         order = {pk: i for i, pk in enumerate(ids)}
         disbursements = (Disbursement.objects.filter(organization_id__in=ids, ledger__year=year)
                          .order_by("paid_on", "pk")
@@ -70,8 +70,8 @@ def guarantee_workbook(rows: list[LedgerRow], *, year: int, user):
             paid.write([index, organization.township.name if organization.township else "", organization.name,
                         paid_on, sources.get(source, ""), amount, use])
         kinds = _labels(PresenceKind.choices)
-        days = SheetWriter(workbook, "驻村天数", PRESENCE_COLUMNS, wrap=True, key_columns=3, landscape=False,
-                           letterhead=letterhead_for(user, "第一书记和驻村工作队在村天数", period=period))
+        days = SheetWriter(workbook, "驻村天数", PRESENCE_COLUMNS, wrap=True, key_columns=3,
+                           letterhead=letterhead_for(user, "保障台账·第一书记和驻村工作队在村天数", period=period))
         presence = (PresenceMonth.objects.filter(organization_id__in=ids, ledger__year=year).order_by()
                     .values_list("organization_id", "month", "kind", "name", "working_days", "days_in_village"))
         for index, (org_id, month, kind, name, working, present) in enumerate(
