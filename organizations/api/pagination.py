@@ -55,6 +55,13 @@ class StandardPagination(BasePagination):
         self.count = queryset.count()
         return page.rows
 
+    def rows_before(self) -> int:
+        """How many rows come before this page: known for page numbers; 0 for a keyset page (a cursor does not
+        know its position, the answer's ``count`` gives the total)."""
+        if self.numbers is not None and getattr(self.numbers, "page", None) is not None:
+            return self.numbers.page.start_index() - 1
+        return 0
+
     def numbers_size(self, request) -> int:
         return _PageNumbers().get_page_size(request) or self.page_size
 

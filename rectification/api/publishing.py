@@ -137,7 +137,7 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
             response["Cache-Control"] = "no-store"
             return response
         page = self.paginate_queryset(queryset.values_list("pk", flat=True))
-        offset = self.paginator.page.start_index() - 1 if page else 0
+        offset = self.paginator.rows_before() if page else 0
         labels = row_labels()
         extra = extra_keys()
         rows = []
