@@ -119,6 +119,8 @@ def register() -> None:
                          _weak_counts, order=10))
     register_panel(Panel("organization.detail", "designations", "rectification/panels/organization_record.html",
                          _organization_record, order=10))
+    register_panel(Panel("organization.detail", "escalations", "rectification/escalations/_organization.html",
+                         _organization_escalations, order=12))
     register_panel(Panel("organization.detail", "follow_ups", "rectification/checks/organization_follow_ups.html",
                          _organization_follow_ups, order=11))
     register_panel(Panel("dashboard.cards", "committee", "rectification/committee/dashboard_panel.html",
@@ -198,6 +200,12 @@ def _organization_record(user, organization):
     from .selectors.designations import designations_of_organization
 
     return {"designations": designations_of_organization(user, organization)}
+
+
+def _organization_escalations(user, organization):
+    from .selectors.escalations import organization_escalations
+
+    return organization_escalations(user, organization)
 
 
 def _organization_follow_ups(user, organization):

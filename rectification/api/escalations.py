@@ -8,6 +8,7 @@ the role table ("escalation", "circular", "instruction"): a role that may not ge
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,12 +16,10 @@ from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
-from organizations.models import Division
-from organizations.permissions import can
-from organizations.roles import Level
 
 from ..filters.escalations import EscalationFilter
 from ..models import Circular, Escalation, Instruction
+from ..selectors.escalations import acting_county
 from ..services import escalations as services
 from .escalations_serializers import (
     CircularSerializer,
@@ -111,11 +110,8 @@ class CircularViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        county = next((d for d in Division.objects.visible_to(self.request.user).filter(level=Level.COUNTY)
-                       .order_by("code") if can(self.request.user, "circular", "issue", d)), None)
+        county = acting_county(self.request.user, "circular", "issue")
         if county is None:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         serializer.instance = services.circular_issue(
             user=self.request.user, county=county, number=data["number"], title=data["title"],

@@ -12,10 +12,10 @@ from rest_framework import mixins, serializers, viewsets
 from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
 from organizations.models import Division, Organization
-from organizations.permissions import can
 from organizations.roles import Level
 
 from ..models import FindingAction, Inspection, InspectionFinding, Measure, SupervisionTeam
+from ..selectors.escalations import acting_county
 from ..services import supervision as services
 
 
@@ -68,8 +68,7 @@ class SupervisionTeamViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewse
 
     def perform_create(self, serializer):
         user = self.request.user
-        county = next((d for d in Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
-                       if can(user, "supervision", "change", d)), None)
+        county = acting_county(user, "supervision", "change")
         if county is None:
             raise PermissionDenied
         data = serializer.validated_data

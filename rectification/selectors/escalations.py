@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Division
 from organizations.navigation import COUNTY, TOWNSHIP, VILLAGE
-from organizations.permissions import can
+from organizations.permissions import can, writable
 from organizations.registry import TodoItem
+from organizations.roles import Level
 from organizations.scoping import grants_for
 
 from ..models import RUNG_ORDER, Circular, Escalation, Instruction, Rung
 from ..models.escalations import rung_index
+
+
+def acting_county(user, resource: str, action: str) -> Division | None:
+    """The county in which ``user`` may ``action`` on ``resource`` (a circular, a supervision team): the county
+    admin's own (the first by code for a user holding several), or None."""
+    return writable(Division.objects.filter(level=Level.COUNTY), user, resource, action).order_by("code").first()
 
 
 def escalation_queryset(user):
@@ -60,8 +68,18 @@ def circular_rows(circular: Circular):
         "township__code", "organization__division__code", "pk")
 
 
-def organization_escalations(user, organization) -> list[Escalation]:
-    return list(escalation_queryset(user).filter(organization=organization).order_by("resolved_on", "-opened_on"))
+def organization_escalations(user, organization) -> dict:
+    """The organization page's panel: its escalations (open first), the leaders' instructions on it, and what the
+    user may do there (send a reminder, write an instruction)."""
+    return {
+        "organization": organization,
+        "escalations": list(escalation_queryset(user).filter(organization=organization).order_by(
+            F("resolved_on").desc(nulls_first=True), "-opened_on", "-pk")[:20]),
+        "instructions": list(Instruction.objects.visible_to(user).filter(
+            organization=organization, escalation__isnull=True).select_related("written_by")[:20]),
+        "may_remind": can(user, "escalation", "create", organization),
+        "may_instruct": can(user, "instruction", "create", organization),
+    }
 
 
 #: The to-do lines of the escalations, ``(key, label, list filter, urgent)``: each count is the row count of the

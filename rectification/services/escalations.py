@@ -46,6 +46,7 @@ from ..models.escalations import rung_index
 from ..selectors.bimonthly_reports import system_reader
 from ..selectors.escalation_triggers import escalation_triggers
 from ..selectors.recipients import people_of_organizations
+from .checks import _text
 from .consolidation import ledger_system_actor
 
 DEADLINE_POLICY = {Rung.REMINDER: "escalation_reminder_days", Rung.SUPERVISION: "escalation_supervision_days",
@@ -73,12 +74,6 @@ def default_owner(organization) -> str:
     township = Division.objects.filter(pk=organization.township_id).values_list("name", flat=True).first()
     return _("%(township)s Party committee") % {"township": township} if township else organization.name
 
-
-def _text(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _date(field: str, day, *, today: dt.date, not_before: dt.date | None = None) -> dt.date:

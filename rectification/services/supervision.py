@@ -21,15 +21,9 @@ from organizations.roles import Level
 from organizations.services.common import by, require
 
 from ..models import Cause, Escalation, FindingAction, Inspection, InspectionFinding, Measure, SupervisionTeam
+from .checks import _text
 from .escalations import default_owner, escalation_open
 from .plans import task_add
-
-
-def _text(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Notification, Organization
-from rectification.models import Circular, Escalation, Instruction, Rung
+from rectification.models import Cause, Circular, Escalation, Instruction, Rung
 from rectification.services.escalations import escalation_open
 from tests.workbooks import table
 
@@ -168,3 +168,21 @@ def test_the_api_raises_escalates_and_resolves(demo, client):
     response = client.post("/api/v1/ledger/instructions/", {"escalation": pk, "text": "继续巩固。"},
                            content_type="application/json")
     assert response.status_code == 201, response.content
+
+
+def test_the_organization_page_lists_its_escalations_and_offers_the_steps(demo, login):
+    organization = Escalation.objects.filter(county=demo.county1, rung=Rung.SUPERVISION,
+                                             resolved_on__isnull=True).first().organization
+    url = reverse("organizations:detail", args=[organization.pk])
+    leader = login("county_leader").get(url).content.decode()
+    assert reverse("rectification:organization-instruction", args=[organization.pk]) in leader
+    assert reverse("rectification:escalation-create", args=[organization.pk]) not in leader
+    assert "督办（挂牌督办）" in leader
+    admin = login("county_admin").get(url).content.decode()
+    assert reverse("rectification:escalation-create", args=[organization.pk]) in admin
+    cause = next(c for c in Cause.values if not Escalation.objects.filter(
+        organization=organization, cause=c, resolved_on__isnull=True).exists())
+    response = login("county_admin").post(reverse("rectification:escalation-create", args=[organization.pk]),
+                                          {"cause": cause, "reason": "本月联系领导未到村走访"})
+    assert response.status_code == 302
+    assert Escalation.objects.filter(organization=organization, cause=cause, resolved_on__isnull=True).exists()

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from organizations.exports.excel import issuing_unit
 from organizations.models import Division, Organization
 from organizations.permissions import can
-from organizations.roles import Level
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
@@ -30,7 +29,7 @@ from organizations.web.base import (
 from ..exports.escalations import circular_workbook, escalations_workbook
 from ..filters.escalations import EscalationFilter
 from ..models import Circular, Escalation
-from ..selectors.escalations import circulable, circular_rows, escalation_detail, open_by_rung
+from ..selectors.escalations import acting_county, circulable, circular_rows, escalation_detail, open_by_rung
 from ..services.escalations import (
     circular_issue,
     escalation_escalate,
@@ -168,11 +167,10 @@ class CircularListView(ScopedListView):
 
 
 def _county_of(user) -> Division:
-    counties = [d for d in Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
-                if can(user, "circular", "issue", d)]
-    if not counties:
+    county = acting_county(user, "circular", "issue")
+    if county is None:
         raise Http404
-    return counties[0]
+    return county
 
 
 @scoped_to(Circular)

@@ -28,6 +28,7 @@ from organizations.web.base import (
 
 from ..exports.supervision import findings_workbook
 from ..models import Inspection, InspectionFinding, Measure, SupervisionTeam
+from ..selectors.escalations import acting_county
 from ..services.supervision import inspection_finding_add, inspection_record, supervision_team_save
 from .supervision_forms import FindingForm, InspectionForm, SupervisionTeamForm
 
@@ -51,8 +52,7 @@ class SupervisionTeamListView(ScopedListView):
 
 
 def _county_for(user, action: str) -> Division:
-    county = next((d for d in Division.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
-                   if can(user, "supervision", action, d)), None)
+    county = acting_county(user, "supervision", action)
     if county is None:
         raise Http404
     return county
