@@ -71,7 +71,7 @@ def inspection_finding_add(*, user, inspection: Inspection, organization: Organi
                            score: int | None = None, action: str = FindingAction.NONE, measure: Measure | None = None,
                            rectify_by: dt.date | None = None, today: dt.date | None = None) -> InspectionFinding:
     """The finding on one organization the inspection visited, and what follows from it."""
-    require(user, "supervision", "inspect", inspection.team.division)
+    require(user, "supervision", "inspect", inspection)
     if organization.township_id != inspection.division_id:
         raise ValidationError({"organization": _("Choose an organization of the township inspected.")})
     if InspectionFinding.objects.filter(inspection=inspection, organization=organization).exists():

@@ -113,6 +113,8 @@ def test_pages_record_an_inspection_and_the_township_reads_it(demo, login, team)
     assert page.status_code == 200 and "“三会一课”流于形式" in page.content.decode()
     assert township.get(reverse("rectification:supervision-team", args=[team.pk])).status_code == 404
     assert township.get(reverse("rectification:inspection-create", args=[team.pk])).status_code == 404
+    # The township sees the inspection but records nothing in it (403).
+    assert township.get(reverse("rectification:inspection-finding-create", args=[inspection.pk])).status_code == 403
     assert login("other_county_admin").get(reverse("rectification:inspection", args=[inspection.pk])).status_code \
         == 404
     client = login("county_admin")

@@ -110,7 +110,7 @@ def inspection_page(request, pk):
         "organization", "escalation", "measure", "task")
     return render(request, "rectification/supervision/inspection.html", {
         "inspection": inspection, "findings": findings,
-        "may_inspect": can(request.user, "supervision", "inspect", inspection.team.division)})
+        "may_inspect": can(request.user, "supervision", "inspect", inspection)})
 
 
 @scoped_to(Inspection)
@@ -118,7 +118,7 @@ def inspection_page(request, pk):
 @require_http_methods(["GET", "POST"])
 def inspection_finding_create(request, pk):
     inspection = _inspection(request, pk)
-    write_gate(request.user, "supervision", "inspect", inspection.team.division)
+    write_gate(request.user, "supervision", "inspect", inspection)
     organizations = Organization.objects.visible_to(request.user).filter(township=inspection.division).order_by(
         "division__code")
     measures = Measure.objects.visible_to(request.user).filter(
