@@ -60,6 +60,10 @@ SUBJECTS = {
     "evaluations:commendation-export": "表彰",
     "commendation-list-export": "表彰",
     "evaluations:plaque-export": "共产党员户挂牌",
+    # The planning ledger's workbook for the city and the Party committee study (issue 14 items 4 and 5).
+    "rectification:planning-export": "整顿转化规划",
+    "multi-year-plan-export": "整顿转化规划",
+    "rectification:committee-export": "研究整顿工作",
 }
 PORTRAIT = {"rectification:summary-workbook", "summary-report-workbook"}  # four narrow columns a sheet
 
