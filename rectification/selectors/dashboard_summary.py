@@ -27,7 +27,6 @@ from organizations.scoping import grants_for
 
 from ..models.dashboard_summary import DashboardSummary, SummaryLevel
 from ..services.dashboard_summary import CURRENT, FIGURE_SET
-from .counting import current_round_years
 from .dashboard import (
     COUNTY,
     TOWNSHIP,
@@ -99,11 +98,13 @@ def summary_dashboard(user, designations, *, today: dt.date, county: Division | 
         years.update(figures.get("round_years", ()))
     live = sorted(pk for pk in chains if pk not in fresh)
     if live:
-        live_designations = designations.filter(county_id__in=live)
+        # Every county live (none refreshed for today): the designations as they are, without a long IN list.
+        live_designations = designations if len(live) == len(chains) else designations.filter(county_id__in=live)
         for key, row in dashboard_figures(user, live_designations, today=today, level=level).items():
             rows[key] = row
         charts.extend(chart_series(live_designations, today=today).values())
-        years.update(current_round_years(live_designations, today=today))
+        # Already counted (the current round of each county): their rounds' years, without counting again.
+        years.update(live_designations.order_by().values_list("round__year", flat=True).distinct())
     result = dashboard_of_rows(user, rows, level=level, county=county, designations=designations, today=today,
                                chart=chart_of_series(charts, today=today))
     return SummaryDashboard(dashboard=result, round_years=sorted(years),
