@@ -23,7 +23,8 @@ from rectification import services
 from rectification.models import Designation, Plan, ReportStatus, Task, TaskStatus
 from rectification.models.dashboard_summary import DashboardSummary
 from rectification.selectors.counting import counted, current_round_years
-from rectification.selectors.dashboard import dashboard, dashboard_of_scope
+from rectification.selectors.dashboard import dashboard
+from rectification.selectors.dashboard_scope import dashboard_of_scope
 from rectification.selectors.ledger import overdue_tasks_q
 from rectification.selectors.progress import late_and_missing_reports
 from rectification.services.dashboard_summary import (

@@ -24,7 +24,7 @@ from organizations.services.security import security_event_record
 from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
 from ..filters.ledger import DesignationFilter
 from ..models import Designation, DesignationStatus
-from ..selectors.dashboard import DashboardOfScope, dashboard_filters, dashboard_of_scope
+from ..selectors.dashboard_scope import DashboardOfScope, dashboard_filters, dashboard_of_scope
 from ..selectors.ledger import LEDGER_ORDER
 from ..selectors.ledger_export import export_rows
 from ..web.dashboard_links import add_links

@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.scoping import ScopedManager, ScopeSpec
 
+#: The figure set of the leader dashboard, counted under the counting rule's current round of each county.
+FIGURE_SET = "ledger"
+CURRENT = "current"
+
 
 class SummaryLevel(models.TextChoices):
     COUNTY = "county", _("County (district)")

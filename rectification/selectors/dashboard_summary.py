@@ -25,8 +25,7 @@ from organizations.policies import PolicyBook
 from organizations.roles import Level
 from organizations.scoping import grants_for
 
-from ..models.dashboard_summary import DashboardSummary, SummaryLevel
-from ..services.dashboard_summary import CURRENT, FIGURE_SET
+from ..models.dashboard_summary import CURRENT, FIGURE_SET, DashboardSummary, SummaryLevel
 from .dashboard import (
     COUNTY,
     TOWNSHIP,

@@ -27,10 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Designation
-from ..models.dashboard_summary import DashboardSummary, SummaryLevel
-
-FIGURE_SET = "ledger"
-CURRENT = "current"
+from ..models.dashboard_summary import CURRENT, FIGURE_SET, DashboardSummary, SummaryLevel
 
 
 class SystemReader:

@@ -1,6 +1,6 @@
 """The leader dashboard's drill-down links (page and API): each number links to the list it counts.
 
-The selector (``selectors.dashboard.dashboard_of_scope``) computes the numbers and the filter values used;
+The selector (``selectors.dashboard_scope.dashboard_of_scope``) computes the numbers and the filter values used;
 the links are built here, from those values: a county row opens the dashboard of its townships, a township's
 numbers open the ledger list of exactly those rows, an organization row its designation and plan.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..selectors.dashboard import COUNTY, STATUSES, TOWNSHIP, DashboardOfScope
+from ..selectors.dashboard import COUNTY, STATUSES, TOWNSHIP
+from ..selectors.dashboard_scope import DashboardOfScope
 
 
 def ledger_url(params: dict) -> str:

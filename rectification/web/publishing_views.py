@@ -37,7 +37,7 @@ from ..exports.upward_summary import default_year, summary_export_response, summ
 from ..filters.ledger import DesignationFilter
 from ..models import Designation, DisclosureBoard, Escalation
 from ..selectors.boards import board_content
-from ..selectors.dashboard import dashboard_filters, dashboard_of_scope
+from ..selectors.dashboard_scope import dashboard_filters, dashboard_of_scope
 from ..selectors.escalations import open_by_rung
 from ..selectors.ledger import LEDGER_ORDER
 from .dashboard_links import add_links
