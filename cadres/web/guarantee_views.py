@@ -196,7 +196,7 @@ def presence_record(request, pk):
     today = timezone.localdate()
     raw_month = request.POST.get("month") or request.GET.get("month") or ""
     default_month = today.month - 1 if year == today.year and today.month > 1 else 12
-    month = int(raw_month) if raw_month.isdigit() and 1 <= int(raw_month) <= 12 else default_month
+    month = int(raw_month) if raw_month.isascii() and raw_month.isdigit() and 1 <= int(raw_month) <= 12 else default_month
     people = _people(organization, year, month)
     entered = PresenceMonth.objects.filter(organization=organization, ledger__year=year, month=month).first()
     initial = {"month": month, "working_days": entered.working_days if entered else working_days(

@@ -362,6 +362,10 @@ def test_demo_is_idempotent_and_fast(demo):
     assert [m.objects.count() for m in models] == before
     # From scratch (inside the test transaction): under 8 seconds.
     MemberAssessment.objects.all().delete()
+    from evaluations.models import Commendation, MemberPlaque
+
+    Commendation.objects.all().delete()  # the recognition records that keep a member (PROTECT)
+    MemberPlaque.objects.all().delete()
     PartyMember.objects.all().delete()
     OrganizationRating.objects.filter(designation__isnull=True).delete()
     started = time.monotonic()

@@ -116,6 +116,11 @@ class KeysetPaginator:
         self.queryset = queryset
         self.per_page = per_page
 
+    @property
+    def object_list(self):
+        """Every row of the list, all pages (as Django's ``Paginator.object_list``)."""
+        return self.queryset
+
     @cached_property
     def count(self) -> int:
         return self.queryset.count()

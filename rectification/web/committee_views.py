@@ -177,7 +177,7 @@ def contact_create(request):
                      .select_related("division").order_by("division__code"))
     asked = request.GET.get("organization", "")
     initial = {"started_on": timezone.localdate()}
-    if asked.isdigit() and organizations.filter(pk=int(asked)).exists():
+    if asked.isascii() and asked.isdigit() and organizations.filter(pk=int(asked)).exists():
         initial["organization"] = int(asked)
     form = SecretaryContactForm(_posted(request), organizations=organizations, initial=initial)
     done = submit(request, form, lambda data: services.secretary_contact_record(user=request.user, **data),

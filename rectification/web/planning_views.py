@@ -125,7 +125,7 @@ def plan_goal(request, pk):
     plan = _plan(request, pk)
     write_gate(request.user, "planning", "change", plan)
     asked = request.GET.get("year", "")
-    year = int(asked) if asked.isdigit() and int(asked) in plan.years else plan.first_year
+    year = int(asked) if asked.isascii() and asked.isdigit() and int(asked) in plan.years else plan.first_year
     current = plan.goals.filter(year=year).first()
     initial = {"year": year, "goal": current.goal if current else "",
                "target_transformed": current.target_transformed if current else 0}
