@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from organizations.models import Division
@@ -61,13 +61,15 @@ def meetings_visible(user):
 
 
 def _studying_divisions(user, today: dt.date) -> list[Division]:
-    """The counties and townships in the scope that have weak organizations in the current round."""
-    weak = counted(Designation.objects.visible_to(user), today=today)
-    township_ids = set(weak.order_by().values_list("township_id", flat=True).distinct())
-    county_ids = set(weak.order_by().values_list("county_id", flat=True).distinct())
+    """The counties and townships in the scope that have weak organizations in the current round, each with
+    the day of its last meeting (``last_held_on``): one query."""
+    weak = counted(Designation.objects.visible_to(user), today=today).order_by()
+    last = (meetings_visible(user).filter(division=OuterRef("pk")).order_by().values("division")
+            .annotate(last=Max("held_on")).values("last"))
     return list(Division.objects.visible_to(user)
-                .filter(Q(level=Level.COUNTY, pk__in=county_ids) | Q(level=Level.TOWNSHIP, pk__in=township_ids))
-                .order_by("code"))
+                .filter(Q(level=Level.COUNTY, pk__in=weak.values("county_id"))
+                        | Q(level=Level.TOWNSHIP, pk__in=weak.values("township_id")))
+                .annotate(last_held_on=Subquery(last)).order_by("code"))
 
 
 def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[StudyRow]:
@@ -88,23 +90,14 @@ def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[St
     earliest = min(row.previous_start for row in rows)
     held = list(meetings_visible(user).filter(division__in=[row.division for row in rows], held_on__gte=earliest,
                                               held_on__lte=today).values_list("division_id", "held_on"))
-    latest = _last_held(user, [row.division for row in rows])
     for row in rows:
         row.this_period = sum(1 for pk, day in held if pk == row.division.pk and row.period_start <= day)
         row.previous_period = sum(1 for pk, day in held if pk == row.division.pk
                                   and row.previous_start <= day <= row.previous_end)
-        row.last_held_on = latest.get(row.division.pk)
+        row.last_held_on = row.division.last_held_on
     if flag in STUDY_FLAGS:
         rows = [row for row in rows if getattr(row, flag)]
     return rows
-
-
-def _last_held(user, divisions) -> dict[int, dt.date]:
-    found: dict[int, dt.date] = {}
-    for division_id, day in (meetings_visible(user).filter(division__in=divisions).order_by()
-                             .values_list("division_id", "held_on")):
-        found[division_id] = max(day, found.get(division_id, day))
-    return found
 
 
 def disorderly_designations(user, *, today: dt.date | None = None):
