@@ -226,3 +226,12 @@ def writable(queryset, user, resource: str, action: str):
     if user.is_superuser:
         return queryset.visible_to(user)
     return queryset.visible_to(user, roles=roles_allowed(resource, action))
+
+
+def acting_division(user, resource: str, action: str, *, level: str = "county"):
+    """The division of ``level`` (a county by default) in which ``user`` may ``action`` on ``resource`` (a
+    county's circular, its supervision teams): the user's own, the first by code for a user holding several;
+    None when the role may not. Pages wrap it in ``organizations.web.base.acting_division_or_404``."""
+    from .models import Division
+
+    return writable(Division.objects.filter(level=level), user, resource, action).order_by("code").first()

@@ -36,7 +36,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from ..keyset import InvalidCursor, keyset_order, keyset_page, last_cursor
-from ..permissions import can
+from ..permissions import acting_division, can
 from . import submission_keys
 
 # ----------------------------------------------------------------------------------------------- reads
@@ -180,6 +180,16 @@ def scoped_object_or_404(model_or_queryset, user, **lookup):
     """One object inside ``user``'s scope, or 404 (never 403: "can't see" and "doesn't exist" look alike)."""
     queryset = model_or_queryset if hasattr(model_or_queryset, "model") else model_or_queryset.objects
     return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def acting_division_or_404(user, resource: str, action: str, *, level: str = "county"):
+    """The county (or division of ``level``) a page acts in for ``resource``/``action`` (a county's circular,
+    its supervision teams): the user's own (``organizations.permissions.acting_division``), or 404 for a role
+    that may not (a page it cannot use at all, as ``write_gate`` answers without an object)."""
+    division = acting_division(user, resource, action, level=level)
+    if division is None:
+        raise Http404
+    return division
 
 
 def scoped_to(model):

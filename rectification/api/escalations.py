@@ -16,10 +16,10 @@ from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
+from organizations.permissions import acting_division
 
 from ..filters.escalations import EscalationFilter
 from ..models import Circular, Escalation, Instruction
-from ..selectors.escalations import acting_county
 from ..services import escalations as services
 from .escalations_serializers import (
     CircularSerializer,
@@ -110,7 +110,7 @@ class CircularViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        county = acting_county(self.request.user, "circular", "issue")
+        county = acting_division(self.request.user, "circular", "issue")
         if county is None:
             raise PermissionDenied
         serializer.instance = services.circular_issue(

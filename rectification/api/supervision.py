@@ -12,10 +12,10 @@ from rest_framework import mixins, serializers, viewsets
 from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from organizations.api.permissions import ServiceChecked
 from organizations.models import Division, Organization
+from organizations.permissions import acting_division
 from organizations.roles import Level
 
 from ..models import FindingAction, Inspection, InspectionFinding, Measure, SupervisionTeam
-from ..selectors.escalations import acting_county
 from ..services import supervision as services
 
 
@@ -68,7 +68,7 @@ class SupervisionTeamViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewse
 
     def perform_create(self, serializer):
         user = self.request.user
-        county = acting_county(user, "supervision", "change")
+        county = acting_division(user, "supervision", "change")
         if county is None:
             raise PermissionDenied
         data = serializer.validated_data

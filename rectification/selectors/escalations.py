@@ -8,21 +8,13 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Division
 from organizations.navigation import COUNTY, TOWNSHIP, VILLAGE
-from organizations.permissions import can, writable
+from organizations.permissions import can
 from organizations.registry import TodoItem
-from organizations.roles import Level
 from organizations.scoping import grants_for
 
 from ..models import RUNG_ORDER, Circular, Escalation, Instruction, Rung
 from ..models.escalations import rung_index
-
-
-def acting_county(user, resource: str, action: str) -> Division | None:
-    """The county in which ``user`` may ``action`` on ``resource`` (a circular, a supervision team): the county
-    admin's own (the first by code for a user holding several), or None."""
-    return writable(Division.objects.filter(level=Level.COUNTY), user, resource, action).order_by("code").first()
 
 
 def escalation_queryset(user):

@@ -5,7 +5,6 @@ steps and instructions, the forms that raise, escalate and resolve it, a leader'
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.exports.excel import issuing_unit
-from organizations.models import Division, Organization
+from organizations.models import Organization
 from organizations.permissions import can
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
+    acting_division_or_404,
     render_form,
     restrict_form_fields,
     scoped_object_or_404,
@@ -29,7 +29,7 @@ from organizations.web.base import (
 from ..exports.escalations import circular_workbook, escalations_workbook
 from ..filters.escalations import EscalationFilter
 from ..models import Circular, Escalation
-from ..selectors.escalations import acting_county, circulable, circular_rows, escalation_detail, open_by_rung
+from ..selectors.escalations import circulable, circular_rows, escalation_detail, open_by_rung
 from ..services.escalations import (
     circular_issue,
     escalation_escalate,
@@ -166,19 +166,12 @@ class CircularListView(ScopedListView):
         return context
 
 
-def _county_of(user) -> Division:
-    county = acting_county(user, "circular", "issue")
-    if county is None:
-        raise Http404
-    return county
-
-
 @scoped_to(Circular)
 @login_required
 @require_http_methods(["GET", "POST"])
 def circular_create_page(request):
     write_gate(request.user, "circular", "issue")
-    county = _county_of(request.user)
+    county = acting_division_or_404(request.user, "circular", "issue")
     form = CircularForm(request.POST if request.method == "POST" else None,
                         escalations=circulable(request.user, county.pk),
                         initial={"issued_on": timezone.localdate(),

@@ -5,7 +5,6 @@ rectification of a measure), and the inspections' workbook."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from organizations.roles import Level
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
+    acting_division_or_404,
     render_form,
     restrict_form_fields,
     scoped_object_or_404,
@@ -28,7 +28,6 @@ from organizations.web.base import (
 
 from ..exports.supervision import findings_workbook
 from ..models import Inspection, InspectionFinding, Measure, SupervisionTeam
-from ..selectors.escalations import acting_county
 from ..services.supervision import inspection_finding_add, inspection_record, supervision_team_save
 from .supervision_forms import FindingForm, InspectionForm, SupervisionTeamForm
 
@@ -51,19 +50,12 @@ class SupervisionTeamListView(ScopedListView):
         return context
 
 
-def _county_for(user, action: str) -> Division:
-    county = acting_county(user, "supervision", action)
-    if county is None:
-        raise Http404
-    return county
-
-
 @scoped_to(SupervisionTeam)
 @login_required
 @require_http_methods(["GET", "POST"])
 def supervision_team_create(request):
     write_gate(request.user, "supervision", "change")
-    county = _county_for(request.user, "change")
+    county = acting_division_or_404(request.user, "supervision", "change")
     townships = Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP, county=county).order_by("code")
     form = SupervisionTeamForm(request.POST if request.method == "POST" else None, townships=townships)
     restrict_form_fields(form, request.user)
