@@ -240,6 +240,11 @@ POLICIES: tuple[PolicyDefinition, ...] = (
                      "int", 2, minimum=1, maximum=12, group=_("Escalation")),
     PolicyDefinition("escalation_reminder_days", _("Deadline of a reminder (days)"), "int", 10, minimum=1,
                      maximum=180, group=_("Escalation")),
+    PolicyDefinition("escalation_auto_supervision_days", _("Supervision notice when a reminder is unanswered past "
+                                                           "its deadline by (days)"), "int", 0,
+                     _("The daily job takes a reminder still open this many days after its deadline up to the "
+                       "supervision notice (督办); 0: the day after the deadline."), minimum=0, maximum=365,
+                     group=_("Escalation")),
     PolicyDefinition("escalation_supervision_days", _("Deadline of a supervision notice (days)"), "int", 30,
                      minimum=1, maximum=365, group=_("Escalation")),
     PolicyDefinition("escalation_follow_up_days", _("Follow-up after an interview or a circular (days)"), "int", 30,

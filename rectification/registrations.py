@@ -93,10 +93,11 @@ def register() -> None:
         "escalations", _("Escalation reminders"), "rectification.services.escalations.raise_county_escalations",
         _("Raises a reminder (the escalation ladder's first rung) on each organization with tasks overdue, "
           "progress reports missing or late, contact-leader visits short, a failed evaluation or a relapse, as the "
-          "policy sets; resolves the reminders whose cause has cleared. One open escalation per organization and "
-          "cause."), counties=LEDGER_COUNTIES,
+          "policy sets; resolves the reminders whose cause has cleared; issues the supervision notice (督办) on the "
+          "reminders left unanswered past their deadline. One open escalation per organization and cause."),
+        counties=LEDGER_COUNTIES,
         result_labels=(("raised", _("Reminders raised")), ("cleared", _("Reminders cleared")),
-                       ("triggers", _("Causes found")))))
+                       ("supervised", _("Supervision notices issued")), ("triggers", _("Causes found")))))
     register_job(Job(
         "dashboard_summaries", _("Dashboard figures"),
         "rectification.services.dashboard_summary.dashboard_summary_refresh_county",

@@ -4,8 +4,10 @@ Forty days ago the daily job raised its reminders (提醒) on the organizations 
 organization department then took the five organizations seed 001 names as not yet rectified up the ladder:
 东山村 is listed for supervision (挂牌督办) with the county leader's instruction (批示), 柳湖村's secretary was
 interviewed (约谈), 濂前社区, 汾山村 and 鲁头村 were circulated (通报) and 鲁头村's secretary held accountable (问责).
-A closed-out organization's old reminder was resolved in time. The county's first supervision team (督导组) inspected 林安镇 three weeks ago: its finding on 东山村 opened an
-escalation, its finding on another village needed nothing more. Every step goes through the services under
+A closed-out organization's old reminder was resolved in time. The daily job then ran on: the reminders left
+unanswered past their deadline went up to the supervision notice (督办) by themselves, new causes raised new
+reminders. The county's first supervision team (督导组) inspected 林安镇 five days ago: its finding on 东山村
+opened an escalation (a reminder still running), its finding on another village needed nothing more. Every step goes through the services under
 ``clock(day)``, so the audit trail tells the same story. Idempotent: a county with escalations is left alone.
 """
 
@@ -95,6 +97,13 @@ def seed_escalations(county, *, accounts) -> None:
     with clock(opened + dt.timedelta(days=8)):
         services.escalation_resolve(user=admin, escalation=escalation, resolved_on=opened + dt.timedelta(days=8),
                                     today=opened + dt.timedelta(days=8), resolution="乡镇已补报两期报告，并明确专人负责。")
+    # The daily job as it ran since: the reminders left unanswered past their deadline went up to the supervision
+    # notice by themselves, and new causes raised new reminders (those of the last run still run their course).
+    reminder_days = (services.default_deadline(by_name["东山村"], Rung.REMINDER, start) - start).days
+    for day in (start + dt.timedelta(days=(reminder_days + 1) * k) for k in (1, 2, 3)):
+        if day < today:
+            with clock(day, hour=7):
+                services.raise_county_escalations(county.pk, day)
     seed_supervision(county, accounts=accounts, dongshan=by_name["东山村"])
 
 
@@ -108,7 +117,7 @@ def seed_supervision(county, *, accounts, dongshan) -> None:
             user=admin, county=county, name="县委第一督导组", leader="林文斌（县委组织部副部长）",
             members="林文斌　县委组织部副部长\n陈丽娟　县委组织部组织科科长\n郑志强　县纪委监委第三监督检查室副主任",
             townships=townships)
-    day = today - dt.timedelta(days=20)
+    day = today - dt.timedelta(days=5)  # its reminder still runs (the job takes it further past its deadline)
     linan = next(t for t in townships if t.name == "林安镇")
     with clock(day):
         inspection = supervision_services.inspection_record(

@@ -7,7 +7,9 @@
 - ``escalation_resolve``: resolution closes the escalation and stops its clock;
 - ``instruction_write``: a county leader's instruction (批示) on an escalation or an organization;
 - ``raise_county_escalations``: the daily job (idempotent: one open escalation per organization and cause, and
-  none again for subjects a resolved one covered; reminders it raised are resolved when their cause has cleared).
+  none again for subjects a resolved one covered; reminders it raised are resolved when their cause has cleared;
+  a reminder still open past its deadline and the policy's ``escalation_auto_supervision_days`` goes up to the
+  supervision notice by itself, once).
 
 The people concerned are told through the kernel's notifications (the organization's people, as for the daily
 digest: township organizers and secretaries, village and first secretaries, contact leader, helping unit),
@@ -346,9 +348,54 @@ def _clear_one(escalation_id: int, *, actor, today: dt.date) -> bool:
     return True
 
 
+AUTO_SUPERVISION_POLICY = "escalation_auto_supervision_days"
+
+
+def reminders_past_deadline(county_id: int, today: dt.date):
+    """The county's open escalations still at the reminder rung whose deadline passed before ``today`` (the
+    candidates of the automatic supervision notice; each organization's policy then says how many days past)."""
+    return Escalation.objects.filter(county_id=county_id, resolved_on__isnull=True, rung=Rung.REMINDER,
+                                     deadline__lt=today)
+
+
+@transaction.atomic
+def _supervise_one(escalation_id: int, *, actor, today: dt.date) -> EscalationStep | None:
+    """A reminder left unanswered past its deadline (plus the policy's days) goes up to the supervision notice
+    (督办, the organization is listed 挂牌督办) by itself: the step is recorded under the system account, the
+    organization's people and the county admins are told. Nothing when it has moved meanwhile."""
+    escalation = (Escalation.objects.select_for_update().select_related("organization")
+                  .filter(pk=escalation_id, resolved_on__isnull=True, rung=Rung.REMINDER).first())
+    if escalation is None or escalation.deadline is None:
+        return None
+    organization = escalation.organization
+    days = _policy(organization, AUTO_SUPERVISION_POLICY)
+    if escalation.deadline + dt.timedelta(days=days) >= today:
+        return None
+    content = _("The reminder of %(opened)s was not answered by its deadline, %(deadline)s: supervision notice "
+                "issued by the daily job, the organization is listed for supervision until the cause is dealt "
+                "with.") % {"opened": official_date(escalation.opened_on),
+                            "deadline": official_date(escalation.deadline)}
+    step = _record_step(escalation, user=actor, rung=Rung.SUPERVISION, taken_on=today, content=content,
+                        owner_name=escalation.owner_name,
+                        deadline=default_deadline(organization, Rung.SUPERVISION, today))
+    escalation.rung, escalation.rung_since = Rung.SUPERVISION, today
+    escalation.deadline = step.deadline
+    escalation.policy = {**(escalation.policy or {}), AUTO_SUPERVISION_POLICY: days}
+    by(escalation, actor).save()
+    names = {"organization": organization.name, "rung": step.get_rung_display(),
+             "cause": escalation.get_cause_display()}
+    _tell(escalation, key=f"escalation-step-{step.pk}", county_admins=True,
+          title=_("%(rung)s: %(organization)s — %(cause)s") % names,
+          lines=[content, _("Deadline: %(day)s (%(owner)s).") % {"day": official_date(step.deadline),
+                                                                "owner": step.owner_name}])
+    return step
+
+
 def raise_county_escalations(county_id: int, today: str | dt.date | None = None) -> dict:
     """The daily job for one county: raise a reminder for each new trigger; resolve the reminders it raised whose
-    cause has cleared. Running it twice on a day changes nothing the second time."""
+    cause has cleared; take the reminders left unanswered past their deadline (and the policy's
+    ``escalation_auto_supervision_days``) up to the supervision notice. Running it twice on a day changes
+    nothing the second time."""
     day = _today(today)
     triggers = escalation_triggers(system_reader(), county_id=county_id, today=day)
     actor = ledger_system_actor()
@@ -358,4 +405,6 @@ def raise_county_escalations(county_id: int, today: str | dt.date | None = None)
         county_id=county_id, resolved_on__isnull=True, rung=Rung.REMINDER, opened_by__isnull=True,
         cause__in=AUTOMATIC_CAUSES).values_list("pk", "organization_id", "cause") if (org_id, cause) not in current]
     cleared = sum(_clear_one(pk, actor=actor, today=day) for pk in stale)
-    return {"raised": len(raised), "cleared": cleared, "triggers": len(triggers)}
+    overdue = list(reminders_past_deadline(county_id, day).order_by("pk").values_list("pk", flat=True))
+    supervised = sum(_supervise_one(pk, actor=actor, today=day) is not None for pk in overdue)
+    return {"raised": len(raised), "cleared": cleared, "supervised": supervised, "triggers": len(triggers)}

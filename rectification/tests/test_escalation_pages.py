@@ -11,7 +11,7 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.models import Notification, Organization
+from organizations.models import JobRun, Notification, Organization
 from rectification.models import Cause, Circular, Escalation, Instruction, Rung
 from rectification.services.escalations import escalation_open
 from tests.workbooks import table
@@ -186,3 +186,34 @@ def test_the_organization_page_lists_its_escalations_and_offers_the_steps(demo, 
                                           {"cause": cause, "reason": "本月联系领导未到村走访"})
     assert response.status_code == 302
     assert Escalation.objects.filter(organization=organization, cause=cause, resolved_on__isnull=True).exists()
+
+
+def test_the_job_run_from_the_jobs_page_lists_an_unanswered_reminder(demo, login, client,
+                                                                     django_capture_on_commit_callbacks):
+    """A reminder sent twenty days ago (deadline ten days ago) is taken to 督办 by the daily job run from the jobs
+    page: the escalation page shows the system's supervision notice, the township finds it in its notifications,
+    the API reads it listed."""
+    organization = Organization.objects.filter(township=demo.township_a).exclude(
+        pk__in=Escalation.objects.filter(resolved_on__isnull=True).values("organization_id")).order_by("pk").first()
+    sent = today() - dt.timedelta(days=20)
+    escalation = escalation_open(user=demo.users["county_admin"], organization=organization, today=sent,
+                                 reason="组织生活会未按期召开")
+    admin = login("county_admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("organizations:jobs"), {"job": "escalations", "county": demo.county1.pk,
+                                                              "confirm": "1"})
+    assert response.status_code == 302
+    run = JobRun.objects.get(job="escalations")
+    assert run.status == "done" and run.result["supervised"] >= 1
+    assert "转督办" in admin.get(reverse("organizations:jobs")).content.decode()
+    escalation.refresh_from_db()
+    assert escalation.rung == Rung.SUPERVISION and escalation.rung_since == today()
+    page = admin.get(reverse("rectification:escalation", args=[escalation.pk])).content.decode()
+    assert "每日任务自动下发督办通知" in page and "挂牌督办" in page
+    listed = admin.get(reverse("rectification:escalations"), {"state": "open", "rung": "supervision"})
+    assert escalation in listed.context["object_list"] or listed.context["paginator"].count > 50
+    inbox = login("town_organizer").get(reverse("organizations:notifications")).content.decode()
+    assert organization.name in inbox and "督办" in inbox
+    client.force_login(demo.users["town_organizer"])
+    body = client.get(f"{API}{escalation.pk}/").json()
+    assert body["listed"] is True and [s["rung"] for s in body["steps"]] == [Rung.REMINDER, Rung.SUPERVISION]

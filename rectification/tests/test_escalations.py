@@ -271,3 +271,68 @@ def test_reports_missing_periods_running(demo):
     expected = {org for org, flag in last.items() if flag in (MISSING, LATE)}
     raise_county_escalations(county.pk, today())
     assert set(open_escalations(county, Cause.REPORTS).values_list("organization_id", flat=True)) == expected
+
+
+def test_a_reminder_unanswered_past_its_deadline_goes_up_to_supervision_by_itself(demo):
+    """The daily job takes a reminder still open after its deadline (plus the policy's days) up to 督办: the step
+    is recorded under the system account, the escalation's history keeps the change, the organization's people and
+    the county admins are told, and a second run changes nothing."""
+    county = demo.county1
+    clean_slate(county)
+    by_hand = escalation_open(user=demo.users["town_organizer"], organization=quiet_organization(demo.township_a),
+                              reason="“三会一课”记录不全", today=today())
+    raise_county_escalations(county.pk, today())
+    by_job = open_escalations(county, Cause.OVERDUE_TASKS).first()
+    deadline = by_hand.deadline
+    assert by_job.deadline == deadline == today() + dt.timedelta(days=10)
+    # On the deadline itself nothing moves.
+    assert raise_county_escalations(county.pk, deadline)["supervised"] == 0
+    by_hand.refresh_from_db()
+    assert by_hand.rung == Rung.REMINDER
+    history = by_hand.history.count()
+    later = deadline + dt.timedelta(days=1)
+    result = raise_county_escalations(county.pk, later)
+    reminders = open_escalations(county).filter(opened_on=today())
+    assert result["supervised"] == reminders.count() >= 2
+    for escalation in (by_hand, by_job):
+        escalation.refresh_from_db()
+        assert escalation.rung == Rung.SUPERVISION and escalation.is_listed and escalation.rung_since == later
+        assert escalation.deadline == later + dt.timedelta(days=30)  # escalation_supervision_days
+        assert escalation.policy["escalation_auto_supervision_days"] == 0
+        step = escalation.steps.get(rung=Rung.SUPERVISION)
+        assert step.taken_on == later and step.entered_by.username == "system-ledger" and step.deadline == \
+            escalation.deadline
+        told = set(Notification.objects.filter(dedupe_key=f"escalation-step-{step.pk}").values_list(
+            "user__username", flat=True))
+        assert "county_admin" in told
+    assert "town_organizer" in set(Notification.objects.filter(
+        dedupe_key=f"escalation-step-{by_hand.steps.get(rung=Rung.SUPERVISION).pk}").values_list(
+        "user__username", flat=True))
+    assert by_hand.history.count() == history + 1
+    assert by_hand.history.first().rung == Rung.SUPERVISION
+    # Twice: nothing more.
+    steps, notifications = EscalationStep.objects.count(), Notification.objects.count()
+    again = raise_county_escalations(county.pk, later)
+    assert again["supervised"] == 0 and again["raised"] == 0
+    assert EscalationStep.objects.count() == steps and Notification.objects.count() == notifications
+
+
+def test_the_policy_gives_the_days_past_the_deadline_and_resolved_ones_stay(demo):
+    county = demo.county1
+    clean_slate(county)
+    policy_set(user=demo.users["county_admin"], division=county, key="escalation_auto_supervision_days", value=5)
+    first = escalation_open(user=demo.users["county_admin"], organization=quiet_organization(demo.township_a),
+                            reason="组织生活不正常", today=today())
+    second = escalation_open(user=demo.users["county_admin"], organization=quiet_organization(demo.township_b),
+                             reason="党员发展程序不规范", today=today())
+    escalation_resolve(user=demo.users["county_admin"], escalation=second, resolved_on=today(),
+                       resolution="已整改到位")
+    late = first.deadline + dt.timedelta(days=5)
+    raise_county_escalations(county.pk, late)
+    first.refresh_from_db()
+    assert first.rung == Rung.REMINDER
+    raise_county_escalations(county.pk, late + dt.timedelta(days=1))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.rung == Rung.SUPERVISION and first.policy["escalation_auto_supervision_days"] == 5
+    assert second.rung == Rung.REMINDER and second.resolved_on == today()
