@@ -7,6 +7,7 @@ writes go through services/supervision.py, which check the role table ("supervis
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 
 from organizations.api.base import DateField, ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
@@ -56,12 +57,15 @@ class InspectionFindingSerializer(serializers.ModelSerializer):
         validators = []  # the service checks one finding per organization and inspection
 
 
-class SupervisionTeamViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The county's supervision teams with their assigned townships; POST creates one (county admin)."""
+class SupervisionTeamViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                             viewsets.ReadOnlyModelViewSet):
+    """The county's supervision teams with their assigned townships; POST creates one, PATCH changes one (name,
+    leader, members, townships) or deactivates it (``active``: false) or brings it back (county admin; audited)."""
 
     queryset = SupervisionTeam.objects.all()
     serializer_class = SupervisionTeamSerializer
     permission_classes = [ServiceChecked]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("townships")
@@ -75,6 +79,18 @@ class SupervisionTeamViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewse
         serializer.instance = services.supervision_team_save(
             user=user, county=county, name=data["name"], leader=data["leader"], members=data["members"],
             townships=data["townships"], active=data.get("active", True))
+
+    def perform_update(self, serializer):
+        user, team, data = self.request.user, serializer.instance, serializer.validated_data
+        with transaction.atomic():
+            if set(data) - {"active"}:
+                team = services.supervision_team_save(
+                    user=user, county=team.division, team=team, name=data.get("name", team.name),
+                    leader=data.get("leader", team.leader), members=data.get("members", team.members),
+                    townships=data.get("townships", list(team.townships.all())), active=team.active)
+            if "active" in data and data["active"] != team.active:
+                team = services.supervision_team_set_active(user=user, team=team, active=data["active"])
+        serializer.instance = SupervisionTeam.objects.prefetch_related("townships").get(pk=team.pk)
 
 
 class InspectionViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

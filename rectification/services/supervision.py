@@ -1,6 +1,8 @@
 """Writes of the county supervision teams (督导组) and their inspections (issue 14 item 2).
 
-- ``supervision_team_save``: a team of the county, its leader and members, the townships assigned to it;
+- ``supervision_team_save``: a team of the county, its leader and members, the townships assigned to it (created
+  or changed);
+- ``supervision_team_set_active``: a team deactivated (its supervision over) or brought back, with the reason;
 - ``inspection_record``: a dated visit of a team to one of its townships;
 - ``inspection_finding_add``: the finding on one organization visited, with its score; the finding may open an
   escalation (cause "inspection", or joins the organization's open one) or demand the rectification of a
@@ -29,10 +31,15 @@ from .plans import task_add
 @transaction.atomic
 def supervision_team_save(*, user, county: Division, name: str, leader: str, members: str, townships,
                           active: bool = True, team: SupervisionTeam | None = None) -> SupervisionTeam:
-    """Create (``team`` None) or change a supervision team of ``county``."""
+    """Create (``team`` None) or change a supervision team of ``county`` (its name, leader, members, townships;
+    audited, the townships' changes too)."""
     require(user, "supervision", "change", county)
     if county.level != Level.COUNTY:
         raise ValidationError(_("A supervision team is the county's."))
+    if team is not None:
+        require(user, "supervision", "change", team)
+        if team.division_id != county.pk:
+            raise ValidationError(_("A supervision team stays with its county."))
     townships = list(townships)
     if any(t.level != Level.TOWNSHIP or t.county_id != county.pk for t in townships):
         raise ValidationError({"townships": _("Choose townships of the county.")})
@@ -52,9 +59,25 @@ def supervision_team_save(*, user, county: Division, name: str, leader: str, mem
 
 
 @transaction.atomic
+def supervision_team_set_active(*, user, team: SupervisionTeam, active: bool, reason: str = "") -> SupervisionTeam:
+    """Deactivate a team (its supervision is over: it records no more inspections, its records stay) or bring it
+    back; the reason goes into its history."""
+    require(user, "supervision", "change", team)
+    team = SupervisionTeam.objects.select_for_update().get(pk=team.pk)
+    if team.active == bool(active):
+        raise ValidationError(_("The team is already active.") if active else _("The team is already inactive."))
+    team.active = bool(active)
+    team._change_reason = (reason or "").strip()[:100] or None
+    by(team, user).save()
+    return team
+
+
+@transaction.atomic
 def inspection_record(*, user, team: SupervisionTeam, township: Division, inspected_on: dt.date, notes: str = "",
                       today: dt.date | None = None) -> Inspection:
     require(user, "supervision", "inspect", team.division)
+    if not team.active:
+        raise ValidationError(_("This supervision team is inactive: it records no inspection."))
     if not team.townships.filter(pk=township.pk).exists():
         raise ValidationError({"township": _("Choose a township assigned to the team.")})
     if inspected_on is None or inspected_on > (today or timezone.localdate()):

@@ -145,3 +145,66 @@ def test_the_api_records_a_team_an_inspection_and_a_finding(demo, client):
     client.force_login(demo.users["town_organizer"])
     assert client.get(f"/api/v1/ledger/supervision-teams/{team}/").status_code == 404
     assert client.get(f"/api/v1/ledger/inspections/{inspection}/").status_code == 404  # 状元镇 is not theirs
+
+
+def test_the_county_changes_and_deactivates_a_team_through_the_pages(demo, login, team):
+    edit = reverse("rectification:supervision-team-edit", args=[team.pk])
+    active = reverse("rectification:supervision-team-active", args=[team.pk])
+    for url in (edit, active):
+        assert login("county_leader").get(url).status_code == 403  # reads the team, changes nothing
+        assert login("town_organizer").get(url).status_code == 404
+        assert login("other_county_admin").get(url).status_code == 404
+        assert login("other_county_admin").post(url, {"reason": "x"}).status_code == 404
+    client = login("county_admin")
+    page = client.get(edit)
+    assert page.status_code == 200 and page.context["form"].initial["leader"] == "陈国栋"
+    foreign = Division.objects.filter(county=demo.county2, level="township").first()
+    refused = client.post(edit, {"name": team.name, "leader": "陈国栋", "members": "陈国栋", "townships": [foreign.pk]})
+    assert refused.status_code == 400
+    response = client.post(edit, {"name": team.name, "leader": "陈国栋", "townships": [demo.township_b.pk],
+                                  "members": "陈国栋　县委组织部部长\n林晓燕　县纪委监委干部"})
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert set(team.townships.all()) == {demo.township_b} and "林晓燕" in team.members
+    detail = client.get(reverse("rectification:supervision-team", args=[team.pk])).content.decode()
+    assert "林晓燕" in detail and "王丽" in detail  # the member removed, in the team's history
+    # Deactivated with the reason: no more inspections; brought back.
+    assert client.post(active, {"reason": "本轮督导工作结束"}).status_code == 302
+    team.refresh_from_db()
+    assert not team.active and team.history.first().history_change_reason == "本轮督导工作结束"
+    detail = client.get(reverse("rectification:supervision-team", args=[team.pk])).content.decode()
+    assert "本轮督导工作结束" in detail and "已停用" in detail
+    assert reverse("rectification:inspection-create", args=[team.pk]) not in detail
+    refused = client.post(reverse("rectification:inspection-create", args=[team.pk]),
+                          {"township": demo.township_b.pk, "inspected_on": today()})
+    assert refused.status_code == 400 and not Inspection.objects.filter(team=team).exists()
+    listing = client.get(reverse("rectification:supervision-teams")).content.decode()
+    assert team.name in listing and "已停用" in listing
+    assert client.post(active, {}).status_code == 302
+    team.refresh_from_db()
+    assert team.active
+    assert client.post(reverse("rectification:inspection-create", args=[team.pk]),
+                       {"township": demo.township_b.pk, "inspected_on": today()}).status_code == 302
+
+
+def test_the_api_changes_and_deactivates_a_team(demo, client, team):
+    url = f"/api/v1/ledger/supervision-teams/{team.pk}/"
+    for username, status in (("town_organizer", 404), ("other_county_admin", 404), ("county_leader", 403)):
+        client.force_login(demo.users[username])
+        assert client.patch(url, {"active": False}, content_type="application/json").status_code == status
+    client.force_login(demo.users["county_admin"])
+    foreign = Division.objects.filter(county=demo.county2, level="township").first()
+    assert client.patch(url, {"townships": [foreign.pk]}, content_type="application/json").status_code == 400
+    response = client.patch(url, {"members": "陈国栋", "townships": [demo.township_a.pk]},
+                            content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["townships"] == [demo.township_a.pk] and response.json()["leader"] == "陈国栋"
+    response = client.patch(url, {"active": False}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["active"] is False
+    team.refresh_from_db()
+    assert not team.active and team.members == "陈国栋"
+    assert client.put(url, {}, content_type="application/json").status_code == 405
+    response = client.post("/api/v1/ledger/inspections/", {
+        "team": team.pk, "township": demo.township_a.pk, "inspected_on": today().isoformat()},
+        content_type="application/json")
+    assert response.status_code == 400

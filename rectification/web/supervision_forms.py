@@ -24,6 +24,11 @@ class SupervisionTeamForm(forms.Form):
         self.fields["townships"].queryset = townships
 
 
+class TeamActiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False,
+                             help_text=_("e.g. the supervision of this round is over"))
+
+
 class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=_("Township"), queryset=Division.objects.none())
     inspected_on = forms.DateField(label=_("Inspected on"), widget=DateInput())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from organizations.history import history_entries
 from organizations.models import Division, Organization
 from organizations.permissions import can
 from organizations.roles import Level
@@ -28,8 +29,13 @@ from organizations.web.base import (
 
 from ..exports.supervision import findings_workbook
 from ..models import Inspection, InspectionFinding, Measure, SupervisionTeam
-from ..services.supervision import inspection_finding_add, inspection_record, supervision_team_save
-from .supervision_forms import FindingForm, InspectionForm, SupervisionTeamForm
+from ..services.supervision import (
+    inspection_finding_add,
+    inspection_record,
+    supervision_team_save,
+    supervision_team_set_active,
+)
+from .supervision_forms import FindingForm, InspectionForm, SupervisionTeamForm, TeamActiveForm
 
 FORM = "rectification/supervision/form.html"
 
@@ -71,8 +77,50 @@ def supervision_team_page(request, pk):
     team = scoped_object_or_404(SupervisionTeam.objects.select_related("division"), request.user, pk=pk)
     inspections = Inspection.objects.visible_to(request.user).filter(team=team).select_related("division")
     return render(request, "rectification/supervision/team.html", {
-        "team": team, "inspections": inspections, "may_inspect": can(request.user, "supervision", "inspect",
-                                                                     team.division)})
+        "team": team, "inspections": inspections,
+        "may_inspect": team.active and can(request.user, "supervision", "inspect", team.division),
+        "may_change": can(request.user, "supervision", "change", team), "history": history_entries(team)})
+
+
+def _team_for_change(request, pk) -> SupervisionTeam:
+    team = scoped_object_or_404(SupervisionTeam.objects.select_related("division"), request.user, pk=pk)
+    write_gate(request.user, "supervision", "change", team)
+    return team
+
+
+@scoped_to(SupervisionTeam)
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_team_edit(request, pk):
+    """Change a team: its name, leader, members and the townships assigned to it (audited)."""
+    team = _team_for_change(request, pk)
+    townships = Division.objects.visible_to(request.user).filter(level=Level.TOWNSHIP, county=team.division_id
+                                                                 ).order_by("code")
+    form = SupervisionTeamForm(request.POST if request.method == "POST" else None, townships=townships, initial={
+        "name": team.name, "leader": team.leader, "members": team.members, "townships": list(team.townships.all())})
+    restrict_form_fields(form, request.user)
+    done = submit(request, form, lambda data: supervision_team_save(user=request.user, county=team.division,
+                                                                    team=team, active=team.active, **data),
+                  success=reverse("rectification:supervision-team", args=[team.pk]),
+                  message=_("The supervision team has been saved."))
+    return done or render_form(request, FORM, {"title": _("Change the supervision team"), "team": team}, form)
+
+
+@scoped_to(SupervisionTeam)
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_team_active(request, pk):
+    """Deactivate an active team (it records no more inspections; its records stay), or bring an inactive one
+    back, with the reason."""
+    team = _team_for_change(request, pk)
+    form = TeamActiveForm(request.POST if request.method == "POST" else None)
+    done = submit(request, form, lambda data: supervision_team_set_active(user=request.user, team=team,
+                                                                          active=not team.active, **data),
+                  success=reverse("rectification:supervision-team", args=[team.pk]),
+                  message=_("The supervision team has been deactivated.") if team.active
+                  else _("The supervision team is active again."))
+    title = _("Deactivate the supervision team") if team.active else _("Reactivate the supervision team")
+    return done or render_form(request, FORM, {"title": title, "team": team}, form)
 
 
 @scoped_to(SupervisionTeam)
