@@ -28,12 +28,15 @@ class ScopeSpec:
     organization: str | None = None
     #: lookup equal to the division of an assigned organization (for the Division model)
     assigned_division: str | None = None
+    #: ``(role, level)``: holders of ``role`` on a division below see the rows of its ancestor at ``level`` too
+    #: (a county's circular is addressed to its townships: read by their officials)
+    readers_below: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def on_division(cls, prefix: str = "") -> ScopeSpec:
-        """A model whose ``prefix`` path leads to a Division row."""
+    def on_division(cls, prefix: str = "", *, readers_below: tuple[tuple[str, str], ...] = ()) -> ScopeSpec:
+        """A model whose ``prefix`` path leads to a Division row (``readers_below``: see the field)."""
         return cls(levels={lvl: f"{prefix}{lvl}_id" for lvl in LEVEL_ORDER}, self_division=f"{prefix}id",
-                   assigned_division=f"{prefix}id")
+                   assigned_division=f"{prefix}id", readers_below=tuple(readers_below))
 
     @classmethod
     def on_organization(cls, prefix: str = "", **denormalised: str) -> ScopeSpec:
@@ -107,6 +110,14 @@ def scope_q(spec: ScopeSpec, grants: Grants) -> Q | None:
         if spec.self_division:
             q |= Q(**{f"{spec.self_division}__in": sorted(ids)})
             matched = True
+    for level, roles in _readers_below(spec).items():
+        ids = sorted({division_id for role, division_id, _level in grants.divisions if role in roles})
+        if ids:
+            from .models import Division
+
+            # The ancestors at ``level`` of the divisions held, as a subquery: no extra round trip.
+            q |= Q(**{f"{spec.self_division}__in": Division.objects.filter(pk__in=ids).values(f"{level}_id")})
+            matched = True
     if grants.organizations:
         if spec.organization:
             q |= Q(**{f"{spec.organization}__in": sorted({o for _, o, _ in grants.organizations})})
@@ -115,6 +126,13 @@ def scope_q(spec: ScopeSpec, grants: Grants) -> Q | None:
             q |= Q(**{f"{spec.assigned_division}__in": sorted({d for _, _, d in grants.organizations})})
             matched = True
     return q if matched else None
+
+
+def _readers_below(spec: ScopeSpec) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for role, level in spec.readers_below:
+        found[level].add(role)
+    return found
 
 
 class ScopedQuerySet(models.QuerySet):

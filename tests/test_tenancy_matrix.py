@@ -31,7 +31,7 @@ from organizations.models import (
     RoleAssignment,
 )
 from organizations.models.notifications import Notification
-from rectification.models import Round
+from rectification.models import Circular, Round
 from tests.pages import model_of
 
 # Routes anyone may open (no scoped data behind them).
@@ -155,6 +155,13 @@ def expected_queryset(model, username):
                                                                  .values("county")))
     if model in (Notification, ExportRun):
         return model.objects.filter(user__username=username)  # one's own only
+    if model is Circular:
+        # A county's circulars: read in its subtree, and by its townships' Party secretaries and organization
+        # officers, to whom they are addressed (the county is the first six digits of the township's code).
+        counties = {code[:6] + "0" * 6 for code in RoleAssignment.objects.filter(
+            user__username=username, role__in=("township_organizer", "township_secretary")).values_list(
+            "division__code", flat=True)}
+        return Circular.objects.filter(Q(division__in=divisions) | Q(division__code__in=counties))
     if any(f.name == "division" for f in model._meta.get_fields()):
         # County-kept rows (reports, job runs, contact leaders, trainings): in scope inside the subtree.
         return model.objects.filter(division__in=divisions)

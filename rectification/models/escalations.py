@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models.base import SCOPE_FIELDS, OrganizationScoped
+from organizations.roles import Level, Role
 from organizations.scoping import ScopedManager, ScopeSpec
 
 
@@ -119,7 +120,8 @@ class Escalation(OrganizationScoped):
 
 
 class Circular(models.Model):
-    """A circular (通报) of the county to its townships listing organizations and the reasons."""
+    """A circular (通报) of the county to its townships listing organizations and the reasons: read by the county's
+    people and by the officials of its townships (the township Party secretaries and organization officers)."""
 
     division = models.ForeignKey("organizations.Division", on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("county"))
@@ -133,7 +135,9 @@ class Circular(models.Model):
 
     history = HistoricalRecords()
     objects = ScopedManager()
-    scope = ScopeSpec.on_division("division__")
+    #: Addressed to the county's townships: their Party secretaries and organization officers read it too.
+    scope = ScopeSpec.on_division("division__", readers_below=((Role.TOWNSHIP_ORGANIZER, Level.COUNTY),
+                                                               (Role.TOWNSHIP_SECRETARY, Level.COUNTY)))
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

@@ -11,7 +11,7 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from organizations.models import JobRun, Notification, Organization
+from organizations.models import Division, JobRun, Notification, Organization
 from rectification.models import Cause, Circular, Escalation, Instruction, Rung
 from rectification.services.escalations import escalation_open
 from tests.workbooks import table
@@ -124,8 +124,62 @@ def test_a_circular_issued_printed_and_exported(demo, login):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     header, rows = table(book.active)
     assert "党组织" in header and {r[2] for r in rows} == {e.organization.name for e in chosen}
-    # The township reads the escalations; the circular itself is the county's.
-    assert login("town_organizer").get(reverse("rectification:circular", args=[circular.pk])).status_code == 404
+    # Addressed to the townships: their officials read it (the village does not).
+    assert login("town_organizer").get(reverse("rectification:circular", args=[circular.pk])).status_code == 200
+    assert login("village_secretary").get(reverse("rectification:circular", args=[circular.pk])).status_code == 404
+
+
+def test_the_townships_of_the_county_read_its_circulars_and_no_other(demo, login, client, make_persona):
+    """A county's circular (通报) is addressed to its townships: their organization officers and Party secretaries
+    read it in the list, as the printable document and as the workbook, and through the API; a township of another
+    county, a village, and the township roles' writes get nothing (404)."""
+    from organizations.roles import Role
+    from rectification.services.escalations import circular_issue
+
+    circular = Circular.objects.get(division=demo.county1)
+    secretary_b = make_persona("township_b_secretary", role=Role.TOWNSHIP_SECRETARY, division=demo.township_b)
+    township_c = Division.objects.filter(county=demo.county2, level="township").order_by("code").first()
+    organizer_c = make_persona("township_c_organizer", role=Role.TOWNSHIP_ORGANIZER, division=township_c)
+    foreign = escalation_open(user=demo.users["other_county_admin"], today=today(), reason="组织生活不正常",
+                              organization=Organization.objects.filter(township=township_c).order_by("pk").first())
+    other = circular_issue(user=demo.users["other_county_admin"], county=demo.county2, number="涵组通〔2026〕1号",
+                           title="关于整顿工作推进情况的通报", issued_on=today(), escalations=[foreign])
+    page_url = reverse("rectification:circular", args=[circular.pk])
+    export_url = reverse("rectification:circular-export", args=[circular.pk])
+    names = {step.organization.name for step in circular.steps.all()}
+    for username in ("town_organizer", "township_b_secretary"):
+        reader = login(username)
+        listing = reader.get(reverse("rectification:circulars"))
+        assert [c.pk for c in listing.context["object_list"]] == [circular.pk]
+        page = reader.get(page_url).content.decode()
+        assert circular.title in page and all(name in page for name in names)  # every township's, as issued
+        download = reader.get(export_url)
+        assert download.status_code == 200
+        _header, rows = table(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active)
+        assert {r[2] for r in rows} == names
+        assert reader.get(reverse("rectification:circular", args=[other.pk])).status_code == 404
+        assert reader.get(reverse("rectification:circular-export", args=[other.pk])).status_code == 404
+        assert reader.get(reverse("rectification:circular-create")).status_code == 404
+    # Another county's township: its own county's circular only.
+    reader = login("township_c_organizer")
+    assert [c.pk for c in reader.get(reverse("rectification:circulars")).context["object_list"]] == [other.pk]
+    assert reader.get(page_url).status_code == 404 and reader.get(export_url).status_code == 404
+    assert reader.get(reverse("rectification:circular", args=[other.pk])).status_code == 200
+    # A village's people are not addressed.
+    village = login("village_secretary")
+    assert not village.get(reverse("rectification:circulars")).context["object_list"]
+    assert village.get(page_url).status_code == 404 and village.get(export_url).status_code == 404
+    # The API: the same scope.
+    client.force_login(secretary_b)
+    rows = client.get("/api/v1/ledger/circulars/").json()["results"]
+    assert [r["id"] for r in rows] == [circular.pk]
+    assert client.get(f"/api/v1/ledger/circulars/{circular.pk}/").status_code == 200
+    assert client.get(f"/api/v1/ledger/circulars/{other.pk}/").status_code == 404
+    assert client.post("/api/v1/ledger/circulars/", {"number": "x", "title": "x", "issued_on": today().isoformat(),
+                                                     "escalations": []},
+                       content_type="application/json").status_code in (400, 403)
+    client.force_login(organizer_c)
+    assert client.get(f"/api/v1/ledger/circulars/{circular.pk}/").status_code == 404
 
 
 def test_escalations_export_is_the_filtered_list(demo, login):
