@@ -10,7 +10,8 @@ Advanced models and experiences (seed 000 #4)::
       ↑                 └─return→ returned ─submit→ submitted
       └ edited while draft or returned
 
-Only a published item is on the county's public recognition page.
+Only a published item is on the county's public recognition page. Approving or returning an item tells whoever
+submitted it (the kernel's ``notify``, with the review comment).
 
 Commendation lists (seed 004: members at 9 stars or more are commended on July 1 and at the year end): the
 candidates are the active, not exempt members of the list's area whose final year-end stars of
@@ -24,6 +25,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,6 +33,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Division
 from organizations.roles import Level
 from organizations.services.common import by, require
+from organizations.services.notifications import notify
 
 from ..models import (
     EXEMPLAR_EDITABLE,
@@ -118,13 +121,41 @@ def exemplar_submit(*, user, exemplar: Exemplar) -> Exemplar:
     return exemplar
 
 
+def exemplar_submitter(exemplar: Exemplar):
+    """Who submitted the item last: the author of its latest submission in the audit trail (or its writer)."""
+    record = (exemplar.history.filter(status=ExemplarStatus.SUBMITTED, history_user__isnull=False)
+              .select_related("history_user").order_by("-history_date", "-history_id").first())
+    return record.history_user if record is not None else exemplar.created_by
+
+
 def _review(user, exemplar: Exemplar, status: str, comment: str) -> Exemplar:
     exemplar.status = status
     exemplar.reviewed_by = user
     exemplar.reviewed_at = timezone.now()
     exemplar.review_comment = (comment or "").strip()
     by(exemplar, user).save()
+    _tell_submitter(user, exemplar)
     return exemplar
+
+
+def _tell_submitter(user, exemplar: Exemplar) -> None:
+    """The county approved or returned the item: its submitter learns it, with the review comment (the kernel's
+    ``notify``, once per review: the review's audit record is the dedupe key; not the reviewer themself)."""
+    submitter = exemplar_submitter(exemplar)
+    if submitter is None or submitter.pk == user.pk:
+        return
+    names = {"title": exemplar.title, "who": user.display_name}
+    if exemplar.status == ExemplarStatus.APPROVED:
+        title = _("Approved by the county: %(title)s") % names
+        lines = [_("%(who)s approved the item; it goes on the county's public recognition page once published.")
+                 % names]
+    else:
+        title = _("Returned by the county: %(title)s") % names
+        lines = [_("%(who)s returned the item: revise it and submit it again.") % names]
+    lines.append(_("Review comment: %(comment)s") % {"comment": exemplar.review_comment or "—"})
+    review = exemplar.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
+    notify(users=[submitter], title=title, body="\n".join(lines),
+           url=reverse("evaluations:exemplar", args=[exemplar.pk]), dedupe_key=f"exemplar-review-{review}")
 
 
 @transaction.atomic

@@ -126,6 +126,48 @@ def test_returning_needs_a_comment_and_the_author_may_edit_again(demo, login):
         services.exemplar_update(user=demo.users["county_admin"], exemplar=published, title="x")
 
 
+def test_the_submitter_is_told_when_the_county_returns_or_approves(demo, login):
+    """Returning (page) and approving (API) an item tell whoever submitted it last, with the review comment and a
+    link to the item; the county admin who reviewed is not told, and each review tells once."""
+    from organizations.models import Notification
+
+    village = login("village_secretary")
+    organization = _dongshan(demo)
+    village.post(reverse("evaluations:exemplar-add"), {
+        "organization": organization.pk, "kind": "experience", "year": 2026, "title": "东山村：积分制管理激发党员活力",
+        "subject": organization.name, "summary": "党员积分每月公示。"})
+    exemplar = Exemplar.objects.get(title="东山村：积分制管理激发党员活力")
+    url = reverse("evaluations:exemplar", args=[exemplar.pk])
+    assert village.post(url, {"action": "submit"}).status_code == 302
+    secretary, organizer, admin = (demo.users[name] for name in ("village_secretary", "town_organizer",
+                                                                  "county_admin"))
+    before = {user: Notification.objects.filter(user=user).count() for user in (secretary, organizer, admin)}
+    assert login("county_admin").post(url, {"action": "return", "comment": "请补充积分细则和成效数据。"}).status_code == 302
+    told = Notification.objects.filter(user=secretary).order_by("-pk").first()
+    assert Notification.objects.filter(user=secretary).count() == before[secretary] + 1
+    assert told.title == f"Returned by the county: {exemplar.title}" and "请补充积分细则和成效数据。" in told.body
+    assert told.url == url and told.dedupe_key.startswith("exemplar-review-")
+    inbox = login("village_secretary").get(reverse("organizations:notifications")).content.decode()
+    assert exemplar.title in inbox and login("village_secretary").get(told.url).status_code == 200
+    # The township revises and submits it again: the approval goes to the township organizer.
+    organizer_client = login("town_organizer")
+    organizer_client.post(reverse("evaluations:exemplar-edit", args=[exemplar.pk]), {
+        "kind": exemplar.kind, "year": exemplar.year, "title": exemplar.title, "subject": exemplar.subject,
+        "summary": "党员积分每月公示，年底评星挂钩。"})
+    assert organizer_client.post(url, {"action": "submit"}).status_code == 302
+    api = login("county_admin")
+    assert api.post(reverse("exemplar-act", args=[exemplar.pk]), {"action": "approve", "comment": "经验可推广。"},
+                    content_type="application/json").json()["status"] == "approved"
+    approved = Notification.objects.filter(user=organizer).order_by("-pk").first()
+    assert Notification.objects.filter(user=organizer).count() == before[organizer] + 1
+    assert approved.title == f"Approved by the county: {exemplar.title}" and "经验可推广。" in approved.body and approved.url == url
+    assert Notification.objects.filter(user=secretary).count() == before[secretary] + 1
+    assert Notification.objects.filter(user=admin).count() == before[admin]
+    # Publishing is the county's own step: nobody else is told again.
+    api.post(reverse("exemplar-act", args=[exemplar.pk]), {"action": "publish"}, content_type="application/json")
+    assert Notification.objects.filter(user=organizer).count() == before[organizer] + 1
+
+
 def test_out_of_scope_items_are_404(demo, login):
     other_township = Exemplar.objects.filter(county=demo.county1).exclude(township=demo.township_a).first()
     organizer = login("town_organizer")
