@@ -213,3 +213,52 @@ def test_the_workbook(demo, login):
     assert len(dated) == CommitteeMeeting.objects.filter(division__in=Division.objects.filter(
         Q(pk=demo.county1.pk) | Q(county=demo.county1))).count()
     assert study.print_title_rows and meetings.print_title_rows
+
+
+def _all_rows(client, url, params=None) -> list[dict]:
+    """Every row of an API list, following its ``next`` links (small pages, to go through the pagination)."""
+    rows, response = [], client.get(url, {**(params or {}), "page_size": 3}).json()
+    while True:
+        rows += response["results"]
+        if not response["next"]:
+            return rows
+        response = client.get(response["next"]).json()
+
+
+def test_the_study_shortfalls_through_the_api(demo, login):
+    """The committee study's rows and figures and the disorderly villages without the secretary's contact, read
+    through the API as on the pages: the same rows (paginated), the same figures, in each scope."""
+    client = login("county_admin")
+    expected = expected_study(demo.county1)
+    rows = _all_rows(client, "/api/v1/ledger/committee-study/")
+    assert {r["division"]: (r["due"], r["missed"]) for r in rows} == expected
+    assert len(rows) > 3  # more than one page of three
+    county = next(r for r in rows if r["division"] == demo.county1.pk)
+    assert county["level"] == "county" and county["interval_months"] == 6 and county["division_name"] == "仙游县"
+    page = client.get("/api/v1/ledger/committee-study/", {"study": "missed", "page_size": 500}).json()
+    assert {r["division"] for r in page["results"]} == {pk for pk, (_due, m) in expected.items() if m}
+    assert page["count"] == len(page["results"])
+    flagged = expected_without_contact(demo.county1)
+    assert page["counts"] == {"due": sum(1 for d, _m in expected.values() if d),
+                              "missed": sum(1 for _d, m in expected.values() if m), "without_contact": len(flagged)}
+    assert client.get("/api/v1/ledger/committee-study/", {"study": "late"}).status_code == 400
+    contact_rows = _all_rows(client, "/api/v1/ledger/committee-without-contact/")
+    assert {r["organization"] for r in contact_rows} == flagged and len(contact_rows) == len(flagged)
+    assert all(set(r["categories"]) & set(DISORDER) for r in contact_rows)
+    html = client.get(reverse("rectification:committee-without-contact")).content.decode()
+    assert {r["organization"] for r in contact_rows} == page_without_contact(html)
+    # A township sees its own township only; the other county nothing of county 1.
+    organizer = login("town_organizer")
+    rows = organizer.get("/api/v1/ledger/committee-study/", {"page_size": 500}).json()["results"]
+    assert {r["division"] for r in rows} <= {demo.township_a.pk}
+    rows = organizer.get("/api/v1/ledger/committee-without-contact/", {"page_size": 500}).json()["results"]
+    assert {r["township"] for r in rows} <= {demo.township_a.pk}
+    assert {r["organization"] for r in rows} == {o for o in flagged if Organization.objects.get(pk=o).township_id
+                                                  == demo.township_a.pk}
+    other = login("other_county_admin")
+    rows = other.get("/api/v1/ledger/committee-study/", {"page_size": 500}).json()["results"]
+    assert demo.county1.pk not in {r["division"] for r in rows}
+    assert not flagged & {r["organization"] for r in other.get("/api/v1/ledger/committee-without-contact/",
+                                                                 {"page_size": 500}).json()["results"]}
+    client.logout()
+    assert client.get("/api/v1/ledger/committee-study/").status_code in (401, 403)
