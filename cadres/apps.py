@@ -57,6 +57,16 @@ class CadresConfig(AppConfig):
 
         register_panel(Panel("dashboard.figures", "guarantee", "cadres/guarantee/_dashboard_panel.html",
                              _guarantee_panel, order=20))
+        # The home to-do line of the ledger's keepers: last month's days in the village not entered.
+        from organizations.registry import TodoSource, register_todo_source
+
+        register_todo_source(TodoSource("guarantee_days", _guarantee_days_todo, order=30))
+
+
+def _guarantee_days_todo(user, today):
+    from .selectors.guarantee import days_todo_items
+
+    return days_todo_items(user, today)
 
 
 def _guarantee_panel(user, county):

@@ -27,13 +27,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 from organizations.models.orgs import OrganizationCategory
 from organizations.policies import PolicyBook, fund_subsidy, organization_chain
+from organizations.roles import Role
 from rectification.models import Designation
 from rectification.selectors.counting import NOT_COUNTED, current_year
 
@@ -338,3 +339,59 @@ def dashboard_panel(user, county=None, *, today: dt.date | None = None) -> dict 
     return {"guarantee": {"year": year, "total": total, "url": base, "short_url": f"{base}&flag={ANY}",
                           "kinds": [(kind, KIND_LABELS[kind], total.by_kind[kind], f"{base}&flag={kind}")
                                     for kind in KINDS]}}
+
+
+# ------------------------------------------------------------------ days not entered for the month (to-do)
+
+#: Whose home page lists the organizations whose month's days in the village are not entered: the ledger's
+#: keepers in the townships and the county.
+DAYS_TODO_ROLES = frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_ORGANIZER, Role.TOWNSHIP_SECRETARY})
+
+
+def previous_month(today: dt.date) -> tuple[int, int]:
+    """(year, month) of the month before ``today``'s."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return last.year, last.month
+
+
+def serving_in(year: int, month: int):
+    """First secretaries serving in the month: term running through part of it, not recalled by its first day
+    (the rule of the ledger's "not entered" shortfall)."""
+    first, last = dt.date(year, month, 1), month_end(year, month)
+    return FirstSecretary.objects.filter(term_start__lte=last, term_end__gte=first).filter(
+        Q(recalled_on__isnull=True) | Q(recalled_on__gt=first))
+
+
+def secretaries_without_days(year: int, month: int):
+    """Serving first secretaries with no days in the village entered for the month (their own row: by the link
+    to them or, for rows entered by name, by their name)."""
+    entered = PresenceMonth.objects.filter(organization_id=OuterRef("organization_id"), ledger__year=year,
+                                           month=month).filter(
+        Q(first_secretary_id=OuterRef("pk")) | Q(kind=PresenceKind.FIRST_SECRETARY, name=OuterRef("name")))
+    return serving_in(year, month).filter(~Exists(entered))
+
+
+def days_not_entered(user, *, year: int, month: int):
+    """The organizations in the user's scope where a first secretary served in the month and no days in the
+    village were entered for them (the work team's days are entered on the same monthly form): the rows of the
+    page /cadres/guarantee/days-not-entered/ and the count of the home to-do line. One query."""
+    missing = secretaries_without_days(year, month).filter(organization_id=OuterRef("pk"))
+    return Organization.objects.visible_to(user).filter(Exists(missing))
+
+
+def days_todo_items(user, today: dt.date) -> list:
+    """The home to-do line of the townships' and county's ledger keepers: organizations whose previous month's
+    days in the village are not entered (one query; its count is the linked page's rows)."""
+    from django.urls import reverse
+
+    from organizations.registry import TodoItem
+    from organizations.scoping import grants_for
+
+    if not (user.is_superuser or grants_for(user).roles() & DAYS_TODO_ROLES):
+        return []
+    year, month = previous_month(today)
+    count = days_not_entered(user, year=year, month=month).count()
+    url = f"{reverse('cadres:guarantee-days-missing')}?year={year}&month={month}"
+    return [TodoItem("guarantee_days_missing", _("Days in the village of last month not entered"), count, url,
+                     urgent=True)]
+

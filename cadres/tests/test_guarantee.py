@@ -357,3 +357,77 @@ def test_export_lists_the_rows_of_the_list_with_the_letterhead(demo, login):
     body = [r for r in rows[start + 1:] if r[0] is not None]
     assert [r[2] for r in body] == [r.organization.name for r in listed]
     assert sheet.print_title_rows  # the header row repeats on every printed page
+
+
+# ------------------------------------------------------------------------- last month's days not entered
+
+
+def expected_days_missing(organizations, year: int, month: int) -> set[int]:
+    """Organizations (of ``organizations``) with a first secretary serving in the month and no days entered for
+    them, worked out here row by row."""
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    found = set()
+    for fs in FirstSecretary.objects.filter(organization__in=organizations):
+        serving = fs.term_start <= last and fs.term_end >= first and (fs.recalled_on is None or fs.recalled_on > first)
+        entered = [row for row in PresenceMonth.objects.filter(organization=fs.organization, ledger__year=year,
+                                                               month=month)
+                   if row.first_secretary_id == fs.pk or (row.kind == "first_secretary" and row.name == fs.name)]
+        if serving and not entered:
+            found.add(fs.organization_id)
+    return found
+
+
+def test_home_lists_last_months_days_not_entered_and_links_to_exactly_those(demo, login):
+    today = timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    year, month = last.year, last.month
+    # Two organizations of 林安镇 with a first secretary serving last month: their days not entered.
+    serving = FirstSecretary.objects.filter(township=demo.township_a, term_start__lte=last,
+                                            term_end__gte=last.replace(day=1), recalled_on__isnull=True)
+    chosen = sorted({fs.organization_id for fs in serving})[:2]
+    assert len(chosen) == 2, "the demo has first secretaries in 林安镇"
+    PresenceMonth.objects.filter(organization_id__in=chosen, ledger__year=year, month=month).delete()
+    county = Organization.objects.filter(county=demo.county1)
+    expected = expected_days_missing(county, year, month)
+    assert set(chosen) <= expected
+    url = f"{reverse('cadres:guarantee-days-missing')}?year={year}&month={month}"
+    for username, scope in (("county_admin", county), ("town_organizer", county.filter(township=demo.township_a))):
+        client = login(username)
+        todo = {item.key: item for item in client.get(reverse("home")).context["todo"]}
+        item = todo["guarantee_days_missing"]
+        wanted = expected_days_missing(scope, year, month)
+        assert item.url == url and item.count == len(wanted) and item.urgent
+        page = client.get(item.url)
+        assert page.status_code == 200 and page.context["paginator"].count == item.count
+        assert {organization.pk for organization, _names, _may in page.context["rows"]} == wanted
+        assert "Days in the village not entered" in page.content.decode()
+    # Read-only and village roles have no such line; the other county sees none of county 1's.
+    for username in ("county_leader", "village_secretary", "city_reviewer"):
+        assert "guarantee_days_missing" not in {i.key for i in login(username).get(reverse("home")).context["todo"]}
+    other = login("other_county_admin").get(url)
+    assert not {o.pk for o, _n, _m in other.context["rows"]} & expected
+    # Entering one organization's days takes it off the line and the page.
+    client = login("county_admin")
+    organization = Organization.objects.get(pk=chosen[0])
+    form = client.get(f"{reverse('cadres:guarantee-days', args=[organization.pk])}?year={year}&month={month}")
+    data = {"year": year, "month": month, "working_days": 20}
+    data.update({f"days_{i}": 15 for i in range(len(form.context["people"]))})
+    assert client.post(f"{reverse('cadres:guarantee-days', args=[organization.pk])}?year={year}", data
+                       ).status_code == 302
+    todo = {item.key: item for item in client.get(reverse("home")).context["todo"]}
+    assert todo["guarantee_days_missing"].count == len(expected) - 1
+    assert organization.pk not in {o.pk for o, _n, _m in client.get(url).context["rows"]}
+
+
+def test_the_days_not_entered_page_takes_only_ended_months(demo, login):
+    client = login("county_admin")
+    today = timezone.localdate()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    for query in ({}, {"year": today.year, "month": today.month}, {"year": "x", "month": "²"},
+                  {"year": today.year + 1, "month": 1}):
+        page = client.get(reverse("cadres:guarantee-days-missing"), query)
+        assert page.status_code == 200 and (page.context["year"], page.context["month"]) == (last.year, last.month)
+    earlier = (last.replace(day=1) - dt.timedelta(days=1))
+    page = client.get(reverse("cadres:guarantee-days-missing"), {"year": earlier.year, "month": earlier.month})
+    assert (page.context["year"], page.context["month"]) == (earlier.year, earlier.month)

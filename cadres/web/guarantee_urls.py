@@ -7,6 +7,7 @@ from . import guarantee_views as views
 urlpatterns = [
     path("guarantee/", views.ledger_list, name="guarantee-list"),
     path("guarantee/export/", views.GuaranteeExportView.as_view(), name="guarantee-export"),
+    path("guarantee/days-not-entered/", views.days_missing, name="guarantee-days-missing"),
     path("guarantee/organizations/<int:pk>/", views.ledger_detail, name="guarantee-ledger"),
     path("guarantee/organizations/<int:pk>/edit/", views.ledger_edit, name="guarantee-edit"),
     path("guarantee/organizations/<int:pk>/disbursements/add/", views.disbursement_add,

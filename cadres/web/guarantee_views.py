@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from organizations.filters.base import year_or_none
 from organizations.history import history_entries
 from organizations.models import Organization
-from organizations.permissions import can
+from organizations.permissions import can, writable
 from organizations.web.base import (
     ScopedExportView,
     render_form,
@@ -209,6 +209,48 @@ def presence_record(request, pk):
     return response or render_form(request, "cadres/guarantee/presence.html", {
         "organization": organization, "year": year, "month": month, "people": people,
         "months": range(1, 13)}, form)
+
+
+def _month_of(request, today: dt.date) -> tuple[int, int]:
+    """``?year=&month=`` of a month that has ended; otherwise the previous month."""
+    year = year_or_none(request.GET.get("year"))
+    raw = request.GET.get("month") or ""
+    month = int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 12 else None
+    if year is None or month is None or selectors.month_end(year, month) >= today:
+        return selectors.previous_month(today)
+    return year, month
+
+
+@login_required
+@scoped_to(FirstSecretary)
+def days_missing(request):
+    """The organizations whose first secretary's days in the village of a month (default: the previous one) are not
+    entered: exactly the rows the home to-do line counts, each with the secretaries missing and the entry form."""
+    today = timezone.localdate()
+    year, month = _month_of(request, today)
+    organizations = (selectors.days_not_entered(request.user, year=year, month=month)
+                     .select_related("township").order_by("township__code", "division__code", "name", "pk"))
+    paginator = Paginator(organizations, 100)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    names: dict[int, list[str]] = {}
+    for organization_id, name in (selectors.secretaries_without_days(year, month)
+                                  .filter(organization_id__in=[o.pk for o in rows])
+                                  .order_by("term_start", "pk").values_list("organization_id", "name")):
+        names.setdefault(organization_id, []).append(name)
+    writable_ids = set(writable(Organization.objects.filter(pk__in=[o.pk for o in rows]), request.user,
+                                "guarantee", "change").values_list("pk", flat=True))
+    params = request.GET.copy()
+    params.pop("page", None)
+    previous = dt.date(year, month, 1) - dt.timedelta(days=1)
+    return render(request, "cadres/guarantee/days_missing.html", {
+        "year": year, "month": month, "page_obj": page, "paginator": paginator, "querystring": params.urlencode(),
+        "rows": [(organization, names.get(organization.pk, []), organization.pk in writable_ids)
+                 for organization in rows],
+        "earlier": (previous.year, previous.month),
+        "later": selectors.previous_month(today) != (year, month) and (
+            (year + (month == 12), month % 12 + 1)),
+    })
 
 
 class GuaranteeExportView(ScopedExportView):
