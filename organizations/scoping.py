@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Q
 
-from .roles import LEVEL_ORDER
+from .roles import LEVEL_ORDER, Level
+
+#: The levels above the county: a denormalised row reaches them through its county (``ScopeSpec.within``).
+ABOVE_COUNTY = (Level.PROVINCE, Level.CITY)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,20 @@ class ScopeSpec:
     #: ``(role, level)``: holders of ``role`` on a division below see the rows of its ancestor at ``level`` too
     #: (a county's circular is addressed to its townships: read by their officials)
     readers_below: tuple[tuple[str, str], ...] = ()
+    #: lookup of the row's own (denormalised, indexed) county column: a province or city is then the set of its
+    #: counties, a subquery on the small division table, never a join through the organization (issue 13)
+    county_column: str | None = None
+
+    def within(self, level: str, ids) -> Q | None:
+        """The rows in the subtrees of the divisions ``ids`` at ``level`` (None: the model has no such level)."""
+        ids = sorted(ids) if not hasattr(ids, "query") else ids
+        if self.county_column and level in ABOVE_COUNTY:
+            from .models import Division
+
+            counties = Division.objects.filter(level=Level.COUNTY, **{f"{level}_id__in": ids}).values("pk")
+            return Q(**{f"{self.county_column}__in": counties})
+        lookup = self.levels.get(level)
+        return Q(**{f"{lookup}__in": ids}) if lookup else None
 
     @classmethod
     def on_division(cls, prefix: str = "", *, readers_below: tuple[tuple[str, str], ...] = ()) -> ScopeSpec:
@@ -47,7 +64,8 @@ class ScopeSpec:
         """
         levels = {lvl: f"{prefix}{lvl}_id" for lvl in LEVEL_ORDER}
         levels.update(denormalised)
-        return cls(levels=levels, organization=f"{prefix}id" if prefix else "id")
+        return cls(levels=levels, organization=f"{prefix}id" if prefix else "id",
+                   county_column=denormalised.get(Level.COUNTY))
 
 
 @dataclass
@@ -103,9 +121,9 @@ def scope_q(spec: ScopeSpec, grants: Grants) -> Q | None:
     q = Q()
     matched = False
     for level, ids in by_level.items():
-        lookup = spec.levels.get(level)
-        if lookup:
-            q |= Q(**{f"{lookup}__in": sorted(ids)})
+        within = spec.within(level, ids)
+        if within is not None:
+            q |= within
             matched = True
         if spec.self_division:
             q |= Q(**{f"{spec.self_division}__in": sorted(ids)})

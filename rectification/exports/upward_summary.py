@@ -92,8 +92,7 @@ class Summary:
 
 
 def summary_designations(user, division: Division, year: int):
-    lookup = Designation.scope.levels[division.level]
-    designations = Designation.objects.visible_to(user).filter(**{lookup: division.pk})
+    designations = Designation.objects.visible_to(user).filter(Designation.scope.within(division.level, [division.pk]))
     if year == current_year(designations):
         return counted(designations)  # the current round of each county (the counting rule)
     return counted(designations.filter(round__year=year), current_round=False)
@@ -101,8 +100,8 @@ def summary_designations(user, division: Division, year: int):
 
 def default_year(user, division: Division) -> int:
     """The year of the current round (the counting rule), today's year when there is none."""
-    lookup = Designation.scope.levels[division.level]
-    return current_year(Designation.objects.visible_to(user).filter(**{lookup: division.pk}))
+    return current_year(Designation.objects.visible_to(user).filter(Designation.scope.within(division.level,
+                                                                                             [division.pk])))
 
 
 def _plan_aggregates(plans) -> dict:

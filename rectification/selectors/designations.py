@@ -19,8 +19,8 @@ def weak_counts_under(user, division) -> dict[str, int]:
     closed out, still open (one query)."""
     from .counting import counted, weak_counts
 
-    lookup = Designation.scope.levels[division.level]
-    return weak_counts(counted(Designation.objects.visible_to(user).filter(**{lookup: division.pk})))
+    within = Designation.scope.within(division.level, [division.pk])
+    return weak_counts(counted(Designation.objects.visible_to(user).filter(within)))
 
 
 def county_ids_with_designations() -> list[int]:
