@@ -19,6 +19,7 @@ class CadresConfig(AppConfig):
             register_nav_entry,
             register_province_part,
         )
+        from organizations.roles import Role
 
         from .selectors.four_ones import four_ones_of
 
@@ -50,8 +51,10 @@ class CadresConfig(AppConfig):
         register_nav_entry(NavEntry("reserve", pgettext_lazy("menu", "Reserve cadres"), "cadres:reserve-list",
                                     roles=VILLAGE, active=("cadres:reserve*",), order=61))
         # The guarantee ledger (保障台账): kept by the townships and the county, read by the leaders.
+        # A first secretary enters their own days in the village there.
         register_nav_entry(NavEntry("guarantee", _("Guarantee ledger"), "cadres:guarantee-list",
-                                    more=COUNTY | TOWNSHIP | LEADERS, active=("cadres:guarantee*",), order=62))
+                                    more=COUNTY | TOWNSHIP | LEADERS | {Role.FIRST_SECRETARY},
+                                    active=("cadres:guarantee*",), order=62))
         # Its shortfalls on the leader dashboard (a panel of rectification's page, which never imports cadres).
         from organizations.registry import Panel, register_panel
 

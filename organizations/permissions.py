@@ -193,6 +193,9 @@ WRITE_RULES: dict[str, dict[str, frozenset[str]]] = {
     # The guarantee ledger (保障台账): subsidy disbursements, venue, secretary's pay, monthly days in the village.
     "guarantee": {
         "change": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN}),
+        # A month's days in the village: the keepers above for everyone resident, a first secretary their own
+        # (cadres.services.guarantee.presence_record checks whose row it is).
+        "days": frozenset({R.TOWNSHIP_ORGANIZER, R.TOWNSHIP_SECRETARY, R.COUNTY_ADMIN, R.FIRST_SECRETARY}),
     },
 }
 

@@ -1,8 +1,9 @@
 """Writes of the guarantee ledger (保障台账): the year's venue and secretary's pay, the subsidy's disbursements,
 the monthly days in the village of the first secretary and the work team.
 
-Every write checks the role table ("guarantee"/"change": county admins, township organizers and secretaries)
-on the organization, creates the organization's ledger of the year on its first record (scope copied from the
+Every write checks the role table ("guarantee"/"change": county admins, township organizers and secretaries;
+"guarantee"/"days" for a month's days in the village, where a first secretary enters their own) on the
+organization, creates the organization's ledger of the year on its first record (scope copied from the
 organization) and is audited (django-simple-history, author recorded with ``by``).
 """
 
@@ -13,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,12 +104,42 @@ def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+def own_first_secretaries(user, organization: Organization):
+    """The first secretary records of ``organization`` whose portal account is ``user``."""
+    return FirstSecretary.objects.filter(organization=organization, user_id=user.pk)
+
+
+def keeps_guarantee(user, organization: Organization) -> bool:
+    """May ``user`` enter everything of the organization's guarantee ledger (the townships and the county), not
+    only their own days (a first secretary)?"""
+    from organizations.permissions import can
+
+    return can(user, "guarantee", "change", organization)
+
+
+def _own_entries_only(user, organization: Organization, entries: list[dict]) -> None:
+    """A first secretary (not a keeper of the ledger) enters their own days and nothing else."""
+    own = {fs.pk: fs for fs in own_first_secretaries(user, organization)}
+    for entry in entries:
+        first_secretary = entry.get("first_secretary")
+        if entry.get("kind") != PresenceKind.FIRST_SECRETARY or not isinstance(first_secretary, FirstSecretary) \
+                or first_secretary.pk not in own:
+            raise PermissionDenied(_("A first secretary enters their own days in the village only."))
+        entry["name"] = own[first_secretary.pk].name
+
+
 @transaction.atomic
 def presence_record(*, user, organization: Organization, year: int, month: int, working_days: int,
                     entries: list[dict]) -> list[PresenceMonth]:
     """Record one month's days in the village: ``entries`` = ``[{"kind", "name", "days_in_village",
-    "first_secretary" (optional)}]``, one per person; a person already entered for the month is corrected."""
-    require(user, "guarantee", "change", organization)
+    "first_secretary" (optional)}]``, one per person; a person already entered for the month is corrected.
+
+    The ledger's keepers ("guarantee"/"change") enter anyone resident; a first secretary holding the object role
+    on the organization ("guarantee"/"days") only their own row (their first secretary record, linked to their
+    portal account)."""
+    require(user, "guarantee", "days", organization)
+    if not keeps_guarantee(user, organization):
+        _own_entries_only(user, organization, entries)
     year = _check_year(year)
     errors = {}
     if not 1 <= int(month) <= 12:

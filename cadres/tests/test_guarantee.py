@@ -431,3 +431,99 @@ def test_the_days_not_entered_page_takes_only_ended_months(demo, login):
     earlier = (last.replace(day=1) - dt.timedelta(days=1))
     page = client.get(reverse("cadres:guarantee-days-missing"), {"year": earlier.year, "month": earlier.month})
     assert (page.context["year"], page.context["month"]) == (earlier.year, earlier.month)
+
+
+# --------------------------------------------------------------------- a first secretary's own days
+
+
+@pytest.fixture
+def first_secretary_account(demo):
+    """A first secretary of 林安镇 serving the whole year, with a portal account (the object role on their village
+    given by the service, as the county gives it)."""
+    from cadres.services.support import first_secretary_update
+    from organizations.models import User
+
+    organization, fs = _serving_first_secretary(demo.township_a)
+    account = User.objects.create(username="fs_linan", full_name=fs.name)
+    first_secretary_update(user=demo.users["county_admin"], first_secretary=fs, account=account)
+    return organization, fs, account
+
+
+def test_a_first_secretary_enters_their_own_days_and_nothing_else(demo, client, first_secretary_account):
+    organization, fs, account = first_secretary_account
+    fresh(organization)
+    fs.team_members = "张三（县农业农村局）\n李四（县水利局）"
+    fs.save()
+    year = the_year()
+    client.force_login(account)
+    ledger = client.get(f"{reverse('cadres:guarantee-ledger', args=[organization.pk])}?year={year}")
+    assert ledger.status_code == 200
+    html = ledger.content.decode()
+    assert reverse("cadres:guarantee-days", args=[organization.pk]) in html
+    assert reverse("cadres:guarantee-disbursement-add", args=[organization.pk]) not in html
+    url = f"{reverse('cadres:guarantee-days', args=[organization.pk])}?year={year}&month=1"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert [(kind, name) for kind, name, _fs, _days in page.context["people"]] == [("first_secretary", fs.name)]
+    # The work team's fields are not on the form: a posted one is ignored.
+    response = client.post(url, {"year": year, "month": 1, "working_days": 21, "days_0": 16, "days_1": 3})
+    assert response.status_code == 302
+    rows = PresenceMonth.objects.filter(organization=organization, ledger__year=year, month=1)
+    assert [(r.kind, r.name, r.days_in_village, r.first_secretary_id) for r in rows] == [
+        ("first_secretary", fs.name, 16, fs.pk)]
+    assert rows[0].history.first().history_user == account
+    # Nothing else of the ledger: the venue and pay, a disbursement, a removal are the 403 page.
+    for name in ("cadres:guarantee-edit", "cadres:guarantee-disbursement-add"):
+        target = f"{reverse(name, args=[organization.pk])}?year={year}"
+        assert client.get(target).status_code == 403
+        assert client.post(target, {"year": year, "paid_on": f"{year}-01-10", "source": "county", "amount": "1",
+                                    "use": "x", "secretary_pay": "1"}).status_code == 403
+    assert not Disbursement.objects.filter(organization=organization).exists()
+    # Another village of the township, not theirs: not even visible.
+    other = next(o for o in designated(demo.township_a) if o.pk != organization.pk)
+    assert client.get(f"{reverse('cadres:guarantee-days', args=[other.pk])}?year={year}").status_code == 404
+    assert client.post(f"{reverse('cadres:guarantee-days', args=[other.pk])}?year={year}",
+                       {"year": year, "month": 1, "working_days": 21, "days_0": 16}).status_code == 404
+    # The township still enters everyone's days, the work team's too.
+    client.force_login(demo.users["town_organizer"])
+    people = client.get(url).context["people"]
+    names = [name for _kind, name, _fs, _days in people]
+    assert fs.name in names and any("张三" in n for n in names) and any("李四" in n for n in names)
+
+
+def test_a_first_secretary_through_the_api_and_the_service(demo, client, first_secretary_account):
+    from django.core.exceptions import PermissionDenied
+
+    from cadres.services.guarantee import presence_record
+
+    organization, fs, account = first_secretary_account
+    fresh(organization)
+    year = the_year()
+    client.force_login(account)
+    own = {"organization": organization.pk, "year": year, "month": 2, "kind": "first_secretary", "name": fs.name,
+           "first_secretary": fs.pk, "working_days": 20, "days_in_village": 15}
+    created = client.post("/api/v1/cadres/presence-months/", own, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert client.post("/api/v1/cadres/presence-months/", {**own, "kind": "team_member", "name": "张三",
+                                                           "first_secretary": None},
+                       content_type="application/json").status_code == 403
+    assert client.post("/api/v1/cadres/disbursements/", {
+        "organization": organization.pk, "year": year, "paid_on": f"{year}-01-10", "source": "county",
+        "amount": "100", "use": "x"}, content_type="application/json").status_code == 403
+    assert client.post("/api/v1/cadres/guarantee-ledgers/", {"organization": organization.pk, "year": year,
+                                                             "secretary_pay": "1"},
+                       content_type="application/json").status_code == 403
+    other = next(o for o in designated(demo.township_a) if o.pk != organization.pk)
+    assert client.post("/api/v1/cadres/presence-months/", {**own, "organization": other.pk},
+                       content_type="application/json").status_code == 400  # outside the scope
+    listed = client.get("/api/v1/cadres/presence-months/", {"page_size": 500}).json()["results"]
+    assert {row["organization"] for row in listed} <= {organization.pk, *fs.other_villages.values_list("pk",
+                                                                                                      flat=True)}
+    # Another first secretary's row of the same village (a predecessor's, say) is not theirs.
+    predecessor = FirstSecretary.objects.create(
+        organization=organization, county_id=organization.county_id, township_id=organization.township_id,
+        name="王前任", dispatching_unit="县财政局", term_start=dt.date(year - 2, 1, 1), term_end=dt.date(year, 3, 31))
+    with pytest.raises(PermissionDenied):
+        presence_record(user=account, organization=organization, year=year, month=2, working_days=20,
+                        entries=[{"kind": "first_secretary", "name": predecessor.name, "first_secretary": predecessor,
+                                  "days_in_village": 15}])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
@@ -126,9 +127,12 @@ def ledger_detail(request, pk):
     row = selectors.ledger_row(organization, year)
     disbursements = list(Disbursement.objects.filter(organization=organization, ledger__year=year)
                          .order_by("paid_on", "pk"))
+    may_change = can(request.user, "guarantee", "change", organization)
     return render(request, "cadres/guarantee/ledger.html", {
         "organization": organization, "year": year, "row": row, "ledger": row.ledger,
-        "disbursements": disbursements, "may_change": can(request.user, "guarantee", "change", organization),
+        "disbursements": disbursements, "may_change": may_change,
+        "may_enter_days": may_change or (can(request.user, "guarantee", "days", organization)
+                                         and services.own_first_secretaries(request.user, organization).exists()),
         "years": [year - 1, year + 1], "history": history_entries(row.ledger) if row.ledger else [],
     })
 
@@ -190,14 +194,22 @@ def disbursement_delete(request, pk):
 @login_required
 @scoped_to(Organization)
 def presence_record(request, pk):
-    """A month's days in the village of the first secretary and the work team (``?year=&month=``)."""
-    organization = _organization_for_write(request, pk)
+    """A month's days in the village of the first secretary and the work team (``?year=&month=``); a first
+    secretary of the organization enters their own days only (the form lists them alone)."""
+    organization = scoped_object_or_404(Organization.objects.select_related("township", "county"), request.user,
+                                        pk=pk)
+    write_gate(request.user, "guarantee", "days", organization)
+    keeper = services.keeps_guarantee(request.user, organization)
+    if not keeper and not services.own_first_secretaries(request.user, organization).exists():
+        raise PermissionDenied  # a first secretary of another village, serving this one too: not their ledger
     year = _year(request)
     today = timezone.localdate()
     raw_month = request.POST.get("month") or request.GET.get("month") or ""
     default_month = today.month - 1 if year == today.year and today.month > 1 else 12
     month = int(raw_month) if raw_month.isascii() and raw_month.isdigit() and 1 <= int(raw_month) <= 12 else default_month
     people = _people(organization, year, month)
+    if not keeper:
+        people = [person for person in people if person[2] is not None and person[2].user_id == request.user.pk]
     entered = PresenceMonth.objects.filter(organization=organization, ledger__year=year, month=month).first()
     initial = {"month": month, "working_days": entered.working_days if entered else working_days(
         dt.date(year, month, 1), selectors.month_end(year, month))}
@@ -207,7 +219,7 @@ def presence_record(request, pk):
         working_days=data["working_days"], entries=form.entries()),
         success=_ledger_url(organization.pk, year), message=_("The days in the village were recorded."))
     return response or render_form(request, "cadres/guarantee/presence.html", {
-        "organization": organization, "year": year, "month": month, "people": people,
+        "organization": organization, "year": year, "month": month, "people": people, "own_only": not keeper,
         "months": range(1, 13)}, form)
 
 
