@@ -73,11 +73,12 @@ def _is_transactional(item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test and all its fixtures (Django's flush among them), the seeded database
-    comes back from the snapshot instead of being seeded again."""
+    comes back from the snapshot instead of being seeded again — unless no test follows (the session's, or
+    under xdist the worker's, last: the test database is dropped, or seeded again by the next session)."""
     try:
         return (yield)
     finally:
-        if _SNAPSHOT and _is_transactional(item):
+        if _SNAPSHOT and _is_transactional(item) and nextitem is not None:
             _SNAPSHOT[0].restore()
 
 

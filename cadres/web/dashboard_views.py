@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from organizations.replica import reads_from_replica
 from organizations.web.base import scoped_to
 
 from ..models import FirstSecretary
@@ -14,9 +15,11 @@ from ..selectors.dashboard import cadre_dashboard
 
 @login_required
 @scoped_to(FirstSecretary)
+@reads_from_replica
 def dashboard(request):
     """Reserve shortfall, untrained secretaries, expiring first-secretary terms and the "four ones" coverage
-    of the weak organizations, in the user's scope; each number links to the list it counts."""
+    of the weak organizations, in the user's scope; each number links to the list it counts (read from the
+    replica when there is one)."""
     today = timezone.localdate()
     from .organizer_views import may_see_organizer_shortfall
 

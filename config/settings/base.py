@@ -96,6 +96,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+# A PostgreSQL streaming replica (DATABASE_REPLICA_URL): the dashboards, the ledger exports and the summaries'
+# refresh read from it inside an explicit scope (organizations/replica.py); writes, and a person's requests for
+# REPLICA_READ_YOUR_WRITES_SECONDS after they wrote, use the primary. Unset: one database, nothing routed.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 10)
+# A background job waits at most this long for the replica to replay what the primary had at its start,
+# then reads the primary.
+REPLICA_CATCH_UP_SECONDS = env_int("REPLICA_CATCH_UP_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True)
+    DATABASE_ROUTERS = ["organizations.replica.ReplicaRouter"]
+    MIDDLEWARE.append("organizations.replica.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"

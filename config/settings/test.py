@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
+from .base import DATABASES
 
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "rectification-test-media"
 
@@ -23,3 +24,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # and no "No directory at staticfiles/" warning.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# With a replica (DATABASE_REPLICA_URL) the alias is a test mirror of the default database: Django creates no test
+# database on it (a standby is read-only; streaming replication copies the one the primary gets), and the alias
+# connects to the primary's test database. Ordinary tests run inside a transaction on the primary, where the
+# router reads the primary anyway; tests/test_replica.py points the alias at the real standby (same name).
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

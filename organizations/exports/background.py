@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from ..models import ExportRun, JobStatus
 from ..registry import registry
+from ..replica import primary_reads, replica_reads
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,15 @@ def _function(path: str):
 
 
 def execute(run_id: int) -> ExportRun | None:
-    """Run a queued (or failed, retried) export; a run already done or running elsewhere is left alone."""
+    """Run a queued (or failed, retried) export; a run already done or running elsewhere is left alone. The
+    export's rows are read from the replica, when there is one, once it has replayed what the primary had at
+    the start (the run's own row is always read where it is written, also when a request runs the task
+    in-process inside its replica scope)."""
+    with primary_reads():
+        return _execute(run_id)
+
+
+def _execute(run_id: int) -> ExportRun | None:
     if not ExportRun.objects.filter(pk=run_id, status__in=[JobStatus.QUEUED, JobStatus.FAILED]).update(
             status=JobStatus.RUNNING, error="", done=0):
         return ExportRun.objects.filter(pk=run_id).first()
@@ -50,7 +59,8 @@ def execute(run_id: int) -> ExportRun | None:
                 last.update(rows=rows, at=now)
 
         with tempfile.TemporaryFile(suffix=".xlsx") as handle:
-            rows = write(user=run.user, params=run.params, target=handle, progress=progress)
+            with replica_reads(caught_up=True):
+                rows = write(user=run.user, params=run.params, target=handle, progress=progress)
             handle.seek(0)
             run.file.save(filename, File(handle, name=filename), save=False)
     except Exception as exc:  # noqa: BLE001 - recorded on the run, shown on its page

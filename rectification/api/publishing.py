@@ -19,6 +19,7 @@ from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.models import Division
 from organizations.permissions import can
 from organizations.registry import export_columns
+from organizations.replica import reads_from_replica
 from organizations.services.security import security_event_record
 
 from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
@@ -123,6 +124,7 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"],
                                                 description="xlsx: the whole filtered ledger as a workbook")])
+    @reads_from_replica
     def list(self, request, *args, **kwargs):
         # As the page's export (ScopedExportView): no export/run right is a 404, the rows a security event.
         if not can(request.user, "export", "run"):
@@ -173,6 +175,7 @@ class DashboardViewSet(viewsets.GenericViewSet):
         parameters=[OpenApiParameter("round", int), OpenApiParameter("category", str), OpenApiParameter("q", str),
                     OpenApiParameter("county", int, description="A county of the caller's scope: its townships")],
         responses={200: OpenApiTypes.OBJECT})
+    @reads_from_replica
     def list(self, request, *args, **kwargs):
         view = add_links(dashboard_of_scope(request.user, filters=dashboard_filters(request.query_params),
                                             county_id=request.query_params.get("county"),

@@ -5,7 +5,9 @@ by writes.
   selectors (``selectors.dashboard.dashboard_figures`` and ``chart_series``, grouped by township) over the
   county's counted designations (the current round: the dashboard without filters); the rows are replaced
   in one transaction. Run by the nightly job (``dashboard_summaries``, fanned out per county) and by the
-  minutely task for the counties written to since their refresh (``refresh_stale``).
+  minutely task for the counties written to since their refresh (``refresh_stale``). With a replica
+  (``organizations.replica``) the figures are read from it once it has replayed what the primary had when the
+  refresh started, else from the primary; the rows are written to the primary.
 - ``dashboard_summary_mark_stale``: the county's figures no longer match its ledger. Sent after the commit
   of any write to the fact tables the figures read (``connect_stale_marks``: post_save and post_delete
   signals, once per county and transaction), and of a policy setting (every county below its division).
@@ -25,6 +27,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from organizations.replica import replica_reads
 
 from ..models import Designation
 from ..models.dashboard_summary import CURRENT, FIGURE_SET, DashboardSummary, SummaryLevel
@@ -85,7 +89,10 @@ def dashboard_summary_refresh(*, county_id: int, today: dt.date | str | None = N
     while the figures were read keeps the county stale (its ``marked_at`` is after the start)."""
     today = _today(today)
     started = timezone.now()
-    figures = county_figures(county_id, today=today)
+    # Read from the replica once it has replayed everything committed before ``started`` (else from the
+    # primary), so the stale-mark rule below holds as on the primary.
+    with replica_reads(caught_up=True):
+        figures = county_figures(county_id, today=today)
     now = timezone.now()
     key = {"figure_set": FIGURE_SET, "counted": CURRENT, "county_id": county_id}
     try:

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django.views.generic import TemplateView
 
 from organizations.models import Division
 from organizations.permissions import can
+from organizations.replica import reads_from_replica
 from organizations.services.exports import export_run_request
 from organizations.web.base import (
     ScopedExportView,
@@ -43,8 +45,10 @@ from ..selectors.ledger import LEDGER_ORDER
 from .dashboard_links import add_links
 
 
+@method_decorator(reads_from_replica, name="get")
 class LedgerExportView(ScopedExportView):
-    """The ledger page's scope and filters, written as a workbook in the consolidated layout."""
+    """The ledger page's scope and filters, written as a workbook in the consolidated layout (read from the
+    replica when there is one)."""
 
     model = Designation
     filterset_class = DesignationFilter
@@ -149,8 +153,10 @@ def board_public(request, token):
 
 # --- the leader dashboard ---------------------------------------------------------------------------------------
 
+@method_decorator(reads_from_replica, name="get")
 class DashboardView(ScopedQuerysetMixin, TemplateView):
-    """Organizations by status, overdue tasks, late and missing reports, visits against the policy."""
+    """Organizations by status, overdue tasks, late and missing reports, visits against the policy (read from the
+    replica when there is one)."""
 
     model = Designation
     template_name = "rectification/publishing/dashboard.html"
