@@ -26,13 +26,16 @@ from ..models import RECTIFIED_STATUSES, Designation, DesignationStatus, Round
 NOT_COUNTED = (DesignationStatus.PROPOSED, DesignationStatus.WITHDRAWN)
 
 
-def current_round_ids(*, today: dt.date | None = None) -> Subquery:
-    """A subquery (correlated on ``county``) giving the current round of the outer row's county."""
+def current_round_ids(*, today: dt.date | None = None) -> QuerySet[Round]:
+    """The current round of every county, as a subquery of round ids: correlated within the small round table
+    (each round against its own county's rounds), never per designation, so that the planner sees a short
+    list of rounds (a per-designation subquery made it expect a handful of rows and nest loops over the
+    whole province: 4.7 s instead of 0.37 s for the overdue tasks by county)."""
     year = (today or timezone.localdate()).year
     rounds = Round.objects.filter(county=OuterRef("county"))
     past = rounds.filter(year__lte=year).order_by("-year").values("pk")[:1]
     future = rounds.order_by("year").values("pk")[:1]
-    return Coalesce(Subquery(past), Subquery(future))
+    return Round.objects.filter(pk=Coalesce(Subquery(past), Subquery(future))).values("pk")
 
 
 def counted(designations: QuerySet[Designation], *, today: dt.date | None = None,
@@ -41,7 +44,7 @@ def counted(designations: QuerySet[Designation], *, today: dt.date | None = None
     ``current_round`` is False (a round or year was chosen), in the current round of their county."""
     designations = designations.exclude(status__in=NOT_COUNTED)
     if current_round:
-        designations = designations.filter(round_id=current_round_ids(today=today))
+        designations = designations.filter(round_id__in=current_round_ids(today=today))
     return designations
 
 
@@ -63,6 +66,6 @@ def current_round_years(designations: QuerySet[Designation], *, today: dt.date |
 def current_year(designations: QuerySet[Designation], *, today: dt.date | None = None) -> int:
     """The latest year among the current rounds of ``designations``' counties (today's year when none)."""
     today = today or timezone.localdate()
-    years = (designations.filter(round_id=current_round_ids(today=today)).order_by()
+    years = (designations.filter(round_id__in=current_round_ids(today=today)).order_by()
              .values_list("round__year", flat=True).distinct())
     return max(years, default=today.year)
