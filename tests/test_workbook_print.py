@@ -260,7 +260,7 @@ def test_frozen_report_says_when_its_figures_were_read(demo, login):
     response = login("county_admin").get(reverse("rectification:summary-workbook", args=[report.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     lines = " ".join(str(c.value) for row in sheet.iter_rows(max_row=_header_row(sheet) - 1) for c in row if c.value)
-    assert f"数据截至：{official_moment(frozen)}" in lines and f"制表日期：{official_date(frozen.date())}" in lines
+    assert f"数据截至：{official_moment(frozen)}" in lines and f"制表日期：{official_date(timezone.localtime(frozen).date())}" in lines
     assert official_moment(timezone.now()) not in lines
 
 
