@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "organizations.models.jobs.JobStatus",
         "AssessmentStatusEnum": "evaluations.models.members.AssessmentStatus",
         "PresenceKindEnum": "cadres.models.guarantee.PresenceKind",
+        "RungEnum": "rectification.models.escalations.Rung",
+        "EscalateRungEnum": "rectification.api.escalations_serializers.ESCALATE_RUNGS",
     },
 }
 

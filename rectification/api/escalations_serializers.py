@@ -44,8 +44,13 @@ class EscalationCreateSerializer(serializers.Serializer):
     deadline = DateField(required=False, allow_null=True, default=None)
 
 
+#: The rungs a person takes by hand (the reminder is raised by the job, the circular by issuing one); named in the
+#: API schema as EscalateRungEnum (config/settings/base.py ENUM_NAME_OVERRIDES).
+ESCALATE_RUNGS = [c for c in Rung.choices if c[0] not in (Rung.REMINDER, Rung.CIRCULAR)]
+
+
 class EscalateSerializer(serializers.Serializer):
-    rung = serializers.ChoiceField(choices=[c for c in Rung.choices if c[0] not in (Rung.REMINDER, Rung.CIRCULAR)],
+    rung = serializers.ChoiceField(choices=ESCALATE_RUNGS,
                                    help_text=_("The circular rung is taken by issuing a circular."))
     taken_on = DateField()
     content = serializers.CharField(max_length=5000)
