@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The 100-person load of issue 13 item 5 against gunicorn (production settings, plain http on loopback) and one
+# Celery worker, on the database of DATABASE_URL (a generated province: bench/README.md "Reproduce"), then the
+# table in bench/results/load_<database>.md.
+#
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_province REDIS_URL=redis://127.0.0.1:6379/3 \
+#       bash bench/load/run.sh [users=100] [duration=5m] [gunicorn workers=3]
+#
+# Needs the load generator's environment (bench/load/requirements.txt) in .venv-load or LOCUST=/path/to/locust.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+USERS=${1:-100}; DURATION=${2:-5m}; WORKERS=${3:-3}
+PORT=${LOAD_PORT:-8765}
+LOCUST=${LOCUST:-.venv-load/bin/locust}
+OUT=$(mktemp -d)
+: "${DATABASE_URL:?set DATABASE_URL to the generated province}" "${REDIS_URL:?set REDIS_URL (Celery broker)}"
+export DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-load-test-$RANDOM$RANDOM$RANDOM$RANDOM}
+export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+export SECURE_HSTS_SECONDS=0 MEDIA_ROOT=${MEDIA_ROOT:-$OUT/media}
+
+.venv/bin/python manage.py collectstatic --no-input -v 0
+.venv/bin/python bench/load/accounts.py --output "$OUT/accounts.json"
+.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
+    --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
+GUNICORN=$!
+.venv/bin/celery -A config worker -P solo -l WARNING --logfile "$OUT/worker.log" &
+WORKER=$!
+trap 'kill $GUNICORN $WORKER 2>/dev/null; wait $GUNICORN $WORKER 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 1; done
+
+LOAD_ACCOUNTS="$OUT/accounts.json" "$LOCUST" -f bench/load/locustfile.py --headless -u "$USERS" -r 10 \
+    -t "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary || true
+.venv/bin/python bench/load/table.py "$OUT/load_stats.csv" --users "$USERS" --duration "$DURATION" \
+    --workers "$WORKERS"
+echo "raw files: $OUT"

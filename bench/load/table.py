@@ -1,0 +1,42 @@
+"""The load's result table (bench/results/load_<database>.md) from locust's --csv statistics."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stats")
+    parser.add_argument("--users", required=True)
+    parser.add_argument("--duration", required=True)
+    parser.add_argument("--workers", required=True)
+    args = parser.parse_args()
+    rows = list(csv.DictReader(open(args.stats, encoding="utf-8")))
+    database = os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0].replace("postgres", "postgresql")
+    database = database.replace("postgresqlql", "postgresql")
+    lines = [f"# Load: {args.users} people, {args.duration}, gunicorn {args.workers} workers, {database}", "",
+             f"{dt.datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, {os.cpu_count()} CPUs, load average "
+             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end.", "",
+             "| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        lines.append(f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+                     f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} | "
+                     f"{float(row['Max Response Time']):.0f} |")
+    table = "\n".join(lines) + "\n"
+    target = Path(__file__).resolve().parent.parent / "results" / f"load_{database}.md"
+    target.write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
