@@ -21,6 +21,7 @@ from collections import defaultdict
 
 from django.db.models import IntegerField, Q, Value
 
+from organizations.idlists import in_ids
 from organizations.registry import FourOnes, FourOnesPerson
 
 from ..models import FirstSecretary, Pairing
@@ -53,9 +54,9 @@ def _batch(ids: list[int], on: dt.date) -> dict[int, FourOnes]:
     fields = ("pk", "name", "dispatching_unit", "term_start")
     serving = FirstSecretary.objects.filter(serving_q(on)).order_by()
     # (organization, 0 stationed there / 1 serving it from a neighbouring village, ...): the stationed first.
-    stationed = serving.filter(organization_id__in=ids).annotate(
+    stationed = serving.filter(in_ids("organization_id", ids)).annotate(
         place=Value(0, output_field=IntegerField())).values_list("organization_id", "place", *fields)
-    neighbouring = serving.filter(other_villages__in=ids).annotate(
+    neighbouring = serving.filter(in_ids("other_villages", ids)).annotate(
         place=Value(1, output_field=IntegerField())).values_list("other_villages", "place", *fields)
     secretaries: dict[int, list] = defaultdict(list)
     for org_id, _place, pk, name, unit, _start in sorted(stationed.union(neighbouring, all=True),
@@ -66,7 +67,7 @@ def _batch(ids: list[int], on: dt.date) -> dict[int, FourOnes]:
     leaders: dict[int, list] = defaultdict(list)
     units: dict[int, list] = defaultdict(list)
     for org_id, leader_id, leader_name, post, unit_id, unit_name in (
-            Pairing.objects.filter(running_q(on), organization_id__in=ids).order_by("organization_id", "started_on",
+            Pairing.objects.filter(running_q(on), in_ids("organization_id", ids)).order_by("organization_id", "started_on",
                                                                                    "pk")
             .values_list("organization_id", "contact_leader_id", "contact_leader__name", "contact_leader__post",
                          "helping_unit_id", "helping_unit__name")):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from organizations.idlists import in_ids
 from organizations.permissions import can
 from organizations.policies import effective_policy
 from rectification.models import Designation, DesignationStatus
@@ -161,7 +162,7 @@ def ledger_evaluation_columns(designation_ids: list[int]) -> dict[int, tuple]:
     statuses = {value: str(label) for value, label in EvaluationStatus.choices}
     found: dict[int, tuple] = {}
     for designation_id, held_on, rate, decision, status in (
-            Evaluation.objects.filter(designation_id__in=designation_ids).order_by("designation_id", "held_on", "pk")
+            Evaluation.objects.filter(in_ids("designation_id", designation_ids)).order_by("designation_id", "held_on", "pk")
             .values_list("designation_id", "held_on", "rate", "decision", "status")):
         found[designation_id] = (held_on, rate if rate is not None else "",
                                  decisions.get(decision) or statuses.get(status, status))  # the last one wins

@@ -276,6 +276,7 @@ class SheetWriter:
         self.sheet.freeze_panes(self.header_row + 1, 0)
         self._print_setup(landscape, key_columns)
         self.row_index = self.header_row
+        self._rows = RowXml(self) if getattr(self.sheet, "constant_memory", False) else None
 
     def _write_title_lines(self, title_lines: Sequence[str]) -> int:
         bold = self.workbook.add_format({"bold": True, "font_size": 14}) if title_lines else None
@@ -339,13 +340,27 @@ class SheetWriter:
 
     def write(self, values: Sequence) -> None:
         self.row_index += 1
-        sheet, row = self.sheet, self.row_index
-        if self.wrap:
-            # Wrapped text: the row as high as its longest cell (LibreOffice does not size it when printing).
-            lines = max([text_lines(v, w) for v, w in zip(values, self.widths, strict=False)
-                         if isinstance(v, str) and v] or [1])
-            if lines > 1:
-                sheet.set_row(row, LINE_HEIGHT * lines + 2)
+        row = self.row_index
+        if self._rows is not None and self._rows.write(row, values):
+            return
+        height = self.height_of(values)
+        if height is not None:
+            self.sheet.set_row(row, height)
+        self.write_cells(row, values)
+
+    def height_of(self, values: Sequence) -> float | None:
+        """Wrapped text: the row as high as its tallest cell (LibreOffice does not size it when printing); None:
+        the default height."""
+        if not self.wrap:
+            return None
+        candidates = [(tallest_lines(value, width), value, width)
+                      for value, width in zip(values, self.widths, strict=False)
+                      if isinstance(value, str) and value and (2 * len(value) >= width - 1 or "\n" in value)]
+        return row_height(candidates)
+
+    def write_cells(self, row: int, values: Sequence) -> None:
+        """The row cell by cell through XlsxWriter (``RowXml`` writes the same XML at once when it can)."""
+        sheet = self.sheet
         for col, raw in enumerate(values):
             value = safe_cell(raw)
             if value is None or value == "":
@@ -365,12 +380,169 @@ class SheetWriter:
                 sheet.write_string(row, col, value, self.text)
 
 
+class RowXml:
+    """A data row of a streamed (``constant_memory``) sheet written as one piece of XML: the XML XlsxWriter writes
+    for the same cells (the ``<row>`` with its height, then each cell with its reference, format and value), built
+    without XlsxWriter's per-cell work, which was most of the time of a large export.
+
+    Only the usual values take this path: text needing no XML escaping, finite numbers, booleans, dates and
+    times, blanks. A row holding anything else (``&``, ``<``, control characters, very long text, another
+    type) is written cell by cell by XlsxWriter as before. organizations/tests/test_exports.py holds the XML of
+    both paths equal, byte for byte, for every kind of value."""
+
+    #: What XlsxWriter would escape or rewrite in text (XML specials, control characters, its own ``_xHHHH_``
+    #: escapes, the non-characters U+FFFE/U+FFFF).
+    NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+    #: Longer texts go cell by cell (XlsxWriter counts their UTF-16 units and cuts them at its limit).
+    MAX_DIRECT_TEXT = 16383
+
+    def __init__(self, writer: SheetWriter):
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.writer = writer
+        self.sheet = writer.sheet
+        self._col_name = xl_col_to_name
+        self.columns: list[str] = []  # '<c r="A', '<c r="B', ...
+        self.styles: dict[str, str] = {}  # "text" -> ' s="N"' (the writer's formats)
+        self.widths = writer.widths if writer.wrap else None  # wrapped: rows as tall as their tallest cell
+        self.serials: dict = {}  # date or datetime -> its serial number's text
+
+    def _style(self, name: str) -> str:
+        # Each format's index taken on its first use, as XlsxWriter does when it writes a cell (the same order).
+        style = self.styles[name] = f' s="{getattr(self.writer, name)._get_xf_index()}"'
+        return style
+
+    def _serial(self, value) -> str:
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        serial = self.serials[value] = f"{self.sheet._convert_date_time(moment):.16G}"
+        return serial
+
+    def write(self, row: int, values: Sequence) -> bool:
+        """Write the row at once; False (nothing written) when a cell needs XlsxWriter's own handling."""
+        sheet = self.sheet
+        count = len(values)
+        if not count or row < sheet.previous_row:
+            return False
+        if row > sheet.previous_row:
+            # XlsxWriter's pending row (the header) goes first, its formats numbered before this row's; this row
+            # is then the current one (written here, or cell by cell by XlsxWriter).
+            sheet._write_single_row(row)
+        columns, styles, serials = self.columns, self.styles, self.serials
+        while len(columns) < count:
+            columns.append(f'<c r="{self._col_name(len(columns))}')
+        widths = self.widths
+        number = f'{row + 1}"'
+        cells = []
+        texts = []
+        tall = []  # wrapped cells that may take more than one line: (tallest_lines, text, width)
+        for col, raw in enumerate(values):
+            kind = type(raw)
+            if kind is str:
+                value = raw
+            elif raw is None:
+                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                continue
+            elif kind is int or kind is float or kind is date:
+                value = raw
+            else:
+                if widths and isinstance(raw, str) and raw and col < len(widths):
+                    width = widths[col]
+                    if 2 * len(raw) >= width - 1 or "\n" in raw:
+                        tall.append((tallest_lines(raw, width), raw, width))
+                value = safe_cell(raw)
+                kind = type(value)
+                if value is None:
+                    cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                    continue
+            if kind is str or kind is LiteralText or isinstance(value, str):
+                if not value:
+                    cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                    continue
+                length = len(value)
+                if length > self.MAX_DIRECT_TEXT:
+                    return False
+                if raw is value and widths and col < len(widths):
+                    width = widths[col]
+                    if 2 * length >= width - 1 or "\n" in value:
+                        tall.append((tallest_lines(value, width), value, width))
+                if kind is LiteralText or value.startswith(FORMULA_TRIGGERS):
+                    style = styles.get("literal") or self._style("literal")
+                else:
+                    style = styles.get("text") or self._style("text")
+                texts.append(value)
+                if value[0].isspace() or value[-1].isspace():
+                    cells.append(f'{columns[col]}{number}{style} t="inlineStr"><is><t xml:space="preserve">{value}'
+                                 "</t></is></c>")
+                else:
+                    cells.append(f'{columns[col]}{number}{style} t="inlineStr"><is><t>{value}</t></is></c>')
+            elif kind is int or kind is float:
+                if kind is float and not math.isfinite(value):
+                    return False
+                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}>'
+                             f"<v>{value:.16G}</v></c>")
+            elif kind is bool:
+                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")} t="b">'
+                             f"<v>{1 if value else 0}</v></c>")
+            elif kind is date or kind is datetime:
+                name = "date" if kind is date else "datetime"
+                cells.append(f'{columns[col]}{number}{styles.get(name) or self._style(name)}>'
+                             f"<v>{serials.get(value) or self._serial(value)}</v></c>")
+            else:
+                return False
+        if texts and self.NEEDS_ESCAPE.search("".join(texts)):
+            return False
+        sheet._check_dimensions(row, 0)
+        sheet._check_dimensions(row, count - 1)
+        height = row_height(tall) if tall else None
+        pixels = None if height is None else int(height * 4.0 / 3.0 + 0.5)
+        if pixels is not None and (pixels != sheet.original_row_height or pixels != sheet.default_row_height):
+            start = f'<row r="{number} ht="{pixels * 0.75:.16g}" customHeight="1">'
+        else:
+            start = f'<row r="{number}>'
+        sheet.fh.write(f"{start}{''.join(cells)}</row>")
+        return True
+
+
+def _first(item):
+    return item[0]
+
+
+def tallest_lines(text: str, width: int) -> int:
+    """The most lines ``text`` may take in a column ``width`` wide (every character wide): a bound of ``text_lines``."""
+    return text.count("\n") + 1 + 2 * len(text) // max(width - 1, 1)
+
+
+def row_height(candidates: list) -> float | None:
+    """The height of a row whose wrapped cells are ``candidates`` ((``tallest_lines``, text, width) each), None
+    for one line. Only the tallest cell counts: cells are measured from the one that may be tallest and no
+    further once none may be taller than the tallest found."""
+    lines = 1
+    candidates.sort(key=_first, reverse=True)
+    for most, value, width in candidates:
+        if most <= lines:
+            break
+        lines = max(lines, text_lines(value, width))
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
+
+
 def text_lines(text, width: int, *, per_char: float = 1.0) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` characters wide (line breaks kept)."""
     usable = max(width - 1, 1)
     text = str(text)
     if per_char == 1.0 and 2 * len(text) <= usable and "\n" not in text:
         return 1  # even all wide, it fits: most cells (names, dates, statuses)
+    if per_char == 1.0:
+        parts = text.split("\n")
+        if 2 * max(map(len, parts)) <= usable:
+            return len(parts)  # no line wraps, even all wide
+        if not _BEYOND_BMP.search(text):
+            # The wide characters of the whole cell removed in one pass: a line's width is twice its length less
+            # what remains of it (a line break is narrow, so the lines of both texts correspond).
+            lines = 0
+            for part, rest in zip(parts, _wide_bmp_characters().sub("", text).split("\n"), strict=True):
+                width = 2 * len(part) - len(rest)
+                lines += 1 if width <= usable else -(-width // usable)
+            return lines
     return sum(max(1, math.ceil(display_width(part) * per_char / usable)) for part in text.split("\n"))
 
 

@@ -206,3 +206,125 @@ def test_display_width_counts_every_wide_character_twice():
     text = "1. 加强班子建设，选优配强书记 — ＡＢ 𠀀𝐀 abc\n   · 召开组织生活会（已完成）"
     assert display_width(text) == per_character(text)
     assert display_width("plain ascii") == 11
+
+
+def _sheet_parts(write_rows, *, direct: bool, wrap: bool = True) -> dict[str, bytes]:
+    """Every part of a workbook a ``SheetWriter`` wrote (the rows at once, or cell by cell), but its creation time."""
+    import zipfile
+
+    from organizations.exports.excel import Letterhead, SheetWriter, new_workbook
+
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer)
+    writer = SheetWriter(workbook, "表", [("甲", 10), ("乙", 30), ("丙", 12), ("丁", 8), ("戊", 40)], wrap=wrap,
+                         letterhead=Letterhead("台账", whose="仙游县", made_on=date(2026, 3, 1),
+                                               as_of=date(2026, 3, 1)), key_columns=2)
+    if not direct:
+        writer._rows = None
+    write_rows(writer)
+    workbook.close()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+        return {name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"}
+
+
+def test_rows_written_at_once_are_the_xml_xlsxwriter_writes_cell_by_cell():
+    """``RowXml`` writes the XML XlsxWriter writes for the same cells, byte for byte: every kind of value (texts
+    that are formula-like, spaced, multi-line, with XML specials or control characters, which it leaves to
+    XlsxWriter; numbers, booleans, dates, times, blanks, Decimals, lazy texts) and rows tall with wrapped text."""
+    import unicodedata
+
+    from django.utils.translation import gettext_lazy
+
+    spaces = [chr(code) for code in range(0x3000 + 1) if chr(code).isspace()]
+    rows = [
+        (1, "中共东山村支部委员会", date(2026, 3, 5), 12, "1. 调整班子\n   · 选优配强书记 — 王书记, 2026-05-01 (已完成)\n" * 4),
+        (2, None, None, "", 3.5),
+        (3, "=SUM(A1)", datetime(2026, 3, 5, 9, 30), True, "+86 123"),
+        (4, " leading", "trailing ", False, "-1"),
+        (5, "a & b", "<r>x</r>", "x\x01y", "_x0041_ stays"),
+        (6, Decimal("2.50"), gettext_lazy("Secretary"), 10**17, -0.1),
+        (7, 1e-20, "\ufffe", "x" * 20000, "@home"),
+        (8,),
+        (9, "末尾换行\n", "\t制表", "甲" * 300, 2**31),
+        *[(10 + i, f"{space}甲", f"乙{space}", "丙", "") for i, space in enumerate(spaces)],
+        (100, "𠀀" * 50, "ＡＢＣ" * 30, date(1900, 1, 1), datetime(2026, 12, 31, 23, 59, 59)),
+    ]
+    assert len(spaces) > 10 and any(unicodedata.category(s) == "Zs" for s in spaces)
+
+    def write_rows(writer):
+        for row in rows:
+            writer.write(row)
+
+    for wrap in (True, False):
+        with translation.override("zh-hans"):
+            direct, cell_by_cell = (_sheet_parts(write_rows, direct=flag, wrap=wrap) for flag in (True, False))
+        assert direct.keys() == cell_by_cell.keys()
+        for name in cell_by_cell:
+            assert direct[name] == cell_by_cell[name], name
+    assert b'ht="' in cell_by_cell["xl/worksheets/sheet1.xml"]  # tall rows were tested
+
+
+def test_most_rows_are_written_at_once():
+    from organizations.exports.excel import RowXml, SheetWriter, new_workbook
+
+    workbook = new_workbook(io.BytesIO())
+    writer = SheetWriter(workbook, "表", [("甲", 10), ("乙", 30)], wrap=True)
+    assert isinstance(writer._rows, RowXml)
+    assert writer._rows.write(5, (1, "中共东山村支部委员会\n第二行"))
+    assert not writer._rows.write(6, (1, "a & b"))  # left to XlsxWriter
+    workbook.close()
+
+
+def test_text_lines_counts_each_line_by_its_width():
+    """The one-pass count of wrapped lines is the per-line rule (``display_width`` of each line) for texts of
+    narrow, wide and astral characters, short and long lines, in narrow and wide columns."""
+    import math
+    import random
+
+    from organizations.exports.excel import display_width, text_lines
+
+    def per_line(text, width):
+        usable = max(width - 1, 1)
+        return sum(max(1, math.ceil(display_width(part) / usable)) for part in str(text).split("\n"))
+
+    pick = random.Random(13)
+    alphabet = ["a", " ", "甲", "乙", "，", "Ａ", "𠀀", "\n", "·", "—", "1"]
+    for _ in range(3000):
+        text = "".join(pick.choice(alphabet) for _ in range(pick.randrange(0, 200)))
+        width = pick.choice([1, 2, 6, 10, 14, 30, 40, 60])
+        assert text_lines(text, width) == per_line(text, width), (text, width)
+
+
+def test_a_row_is_as_tall_as_its_tallest_cell():
+    """The writer measures the cells likeliest to be tallest first and stops early: the height is still that of
+    the tallest cell, whichever column holds it, on rows written at once and cell by cell."""
+    import random
+
+    from organizations.exports.excel import LINE_HEIGHT, SheetWriter, new_workbook, text_lines
+
+    pick = random.Random(7)
+    widths = [6, 10, 30, 60, 14]
+    rows = []
+    for _ in range(400):
+        row = ["".join(pick.choice(["甲", "a", "a", "a", "\n", " ", "乙乙乙"]) for _ in range(pick.randrange(0, 90)))
+               for _width in widths] if pick.random() < 0.8 else ["甲", "", "a b", "乙" * 10, "x"]
+        if pick.random() < 0.1:
+            row[1] += " & <b>"  # written cell by cell by XlsxWriter
+        rows.append(row)
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer)
+    writer = SheetWriter(workbook, "表", [(str(i), w) for i, w in enumerate(widths)], wrap=True)
+    for row in rows:
+        writer.write(row)
+    workbook.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    first = writer.header_row + 2
+    found, expected = [], []
+    for index, row in enumerate(rows):
+        lines = max([text_lines(v, w) for v, w in zip(row, widths, strict=True) if v] or [1])
+        expected.append(round(LINE_HEIGHT * lines + 2, 1) if lines > 1 else None)
+        height = sheet.row_dimensions[first + index].height
+        found.append(round(int(height * 4 / 3 + 0.5) * 0.75, 1) if height else None)
+    expected = [None if e is None else round(int(e * 4 / 3 + 0.5) * 0.75, 1) for e in expected]
+    assert found == expected
+    assert any(h is None for h in found) and len(set(found)) > 5

@@ -24,7 +24,7 @@ from organizations.models import OrganizationType
 from organizations.registry import export_columns
 
 from ..models import AcceptanceResult, CheckGrade, DesignationStatus, FollowUpFinding, TaskStatus
-from ..selectors.ledger_export import ExportRow, LedgerFacts, export_facts, plan_of
+from ..selectors.ledger_export import ExportRow, LedgerFacts, TextFormats, export_facts, plan_of
 
 #: (header, column width in Excel character units)
 LEDGER_COLUMNS = (
@@ -211,6 +211,7 @@ def ledger_values(number: int, row: LedgerFacts, labels: dict) -> tuple:
         problems_text(row.problems),
         causes_text(row.problems, row.cause_analysis if has_plan else ""),
         row.objectives if has_plan else "",
+        row.measures_text if row.measures_text is not None else
         measures_text(row.measures, labels["task_line"], labels["task_statuses"]),
         responsible,
         deadline,
@@ -219,7 +220,7 @@ def ledger_values(number: int, row: LedgerFacts, labels: dict) -> tuple:
         row.four_ones.text("first_secretary"),
         row.four_ones.text("helping_unit"),
         adjusted_trained,
-        progress_text(row.entries),
+        row.progress_text if row.progress_text is not None else progress_text(row.entries),
         last_report,
         row.closed_out_on,
         row.consolidation_until,
@@ -235,7 +236,8 @@ def ledger_values(number: int, row: LedgerFacts, labels: dict) -> tuple:
 def ledger_rows(queryset, chunk_size: int | None = None) -> Iterable[tuple]:
     """The export's rows in the queryset's order, numbered from 1: plain values read set-based, chunk by chunk."""
     labels = row_labels()
-    rows = export_facts(queryset, chunk_size) if chunk_size else export_facts(queryset)
+    texts = TextFormats(labels["task_line"], labels["task_statuses"])
+    rows = export_facts(queryset, chunk_size, texts) if chunk_size else export_facts(queryset, texts=texts)
     for number, row in enumerate(rows, start=1):
         yield ledger_values(number, row, labels)
 
