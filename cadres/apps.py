@@ -60,6 +60,13 @@ class CadresConfig(AppConfig):
 
         register_panel(Panel("dashboard.figures", "guarantee", "cadres/guarantee/_dashboard_panel.html",
                              _guarantee_panel, order=20))
+        # The cadre dashboard's figures of each county, kept in the leader dashboard's summaries (for users above
+        # the county), refreshed with them and marked stale by writes to the records they count.
+        from rectification.services.dashboard_summary import CountyFigures, register_county_figures
+
+        from .selectors.dashboard_summary import NAME, county_figures, stale_on
+
+        register_county_figures(CountyFigures(NAME, county_figures, stale_on=stale_on()))
         # The home to-do line of the ledger's keepers: last month's days in the village not entered.
         from organizations.registry import TodoSource, register_todo_source
 
@@ -73,7 +80,7 @@ def _guarantee_days_todo(user, today):
 
 
 def _guarantee_panel(user, county):
-    from .selectors.guarantee import dashboard_panel
+    from .selectors.dashboard import dashboard_panel
 
     return dashboard_panel(user, county)
 

@@ -5,6 +5,12 @@ that shows exactly the rows it counts. Bounded: a fixed number of queries whatev
 The reserve and training figures come from the reserve and training parts of the area
 (``cadres.selectors.reserve.shortfall_totals``, ``cadres.selectors.training.untrained_summary``); a part
 that is not installed is left out of the dashboard.
+
+For users above the county (province and city reviewers, the superuser) the guarantee ledger, the reserve
+shortfall and the "four ones" coverage — counted over every organization of the scope — come from the
+counties' precomputed figures (``selectors.dashboard_summary``, live for a county whose figures may not be
+shown), and the page says when they were refreshed; the first secretaries and the training figures are a
+couple of indexed counts and stay live.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import support
+from .dashboard_summary import GUARANTEE, CadreSummary, cadre_summary
+from .guarantee import ANY, KIND_LABELS, KINDS, default_year, ledger_rows, tally
 
 
 @dataclass
@@ -50,12 +59,21 @@ def _url(name: str, params: dict | None = None) -> str | None:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _reserve_section(user) -> Section | None:
+@dataclass
+class CadreDashboard:
+    sections: list[Section]
+    #: Read from the counties' precomputed figures: their oldest refresh time (None: counted live).
+    as_of: dt.datetime | None = None
+    #: The counties counted live in this request (None: the live dashboard throughout).
+    live_counties: list[int] | None = None
+
+
+def _reserve_section(user, summary: CadreSummary | None) -> Section | None:
     try:
         from .reserve import shortfall_totals
     except ImportError:
         return None
-    totals = shortfall_totals(user)
+    totals = summary.reserve if summary is not None else shortfall_totals(user)
     return Section("reserve", _("Reserve cadres"), [
         Figure("reserve_short", _("Villages below the minimum of reserve cadres"), int(totals.get("short", 0)),
                _url("cadres:reserve-shortfall", {"flag": "short"}), alert=bool(totals.get("short"))),
@@ -78,10 +96,30 @@ def _training_section(user, year: int) -> Section | None:
     ], note=str(year))
 
 
-def _guarantee_section(user, today: dt.date) -> Section | None:
-    from .guarantee import dashboard_panel
+def dashboard_panel(user, county=None, *, today: dt.date | None = None,
+                    summary: CadreSummary | None = None) -> dict | None:
+    """The guarantee figures of the leader and cadre dashboards (``county``: the county the leader dashboard
+    shows, or None for the whole scope); None when the scope holds no organization of the ledger. Above the
+    county they are the counties' totals kept in the dashboard summaries (``summary`` when the caller read
+    them already)."""
+    today = today or timezone.localdate()
+    if summary is None:
+        summary = cadre_summary(user, today=today, county=county, parts=(GUARANTEE,))
+    if summary is not None:
+        year, total = summary.guarantee_year, summary.guarantee
+    else:
+        year = default_year(user, today)
+        total, _townships = tally(ledger_rows(user, year=year, county=county, on=today))
+    if not total.organizations:
+        return None
+    base = f"{reverse('cadres:guarantee-list')}?year={year}" + (f"&county={county.pk}" if county else "")
+    return {"guarantee": {"year": year, "total": total, "url": base, "short_url": f"{base}&flag={ANY}",
+                          "kinds": [(kind, KIND_LABELS[kind], total.by_kind[kind], f"{base}&flag={kind}")
+                                    for kind in KINDS]}}
 
-    panel = dashboard_panel(user, today=today)
+
+def _guarantee_section(user, today: dt.date, summary: CadreSummary | None) -> Section | None:
+    panel = dashboard_panel(user, today=today, summary=summary)
     if panel is None:
         return None
     data = panel["guarantee"]
@@ -92,15 +130,16 @@ def _guarantee_section(user, today: dt.date) -> Section | None:
     ], note=str(data["year"]))
 
 
-def cadre_dashboard(user, *, today: dt.date) -> list[Section]:
+def cadre_dashboard(user, *, today: dt.date) -> CadreDashboard:
+    summary = cadre_summary(user, today=today)
     sections = []
-    reserve = _reserve_section(user)
+    reserve = _reserve_section(user, summary)
     if reserve is not None:
         sections.append(reserve)
     training = _training_section(user, today.year)
     if training is not None:
         sections.append(training)
-    guarantee = _guarantee_section(user, today)
+    guarantee = _guarantee_section(user, today, summary)
     if guarantee is not None:
         sections.append(guarantee)
     secretaries = support.first_secretaries(user)
@@ -113,7 +152,7 @@ def cadre_dashboard(user, *, today: dt.date) -> list[Section]:
         Figure("serving", _("Serving first secretaries"), serving,
                _url("cadres:first-secretaries", {"state": support.SERVING})),
     ]))
-    coverage = support.coverage_counts(user, today)
+    coverage = summary.coverage if summary is not None else support.coverage_counts(user, today)
     coverage_url = "cadres:coverage"
     sections.append(Section("coverage", _("\"Four ones\" of the weak organizations (current round)"), [
         Figure("weak", _("Weak and lax organizations"), coverage["total"], _url(coverage_url)),
@@ -127,4 +166,5 @@ def cadre_dashboard(user, *, today: dt.date) -> list[Section]:
                _url(coverage_url, {"missing": support.MISSING_HELPING_UNIT}),
                alert=bool(coverage["helping_unit"])),
     ]))
-    return sections
+    return CadreDashboard(sections=sections, as_of=summary.as_of if summary is not None else None,
+                          live_counties=summary.live_counties if summary is not None else None)

@@ -245,22 +245,26 @@ def default_year(user, today: dt.date | None = None) -> int:
     return current_year(Designation.objects.visible_to(user), today=today)
 
 
-def ledger_organizations(user, year: int, *, county=None, township=None) -> list[Organization]:
+def ledger_organizations(user, year: int, *, county=None, township=None, counties=None) -> list[Organization]:
     """The organizations of the year's guarantee ledger in the user's scope: designated in the year's round, or
-    with a ledger of that year."""
+    with a ledger of that year (``counties``: only in these counties, by id)."""
     designated = designations_of_year(user, year).values("organization_id")
     kept = GuaranteeLedger.objects.visible_to(user).filter(year=year).values("organization_id")
     organizations = Organization.objects.visible_to(user).filter(Q(pk__in=designated) | Q(pk__in=kept))
     if county is not None:
         organizations = organizations.filter(county=county)
+    if counties is not None:
+        organizations = organizations.filter(county_id__in=list(counties))
     if township is not None:
         organizations = organizations.filter(township=township)
     return list(organizations.select_related("township", "county").order_by("township__code", "division__code",
                                                                              "name", "pk"))
 
 
-def ledger_rows(user, *, year: int, county=None, township=None, on: dt.date | None = None) -> list[LedgerRow]:
-    return rows_for(ledger_organizations(user, year, county=county, township=township), year, on=on)
+def ledger_rows(user, *, year: int, county=None, township=None, counties=None,
+                on: dt.date | None = None) -> list[LedgerRow]:
+    return rows_for(ledger_organizations(user, year, county=county, township=township, counties=counties), year,
+                    on=on)
 
 
 def ledger_row(organization: Organization, year: int, *, on: dt.date | None = None) -> LedgerRow:
@@ -302,6 +306,15 @@ class Tally:
         return {"organizations": self.organizations, "short": self.short, **self.by_kind,
                 "due": str(self.due), "disbursed": str(self.disbursed), "balance": str(self.balance)}
 
+    def add_totals(self, values: dict) -> None:
+        """Add another tally's ``as_dict()`` (e.g. a county's, kept in the dashboard summary)."""
+        self.organizations += values["organizations"]
+        self.short += values["short"]
+        for kind in KINDS:
+            self.by_kind[kind] += values[kind]
+        self.due += Decimal(values["due"])
+        self.disbursed += Decimal(values["disbursed"])
+
 
 def tally(rows: list[LedgerRow]) -> tuple[Tally, list[Tally]]:
     """Totals and one tally per township (in the rows' order)."""
@@ -323,22 +336,6 @@ def shortfall_counts(user, *, today: dt.date | None = None) -> tuple[int, Tally]
     year = default_year(user, today)
     total, _townships = tally(ledger_rows(user, year=year, on=today))
     return year, total
-
-
-def dashboard_panel(user, county=None, *, today: dt.date | None = None) -> dict | None:
-    """The leader dashboard's guarantee figures (``county``: the county the dashboard shows, or None for the
-    whole scope); None when the scope holds no organization of the ledger."""
-    from django.urls import reverse
-
-    today = today or timezone.localdate()
-    year = default_year(user, today)
-    total, _townships = tally(ledger_rows(user, year=year, county=county, on=today))
-    if not total.organizations:
-        return None
-    base = f"{reverse('cadres:guarantee-list')}?year={year}" + (f"&county={county.pk}" if county else "")
-    return {"guarantee": {"year": year, "total": total, "url": base, "short_url": f"{base}&flag={ANY}",
-                          "kinds": [(kind, KIND_LABELS[kind], total.by_kind[kind], f"{base}&flag={kind}")
-                                    for kind in KINDS]}}
 
 
 # ------------------------------------------------------------------ days not entered for the month (to-do)

@@ -103,11 +103,14 @@ def _division_id(value) -> int | None:
     return value.pk if isinstance(value, Division) else int(value)
 
 
-def pool_organizations(user, *, county=None, township=None):
-    """Village and community organizations in the user's scope (active ones)."""
+def pool_organizations(user, *, county=None, township=None, counties=None):
+    """Village and community organizations in the user's scope (active ones; ``counties``: only in these
+    counties, by id)."""
     queryset = Organization.objects.visible_to(user).filter(category__in=POOL_CATEGORIES, is_active=True)
     if (county_id := _division_id(county)) is not None:
         queryset = queryset.filter(county_id=county_id)
+    if counties is not None:
+        queryset = queryset.filter(county_id__in=list(counties))
     if (township_id := _division_id(township)) is not None:
         queryset = queryset.filter(township_id=township_id)
     return queryset
@@ -182,7 +185,7 @@ def shortfall_summary(user, *, county=None) -> dict:
             "townships": [t.as_dict() for t in townships]}
 
 
-def shortfall_totals(user, *, county=None) -> dict:
+def shortfall_totals(user, *, county=None, counties=None) -> dict:
     """``shortfall_summary(...)["totals"]`` in SQL: the villages in scope grouped by their in-pool and student
     counts and by the divisions whose policy applies (a handful of rows whatever the number of villages),
     then the rule (``VillageRow``) per group. Two queries."""
@@ -190,7 +193,7 @@ def shortfall_totals(user, *, county=None) -> dict:
         status=ReserveStatus.IN_POOL, organization_id=OuterRef("pk")).order_by().values("organization_id")
     book = PolicyBook(SHORTFALL_POLICY_KEYS)
     chain = book.chain_expressions()
-    groups = pool_organizations(user, county=county).order_by().annotate(
+    groups = pool_organizations(user, county=county, counties=counties).order_by().annotate(
         in_pool=Coalesce(Subquery(in_pool.annotate(n=Count("id")).values("n")), 0),
         students=Coalesce(Subquery(in_pool.filter(reserve_type=ReserveType.STUDENT_OFFICIAL).annotate(
             n=Count("id")).values("n")), 0),

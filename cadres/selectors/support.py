@@ -163,9 +163,13 @@ def coverage_filter(designations: QuerySet[Designation], missing: str | None) ->
     return designations
 
 
-def coverage_counts(user, today: dt.date) -> dict[str, int]:
-    """Weak organizations of the current rounds and how many lack each of the "four ones" (one query)."""
-    rows = with_coverage(current_designations(user), today).aggregate(
+def coverage_counts(user, today: dt.date, *, counties=None) -> dict[str, int]:
+    """Weak organizations of the current rounds and how many lack each of the "four ones" (one query;
+    ``counties``: only in these counties, by id)."""
+    designations = current_designations(user)
+    if counties is not None:
+        designations = designations.filter(county_id__in=list(counties))
+    rows = with_coverage(designations, today).aggregate(
         total=Count("pk"),
         first_secretary=Count("pk", filter=Q(has_first_secretary=False)),
         contact_leader=Count("pk", filter=Q(has_contact_leader=False)),

@@ -19,10 +19,12 @@ from ..selectors.dashboard import cadre_dashboard
 def dashboard(request):
     """Reserve shortfall, untrained secretaries, expiring first-secretary terms and the "four ones" coverage
     of the weak organizations, in the user's scope; each number links to the list it counts (read from the
-    replica when there is one)."""
+    replica when there is one). Above the county, the figures counted over every organization come from the
+    counties' precomputed figures and the page shows their refresh time."""
     today = timezone.localdate()
     from .organizer_views import may_see_organizer_shortfall
 
-    return render(request, "cadres/dashboard.html", {"sections": cadre_dashboard(request.user, today=today),
+    result = cadre_dashboard(request.user, today=today)
+    return render(request, "cadres/dashboard.html", {"sections": result.sections, "figures_as_of": result.as_of,
                                                      "today": today,
                                                      "may_see_organizers": may_see_organizer_shortfall(request.user)})

@@ -9,7 +9,10 @@ Rows of one (figure set, counted, county): one ``county`` row (township null) ho
 the refresh state, and one ``township`` row per township with designations (township null: the
 organizations directly under the county). The county row's ``stale_since`` is set by the first write after a
 refresh (``marked_at`` by every write); a reader treats a county whose figures are for another day, or stale
-for longer than the policy's minutes, as missing and computes it live.
+for longer than the policy's minutes, as missing and computes it live. The county row's ``figures`` also hold,
+under their names, the per-county figures upper apps register (``services.dashboard_summary.
+register_county_figures``; cadres: the cadre dashboard's guarantee ledger, reserve pool and "four ones"), refreshed
+and marked stale with the ledger's.
 """
 
 from django.db import models

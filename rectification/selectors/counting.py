@@ -63,9 +63,13 @@ def current_round_years(designations: QuerySet[Designation], *, today: dt.date |
                       .distinct()))
 
 
-def current_year(designations: QuerySet[Designation], *, today: dt.date | None = None) -> int:
-    """The latest year among the current rounds of ``designations``' counties (today's year when none)."""
+_TODAYS_YEAR = object()
+
+
+def current_year(designations: QuerySet[Designation], *, today: dt.date | None = None, default=_TODAYS_YEAR):
+    """The latest year among the current rounds of ``designations``' counties (``default`` when none, by default
+    today's year)."""
     today = today or timezone.localdate()
     years = (designations.filter(round_id__in=current_round_ids(today=today)).order_by()
              .values_list("round__year", flat=True).distinct())
-    return max(years, default=today.year)
+    return max(years, default=today.year if default is _TODAYS_YEAR else default)

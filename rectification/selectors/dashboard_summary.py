@@ -75,16 +75,8 @@ def summary_dashboard(user, designations, *, today: dt.date, county: Division | 
     summaries = summaries.filter(level=SummaryLevel.COUNTY) if county is None else summaries
     found = list(summaries.order_by().values_list("level", "county_id", "township_id", "figures", "refreshed_at",
                                                   "stale_since"))
-    now = timezone.now()
-    book = PolicyBook([MAX_AGE_KEY]) if any(row[5] for row in found) else None
-    fresh: dict[int, dt.datetime] = {}
-    for row_level, county_id, _township, _figures, refreshed_at, stale_since in found:
-        if row_level != SummaryLevel.COUNTY:
-            continue
-        if stale_since is not None and now - stale_since > dt.timedelta(
-                minutes=int(book.for_chain(chains[county_id])[MAX_AGE_KEY])):
-            continue
-        fresh[county_id] = refreshed_at
+    fresh = _fresh_counties([(county_id, refreshed_at, stale_since) for row_level, county_id, _t, _f, refreshed_at,
+                             stale_since in found if row_level == SummaryLevel.COUNTY], chains)
     rows: dict[int | None, DashboardRow] = {}
     charts, years = [], set()
     for row_level, county_id, township_id, figures, _refreshed, _stale in found:
@@ -108,6 +100,57 @@ def summary_dashboard(user, designations, *, today: dt.date, county: Division | 
                                chart=chart_of_series(charts, today=today))
     return SummaryDashboard(dashboard=result, round_years=sorted(years),
                             as_of=min(fresh.values()) if fresh else None, live_counties=live)
+
+
+def _fresh_counties(rows, chains: dict[int, tuple]) -> dict[int, dt.datetime]:
+    """Of the county rows ``(county id, refreshed_at, stale_since)`` computed for today, those whose figures
+    may be shown (not stale for longer than the county's policy ``dashboard_summary_max_age_minutes``), with
+    their refresh time. The policies are read (one query) only when a row is stale."""
+    now = timezone.now()
+    book = PolicyBook([MAX_AGE_KEY]) if any(stale_since for _c, _r, stale_since in rows) else None
+    fresh: dict[int, dt.datetime] = {}
+    for county_id, refreshed_at, stale_since in rows:
+        if stale_since is not None and now - stale_since > dt.timedelta(
+                minutes=int(book.for_chain(chains[county_id])[MAX_AGE_KEY])):
+            continue
+        fresh[county_id] = refreshed_at
+    return fresh
+
+
+@dataclass
+class CountySummaries:
+    """An upper app's figures (``services.dashboard_summary.register_county_figures``) of the counties in a
+    user's scope."""
+
+    #: County id -> its figures, for the counties whose figures may be shown.
+    figures: dict[int, dict]
+    #: County id -> the refresh time of its figures (the same counties).
+    refreshed: dict[int, dt.datetime]
+    #: The counties in scope to count live (stale past the policy, computed for another day, never refreshed,
+    #: or refreshed before the app's figures were added), in id order.
+    live: list[int]
+    #: Every county in scope is to be counted live (the live selectors need no county list then).
+    all_live: bool
+
+
+def county_summaries(user, *, name: str, today: dt.date, county: Division | None = None) -> CountySummaries:
+    """The figures ``name`` of the county rows of ``user``'s counties (or of ``county`` alone, which the caller
+    looked up in the user's scope) that may be shown today, by the leader dashboard's freshness rule; the
+    other counties are the caller's to count live. Two queries (three when a county is stale); only the
+    ``name`` part of each row's figures is read."""
+    counties = Division.objects.visible_to(user).filter(level=Level.COUNTY)
+    if county is not None:
+        counties = counties.filter(pk=county.pk)
+    chains = {pk: (province, city, pk) for pk, province, city in counties.values_list("pk", "province_id", "city_id")}
+    found = list(DashboardSummary.objects.visible_to(user).filter(
+        figure_set=FIGURE_SET, counted=CURRENT, level=SummaryLevel.COUNTY, computed_for=today,
+        county_id__in=list(chains), figures__has_key=name).order_by().values_list(
+        "county_id", f"figures__{name}", "refreshed_at", "stale_since"))
+    fresh = _fresh_counties([(county_id, refreshed_at, stale_since) for county_id, _f, refreshed_at, stale_since
+                             in found], chains)
+    figures = {county_id: values for county_id, values, _r, _s in found if county_id in fresh}
+    live = sorted(pk for pk in chains if pk not in fresh)
+    return CountySummaries(figures=figures, refreshed=fresh, live=live, all_live=len(live) == len(chains))
 
 
 def _row(key, level: str, figures: dict) -> DashboardRow:

@@ -16,12 +16,20 @@ by writes.
 A reader (``selectors.dashboard_summary``) takes a county's figures only when they were computed for today
 and were not stale for longer than the policy ``dashboard_summary_max_age_minutes``; otherwise it counts
 that county live, so no figure shown is older than the policy allows.
+
+Upper apps add their own per-county figures to the same rows (``register_county_figures``, called from their
+``AppConfig.ready()``: rectification never imports them): each source's ``compute(county_id, today=...)`` is
+stored under its name in the county row's ``figures``, computed in the same refresh, and the writes to the models
+it names mark the county stale as the ledger's do (e.g. cadres: the cadre dashboard's guarantee ledger, reserve
+pool and "four ones" coverage).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
@@ -77,6 +85,36 @@ def county_figures(county_id: int, *, today: dt.date) -> dict[int | None, dict]:
     return result
 
 
+@dataclass(frozen=True)
+class CountyFigures:
+    """Figures an upper app keeps in each county's summary row (``DashboardSummary.figures[name]``, county rows
+    only), recomputed by every refresh of the county."""
+
+    name: str
+    #: ``fn(county_id, *, today) -> dict`` (JSON): the county's figures for ``today``, over the whole county
+    #: (every row, no user scope), with the app's live selectors.
+    compute: Callable[..., dict]
+    #: Models whose writes (post_save, post_delete; ``m2m_changed`` for a many-to-many's through model) mark
+    #: the county of the row written stale (its ``county_id``; for a many-to-many, the instance's and the
+    #: related rows').
+    stale_on: tuple = ()
+
+
+_COUNTY_FIGURES: dict[str, CountyFigures] = {}
+
+
+def register_county_figures(source: CountyFigures) -> None:
+    """Add an upper app's figures to every county's summary (the same name again replaces them) and connect
+    the stale marks of the models they read."""
+    _COUNTY_FIGURES[source.name] = source
+    for model in source.stale_on:
+        _connect(model)
+
+
+def county_figure_sources() -> list[CountyFigures]:
+    return list(_COUNTY_FIGURES.values())
+
+
 def _numbers(row) -> dict:
     values = row.as_dict()
     values.pop("name")
@@ -93,6 +131,10 @@ def dashboard_summary_refresh(*, county_id: int, today: dt.date | str | None = N
     # primary), so the stale-mark rule below holds as on the primary.
     with replica_reads(caught_up=True):
         figures = county_figures(county_id, today=today)
+        for source in county_figure_sources():
+            if source.name in figures["county"]:
+                raise ValueError(f"county figures {source.name!r} would replace the ledger's")
+            figures["county"][source.name] = source.compute(county_id, today=today)
     now = timezone.now()
     key = {"figure_set": FIGURE_SET, "counted": CURRENT, "county_id": county_id}
     try:
@@ -181,6 +223,43 @@ def _fact_written(sender, instance, **kwargs) -> None:
     mark_after_commit(getattr(instance, "county_id", None))
 
 
+def _many_to_many_written(sender, instance, action, model, pk_set, **kwargs) -> None:
+    """A many-to-many of a watched model changed: the instance's county and those of the related rows
+    (before a clear: the rows about to be removed)."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    mark_after_commit(getattr(instance, "county_id", None))
+    field = next((f for f in model._meta.concrete_fields if f.name == "county"), None)
+    if field is None:
+        return
+    if action == "pre_clear":
+        related = sender.objects.filter(**{_through_column(sender, instance): instance.pk})
+        column = _through_column(sender, model, to=True)
+        pk_set = set(related.values_list(column, flat=True))
+    for county_id in set(model.objects.filter(pk__in=pk_set or ()).values_list("county_id", flat=True)):
+        mark_after_commit(county_id)
+
+
+def _through_column(through, target, *, to: bool = False) -> str:
+    """The through model's column pointing to ``target`` (a model or an instance): the first one, or with
+    ``to`` the last one (a self-referencing many-to-many has both)."""
+    target = target if isinstance(target, type) else type(target)
+    columns = [f.attname for f in through._meta.concrete_fields
+               if f.is_relation and issubclass(target, f.related_model)]
+    return columns[-1] if to else columns[0]
+
+
+def _connect(model) -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    label = model._meta.label
+    if model._meta.auto_created:  # a many-to-many's through model
+        m2m_changed.connect(_many_to_many_written, sender=model, dispatch_uid=f"dashboard-summary-m2m-{label}")
+        return
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_fact_written, sender=model, dispatch_uid=f"dashboard-summary-{name}-{label}")
+
+
 def _policy_written(sender, instance, **kwargs) -> None:
     from organizations.models import Division
 
@@ -204,7 +283,6 @@ def connect_stale_marks() -> None:
     from ..models import ContactVisit, PeriodReport, Plan, PlanCycle, Round, Task
 
     for model in (Designation, Plan, PlanCycle, Task, PeriodReport, ContactVisit, Round):
-        for signal in (post_save, post_delete):
-            signal.connect(_fact_written, sender=model, dispatch_uid=f"dashboard-summary-{model.__name__}-{id(signal)}")
+        _connect(model)
     for signal in (post_save, post_delete):
         signal.connect(_policy_written, sender=PolicySetting, dispatch_uid=f"dashboard-summary-policy-{id(signal)}")
