@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from organizations.exports.excel import issuing_unit
 from organizations.models import Organization
 from organizations.permissions import can
+from organizations.scoping import constant_in_scope
 from organizations.web.base import (
     ScopedExportView,
     ScopedListView,
@@ -163,6 +164,8 @@ class CircularListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_circulate"] = can(self.request.user, "circular", "issue")
+        # One county's circulars (a county's or township's reader): no county column repeating its name.
+        context["one_county"] = constant_in_scope(Circular, self.request.user, "division_id")
         return context
 
 
