@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import CharField, F, Max, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 
@@ -334,7 +334,7 @@ class TextFormats:
     def sql(self) -> tuple[str, list] | None:
         """The task line as a PostgreSQL expression over ``t`` (a task) and its parameters; None where the
         database cannot write it (another database, a template with other ``%`` directives)."""
-        if connection.vendor != "postgresql":
+        if _reader(Measure).vendor != "postgresql":
             return None
         columns = {"task": "t.title", "owner": "t.owner_name", "deadline": _SQL_DATE.format("t.deadline"),
                    "status": "(CASE t.status {} ELSE t.status END)".format(
@@ -373,7 +373,8 @@ def _plan_texts(plan_ids: list[int], current_cycles: dict[int, int], texts: Text
     if not plan_ids:
         return {}, {}
     task_line, task_params = texts.sql()
-    table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+    reader = _reader(Measure)
+    table = {name: reader.ops.quote_name(model._meta.db_table) for name, model in (
         ("m", Measure), ("t", Task), ("c", PlanCycle), ("e", ProgressEntry))}
     newline = "E'\\n'"
     sql = f"""
@@ -389,12 +390,17 @@ def _plan_texts(plan_ids: list[int], current_cycles: dict[int, int], texts: Text
            FROM (SELECT x.happened_on, x.content, x.id FROM {table['e']} x WHERE x.plan_id = p.id
                  ORDER BY x.happened_on DESC, x.id DESC LIMIT %s) e)
         FROM unnest(%s::bigint[], %s::bigint[]) AS p(id, cycle)"""
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(sql, [*task_params, LATEST_ENTRIES, list(plan_ids),
                              [current_cycles.get(plan_id) for plan_id in plan_ids]])
         rows = cursor.fetchall()
     return ({plan_id: measures or "" for plan_id, measures, _progress in rows},
             {plan_id: progress or "" for plan_id, _measures, progress in rows})
+
+
+def _reader(model):
+    """The connection the ORM reads ``model`` from here (the replica inside ``organizations.replica``'s scope)."""
+    return connections[router.db_for_read(model)]
 
 
 def _latest_entries(plan_ids: list[int]):
@@ -404,9 +410,10 @@ def _latest_entries(plan_ids: list[int]):
     30 rows of 200,000 for a chunk of the province); elsewhere a window ranks every entry of the chunk's plans."""
     if not plan_ids:
         return []
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(ProgressEntry._meta.db_table)
-        with connection.cursor() as cursor:
+    reader = _reader(ProgressEntry)
+    if reader.vendor == "postgresql":
+        table = reader.ops.quote_name(ProgressEntry._meta.db_table)
+        with reader.cursor() as cursor:
             cursor.execute(
                 f"""SELECT p.id, e.happened_on, e.content FROM unnest(%s::bigint[]) AS p(id) CROSS JOIN LATERAL (
                     SELECT x.happened_on, x.content, x.id FROM {table} x WHERE x.plan_id = p.id
