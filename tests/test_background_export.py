@@ -125,3 +125,60 @@ def test_a_second_request_while_queued_is_the_same_run(worker, seeded_demo):
     assert again.pk == queued.pk and other.pk != queued.pk
     assert ExportRun.objects.filter(user=admin).count() == 2
     worker.wait_for(execute_export_run.name, args=(other.pk,))
+
+
+API_EXPORT = "/api/v1/ledger/export/"
+
+
+def test_a_large_api_workbook_answers_202_with_its_run_which_its_requester_polls_then_downloads(
+        worker, seeded_demo, client, settings):
+    """``?format=xlsx`` above ``EXPORT_SYNC_MAX_ROWS``: 202 with the run (Location: its API URL), the same run for a
+    second request, written by the worker; the run's ``file`` then holds the rows the synchronous answer holds.
+    Anyone else gets 404 for the run and its file, whatever their scope; a token client polls as well."""
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    admin = seeded_demo.users["county_admin"]
+    logged_in(client, admin)
+    query = {"format": "xlsx", "status": "rectifying"}
+    total = Designation.objects.visible_to(admin).filter(status="rectifying").count()
+    assert total > 1
+    settings.EXPORT_SYNC_MAX_ROWS = total  # at the limit: the workbook at once
+    direct = client.get(API_EXPORT, query)
+    assert direct.status_code == 200 and direct.streaming
+    expected = sheet_rows(b"".join(direct.streaming_content))
+
+    settings.EXPORT_SYNC_MAX_ROWS = total - 1
+    response = client.get(API_EXPORT, query)
+    assert response.status_code == 202, response.content[:300]
+    body = response.json()
+    run = ExportRun.objects.get(pk=body["id"])
+    assert (run.user, run.export, run.params, run.total) == (admin, "ledger", {"status": ["rectifying"]}, total)
+    assert response["Location"] == body["url"] and body["url"].endswith(f"/api/v1/exports/{run.pk}/")
+    assert body["file"] is None and body["page"].endswith(reverse("organizations:download", args=[run.pk]))
+    assert client.get(API_EXPORT, query).json()["id"] == run.pk  # asked again while queued: the same run
+
+    worker.wait_for(execute_export_run.name, args=(run.pk,))
+    polled = client.get(body["url"])
+    assert polled.status_code == 200
+    state = polled.json()
+    assert (state["status"], state["done"], state["percent"]) == ("done", total, 100)
+    assert state["file"].endswith(f"/api/v1/exports/{run.pk}/file/")
+    download = client.get(state["file"])
+    assert download.status_code == 200 and download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert sheet_rows(b"".join(download.streaming_content)) == expected
+    assert SecurityEvent.objects.filter(kind="export", detail__via="background", detail__run=run.pk).count() == 1
+    assert [r["id"] for r in client.get("/api/v1/exports/").json()["results"]] == [run.pk]
+
+    token = Token.objects.create(user=admin)
+    by_token = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert by_token.get(body["url"]).json()["status"] == "done"
+    assert by_token.get(state["file"], HTTP_ACCEPT="application/vnd.openxmlformats-officedocument.spreadsheetml"
+                                                    ".sheet").status_code == 200
+
+    for other in ("city_reviewer", "other_county_admin"):
+        stranger = logged_in(Client(), seeded_demo.users[other])
+        for url in (body["url"], state["file"]):
+            assert stranger.get(url).status_code == 404
+        assert stranger.delete(body["url"]).status_code == 404
+        assert stranger.get("/api/v1/exports/").json()["results"] == []

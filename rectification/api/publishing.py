@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from organizations.api.base import ScopedViewSetMixin
+from organizations.api.exports import export_run_payload
 from organizations.exports.excel import XLSX_CONTENT_TYPE
 from organizations.models import Division
 from organizations.permissions import can
 from organizations.registry import export_columns
 from organizations.replica import reads_from_replica
+from organizations.services.exports import export_run_request
 from organizations.services.security import security_event_record
 
 from ..exports.ledger import LEDGER_HEADERS, ledger_export_response, ledger_row, row_labels
@@ -102,7 +106,9 @@ class LedgerRowSerializer(serializers.Serializer):
 class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
     """The ledger in the consolidated layout: the caller's scope and the ledger's filters.
 
-    JSON rows, paginated; ``?format=xlsx`` answers the whole filtered ledger as a workbook (streamed).
+    JSON rows, paginated; ``?format=xlsx`` answers the whole filtered ledger as a workbook (streamed), or, above
+    ``EXPORT_SYNC_MAX_ROWS`` rows, 202 with the background run that writes it (``/api/v1/exports/<id>/``: its
+    progress, then its ``file``).
     """
 
     queryset = Designation.objects.all()
@@ -122,8 +128,9 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
             request.accepted_media_type = "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"],
-                                                description="xlsx: the whole filtered ledger as a workbook")])
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"], description=(
+        "xlsx: the whole filtered ledger as a workbook; above EXPORT_SYNC_MAX_ROWS rows the answer is 202 with "
+        "the background run writing it (its url: /api/v1/exports/<id>/, whose file is the workbook once done)"))])
     @reads_from_replica
     def list(self, request, *args, **kwargs):
         # As the page's export (ScopedExportView): no export/run right is a 404, the rows a security event.
@@ -135,6 +142,18 @@ class LedgerExportViewSet(ScopedViewSetMixin, viewsets.GenericViewSet):
         security_event_record(kind="export", user=request.user, request=request, what="ledger", filters=filters,
                               via="api", format=fmt)
         if fmt == "xlsx":
+            total = queryset.count()
+            if total > settings.EXPORT_SYNC_MAX_ROWS:
+                # As the page's export: a worker writes the workbook. 202 with the run (poll its ``url``, then
+                # download its ``file``), the requester's only.
+                params = {key: request.query_params.getlist(key) for key in request.query_params
+                          if key not in ("format", "page", "page_size", "cursor")}
+                run = export_run_request(user=request.user, export="ledger", params=params, total=total)
+                url = request.build_absolute_uri(reverse("export-run-detail", args=[run.pk]))
+                response = Response({**export_run_payload(run, request), "url": url}, status=status.HTTP_202_ACCEPTED,
+                                    headers={"Location": url})
+                response["Cache-Control"] = "no-store"
+                return response
             response = ledger_export_response(queryset, request.user)
             response["Cache-Control"] = "no-store"
             return response
