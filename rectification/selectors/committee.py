@@ -81,19 +81,26 @@ def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[St
         return []
     book = PolicyBook(keys=list(POLICY_KEYS.values()),
                       division_ids={pk for division in divisions for pk in division_chain(division)})
+    periods: dict[int, tuple] = {}  # interval -> (current, previous): a handful of intervals for thousands of rows
     rows = []
     for division in divisions:
         interval = int(book.for_division(division)[POLICY_KEYS[division.level]])
-        current = period_of(today, interval_months=interval, grace_days=0)
-        previous = period_of(current.start - dt.timedelta(days=1), interval_months=interval, grace_days=0)
+        if interval not in periods:
+            current = period_of(today, interval_months=interval, grace_days=0)
+            periods[interval] = (current, period_of(current.start - dt.timedelta(days=1), interval_months=interval,
+                                                    grace_days=0))
+        current, previous = periods[interval]
         rows.append(StudyRow(division, interval, current.start, current.end, previous.start, previous.end))
     earliest = min(row.previous_start for row in rows)
-    held = list(meetings_visible(user).filter(division__in=[row.division for row in rows], held_on__gte=earliest,
-                                              held_on__lte=today).values_list("division_id", "held_on"))
+    held: dict[int, list[dt.date]] = {}
+    for division_id, day in (meetings_visible(user).filter(division__in=[row.division for row in rows],
+                                                           held_on__gte=earliest, held_on__lte=today)
+                             .values_list("division_id", "held_on")):
+        held.setdefault(division_id, []).append(day)
     for row in rows:
-        row.this_period = sum(1 for pk, day in held if pk == row.division.pk and row.period_start <= day)
-        row.previous_period = sum(1 for pk, day in held if pk == row.division.pk
-                                  and row.previous_start <= day <= row.previous_end)
+        days = held.get(row.division.pk, ())
+        row.this_period = sum(1 for day in days if row.period_start <= day)
+        row.previous_period = sum(1 for day in days if row.previous_start <= day <= row.previous_end)
         row.last_held_on = row.division.last_held_on
     if flag in STUDY_FLAGS:
         rows = [row for row in rows if getattr(row, flag)]
