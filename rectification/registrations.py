@@ -104,9 +104,14 @@ def register() -> None:
         _("Recomputes the leader dashboard's figures of the county for today (nightly; during the day, the "
           "counties changed since their last refresh are recomputed every minute)."),
         result_labels=(("townships", _("Townships")), ("designations", _("Organizations counted")))))
-    from .services.dashboard_summary import connect_stale_marks
+    from .models import CommitteeMeeting, SecretaryContact
+    from .selectors.committee import SUMMARY_NAME, county_study_counts
+    from .services.dashboard_summary import CountyFigures, connect_stale_marks, register_county_figures
 
     connect_stale_marks()
+    # The Party committee study figures of the leader dashboard, kept per county with the ledger's.
+    register_county_figures(CountyFigures(SUMMARY_NAME, county_study_counts,
+                                          stale_on=(CommitteeMeeting, SecretaryContact)))
     register_demo_seeder(DemoSeeder("ledger", _seed_ledger, order=10))
     register_demo_seeder(DemoSeeder("planning", _seed_planning, order=12))
     register_demo_seeder(DemoSeeder("escalations", _seed_escalations, order=40))
@@ -179,9 +184,9 @@ def _committee_todo(user, today):
 
 
 def _committee_figures(user, _dashboard):
-    from .selectors.committee import study_counts
+    from .selectors.committee import dashboard_study_counts
 
-    return {"committee": study_counts(user)}
+    return {"committee": dashboard_study_counts(user)}
 
 
 def _weak_counts(user, division):

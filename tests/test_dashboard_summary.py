@@ -170,3 +170,40 @@ def test_summary_equals_live_on_a_generated_province(db):
         county = Division.objects.visible_to(reviewer).filter(level="county").order_by("code").first()
         totals = assert_summary_equals_live(reviewer, today, counties=[county])["totals"]
         assert totals["total"] > 0
+
+
+def test_committee_study_figures_from_the_summaries_equal_live_and_follow_a_meeting(
+        demo, django_capture_on_commit_callbacks):
+    """The leader dashboard's Party committee study figures (due, missed, disorderly villages without the
+    township secretary's contact) for a city reviewer are summed from the counties' summary rows and equal the
+    live count; a committee meeting recorded marks its county stale, and after the refresh they equal again."""
+    from rectification.models import CommitteeMeeting
+    from rectification.selectors.committee import dashboard_study_counts, study_counts, study_rows
+
+    today = timezone.localdate()
+    refresh_all(today)
+    reviewer = demo.users["city_reviewer"]
+    before = study_counts(reviewer, today=today)
+    assert before["due"] > 0  # the demo's committees have not all studied this period: the sum is not of zeros
+    DashboardSummary.objects.filter(level="county").update(figures={})  # summaries without the figures: live
+    assert dashboard_study_counts(reviewer, today=today) == before
+    refresh_all(today)
+    assert dashboard_study_counts(reviewer, today=today) == before
+    # Read from the summaries: the rows are not counted in the request.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        dashboard_study_counts(reviewer, today=today)
+    assert not any("rectification_committeemeeting" in q["sql"] for q in queries.captured_queries)
+
+    due = next(row for row in study_rows(reviewer, today=today) if row.due)
+    county_id = due.division.county_id or due.division.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        CommitteeMeeting.objects.create(division=due.division, held_on=today, attendees="党委委员",
+                                        topics="软弱涣散党组织整顿", decisions="逐村落实整顿措施")
+    assert counties_to_refresh(today=today) == [county_id]
+    after = study_counts(reviewer, today=today)
+    assert after["due"] == before["due"] - 1
+    refresh_stale(today=today)
+    assert dashboard_study_counts(reviewer, today=today) == after

@@ -51,6 +51,11 @@ class CommitteeMeeting(models.Model):
     def __str__(self) -> str:
         return f"{self.division} {self.held_on}"
 
+    @property
+    def county_id(self) -> int | None:
+        """The county of the committee (itself for a county's): whose dashboard figures a meeting changes."""
+        return self.division.county_id or self.division_id
+
 
 class SecretaryContact(OrganizationScoped):
     """A township Party secretary's own contact village (乡镇党委书记联系村)."""

@@ -60,10 +60,16 @@ def meetings_visible(user):
     return CommitteeMeeting.objects.visible_to(user).select_related("division", "entered_by")
 
 
-def _studying_divisions(user, today: dt.date) -> list[Division]:
+def _counted_in(user, today: dt.date, counties=None):
+    """The current round's counted designations in the scope (of ``counties`` only, when given)."""
+    weak = counted(Designation.objects.visible_to(user), today=today).order_by()
+    return weak if counties is None else weak.filter(county_id__in=counties)
+
+
+def _studying_divisions(user, today: dt.date, counties=None) -> list[Division]:
     """The counties and townships in the scope that have weak organizations in the current round, each with
     the day of its last meeting (``last_held_on``): one query."""
-    weak = counted(Designation.objects.visible_to(user), today=today).order_by()
+    weak = _counted_in(user, today, counties)
     last = (meetings_visible(user).filter(division=OuterRef("pk")).order_by().values("division")
             .annotate(last=Max("held_on")).values("last"))
     return list(Division.objects.visible_to(user)
@@ -72,11 +78,11 @@ def _studying_divisions(user, today: dt.date) -> list[Division]:
                 .annotate(last_held_on=Subquery(last)).order_by("code"))
 
 
-def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[StudyRow]:
+def study_rows(user, *, today: dt.date | None = None, flag: str = "", counties=None) -> list[StudyRow]:
     """Each studying division with its meetings of this and the previous period; ``flag`` ("due" or "missed")
-    keeps those rows only. A fixed number of queries."""
+    keeps those rows only; ``counties``: of those counties only. A fixed number of queries."""
     today = today or timezone.localdate()
-    divisions = _studying_divisions(user, today)
+    divisions = _studying_divisions(user, today, counties)
     if not divisions:
         return []
     book = PolicyBook(keys=list(POLICY_KEYS.values()),
@@ -107,10 +113,10 @@ def study_rows(user, *, today: dt.date | None = None, flag: str = "") -> list[St
     return rows
 
 
-def disorderly_designations(user, *, today: dt.date | None = None):
+def disorderly_designations(user, *, today: dt.date | None = None, counties=None):
     """The current round's designations in the scope, still in rectification, of a type of disorder."""
     today = today or timezone.localdate()
-    return (counted(Designation.objects.visible_to(user), today=today)
+    return (_counted_in(user, today, counties)
             .exclude(status__in=RECTIFIED_STATUSES)
             .filter(categories__code__in=DISORDER_CODES, categories__county__isnull=True).distinct())
 
@@ -119,11 +125,11 @@ def active_contacts(on: dt.date):
     return SecretaryContact.objects.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
 
-def without_secretary_contact(user, *, today: dt.date | None = None):
+def without_secretary_contact(user, *, today: dt.date | None = None, counties=None):
     """The disorderly designations whose organization no township Party secretary contacts today."""
     today = today or timezone.localdate()
     contacted = active_contacts(today).filter(organization_id=OuterRef("organization_id"))
-    return (disorderly_designations(user, today=today).filter(~Exists(contacted))
+    return (disorderly_designations(user, today=today, counties=counties).filter(~Exists(contacted))
             .select_related("organization", "organization__division", "township", "round")
             .prefetch_related("categories").order_by("organization__division__code"))
 
@@ -133,12 +139,44 @@ def contacts_visible(user):
             .select_related("organization", "organization__division", "township", "entered_by"))
 
 
-def study_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
-    """The to-do and dashboard figures, from the rows of the page they link to."""
+def study_counts(user, *, today: dt.date | None = None, counties=None) -> dict[str, int]:
+    """The to-do and dashboard figures, from the rows of the page they link to (of ``counties`` only, when
+    given)."""
     today = today or timezone.localdate()
-    rows = study_rows(user, today=today)
+    rows = study_rows(user, today=today, counties=counties)
     return {"due": sum(1 for row in rows if row.due), "missed": sum(1 for row in rows if row.missed),
-            "without_contact": without_secretary_contact(user, today=today).count()}
+            "without_contact": without_secretary_contact(user, today=today, counties=counties).count()}
+
+
+#: The name of the committee figures in the county rows of the dashboard summaries.
+SUMMARY_NAME = "committee"
+
+
+def county_study_counts(county_id: int, *, today: dt.date) -> dict[str, int]:
+    """One county's figures over the whole county (the summaries' refresh: no user scope)."""
+    from ..services.dashboard_summary import SystemReader
+
+    return study_counts(SystemReader(), today=today, counties=[county_id])
+
+
+def dashboard_study_counts(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """The leader dashboard's figures: for users above the county, summed from the counties' summary rows
+    where they may be shown, counted live for the others (the leader dashboard's freshness rule); live for
+    everyone else. Equal to ``study_counts`` (each studying division is in one county)."""
+    from .dashboard_summary import county_summaries, summary_applies
+
+    today = today or timezone.localdate()
+    if not summary_applies(user):
+        return study_counts(user, today=today)
+    found = county_summaries(user, name=SUMMARY_NAME, today=today)
+    total = dict.fromkeys(("due", "missed", "without_contact"), 0)
+    parts = list(found.figures.values())
+    if found.live:
+        parts.append(study_counts(user, today=today, counties=None if found.all_live else found.live))
+    for part in parts:
+        for key in total:
+            total[key] += part.get(key, 0)
+    return total
 
 
 def todo_items(user, today: dt.date):
