@@ -7,6 +7,11 @@ BEAT_SCHEDULE = {
         "task": "organizations.tasks.purge_finished_import_files",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Workbooks of background exports (ExportRun) finished more than EXPORT_FILE_RETENTION_DAYS ago.
+    "purge-old-export-files": {
+        "task": "organizations.tasks.purge_old_export_files",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "prepare-period-reports": {
         "task": "rectification.tasks.prepare_period_reports",
         "schedule": crontab(hour=2, minute=30),

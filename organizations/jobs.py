@@ -168,11 +168,12 @@ def create_runs(name: str) -> list[JobRun]:
             for county_id in job_counties(name)]
 
 
-def sweep_stuck(*, send_run, send_import, now=None) -> dict:
-    """Re-send (once) runs left queued and imports left pending longer than JOB_QUEUED_TIMEOUT (their message
-    was lost), fail them when still waiting a timeout after that, and fail runs left running past the task
-    time limit (their worker was lost; a redelivered message may still run them). Idempotent: a second sweep
-    at the same moment changes nothing. ``send_run(run_id)`` and ``send_import(job_id)`` send a message."""
+def sweep_stuck(*, send_run, send_import, send_export=None, now=None) -> dict:
+    """Re-send (once) runs left queued, imports left pending and background exports left queued longer than
+    JOB_QUEUED_TIMEOUT (their message was lost), fail them when still waiting a timeout after that, and fail
+    runs and exports left running past their task's time limit (their worker was lost; a redelivered message may
+    still run them). Idempotent: a second sweep at the same moment changes nothing. ``send_run(run_id)``,
+    ``send_import(job_id)`` and ``send_export(run_id)`` (default: the export service's) send a message."""
     from django.conf import settings
 
     from .imports.services import import_job_fail
@@ -207,6 +208,43 @@ def sweep_stuck(*, send_run, send_import, now=None) -> dict:
                                    pk, "never picked up by a worker (pending, re-sent once)"))
         if outcome:
             counts[f"imports_{outcome}"] += 1
+    counts.update(_sweep_exports(now=now, waited=waited, send=send_export))
+    return counts
+
+
+def _sweep_exports(*, now, waited, send) -> dict:
+    """``sweep_stuck``'s rules for background exports (``ExportRun``). A run whose worker died stays "running"
+    otherwise: the redelivered message leaves a running run alone, and the same export asked again finds it
+    pending; failed, it is asked again afresh (or run by a late redelivery)."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .exports.background import mark_failed as fail_export
+    from .models import ExportRun
+    from .services.exports import send_export_run
+    from .tasks import execute_export_run
+
+    send = send or send_export_run
+    counts = {"exports_resent": 0, "exports_failed": 0}
+    for run_id in ExportRun.objects.filter(status=JobStatus.QUEUED, requested_at__lt=waited).values_list(
+            "pk", flat=True):
+        with transaction.atomic():
+            run = ExportRun.objects.select_for_update().filter(pk=run_id, status=JobStatus.QUEUED).first()
+            if run is None:
+                continue
+            if run.resent_at is None:
+                ExportRun.objects.filter(pk=run_id).update(resent_at=now)
+                transaction.on_commit(lambda run_id=run_id: send(run_id))
+                counts["exports_resent"] += 1
+            elif run.resent_at < waited:
+                fail_export(run_id, "never picked up by a worker (queued, re-sent once)")
+                counts["exports_failed"] += 1
+    limit = execute_export_run.time_limit or getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
+    running = now - dt.timedelta(seconds=limit + 5 * 60)
+    for run_id in ExportRun.objects.filter(status=JobStatus.RUNNING).filter(
+            Q(started_at__lt=running) | Q(started_at=None, requested_at__lt=running)).values_list("pk", flat=True):
+        fail_export(run_id, "the worker was lost: running past the task time limit")
+        counts["exports_failed"] += 1
     return counts
 
 

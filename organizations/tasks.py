@@ -91,10 +91,12 @@ def run_scheduled_job(job: str, today: str | None = None) -> list[int]:
 
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60, **RETRY)
 def sweep_stuck_jobs() -> dict:
-    """Beat's sweeper: re-sends runs and imports stuck queued/pending, fails those stuck running."""
+    """Beat's sweeper: re-sends runs, imports and background exports stuck queued/pending, fails those stuck
+    running."""
     from .jobs import sweep_stuck
+    from .services.exports import send_export_run
 
-    return sweep_stuck(send_run=send_run, send_import=import_job_run.delay)
+    return sweep_stuck(send_run=send_run, send_import=import_job_run.delay, send_export=send_export_run)
 
 
 class ExportTask(Task):
@@ -114,3 +116,11 @@ def execute_export_run(run_id: int) -> dict:
 
     run = execute(run_id)
     return {"run": run_id, "status": run.status if run else None}
+
+
+@shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60, **RETRY)
+def purge_old_export_files(days: int | None = None) -> int:
+    """Beat, daily: the workbooks of background exports finished more than EXPORT_FILE_RETENTION_DAYS ago."""
+    from .services.exports import export_files_purge
+
+    return export_files_purge(days=days)

@@ -182,3 +182,52 @@ def test_a_large_api_workbook_answers_202_with_its_run_which_its_requester_polls
             assert stranger.get(url).status_code == 404
         assert stranger.delete(body["url"]).status_code == 404
         assert stranger.get("/api/v1/exports/").json()["results"] == []
+
+
+def test_workbooks_are_deleted_a_retention_period_after_their_run_finished(worker, seeded_demo, client, settings):
+    """The daily task (run by the worker) deletes the files of runs finished more than EXPORT_FILE_RETENTION_DAYS
+    ago, and only those; the run stays, its page says when its file went, its file link and the API's are gone."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from organizations.tasks import purge_old_export_files
+
+    settings.EXPORT_FILE_RETENTION_DAYS = 7
+    admin = seeded_demo.users["county_admin"]
+    now = timezone.now()
+
+    def run_with_file(name, status, finished_days_ago):
+        run = ExportRun(user=admin, export="ledger", status=status, total=1, done=1, filename=f"{name}.xlsx")
+        run.file.save(run.filename, ContentFile(b"workbook"), save=False)
+        run.save()
+        finished = None if finished_days_ago is None else now - dt.timedelta(days=finished_days_ago)
+        ExportRun.objects.filter(pk=run.pk).update(finished_at=finished)
+        return run
+
+    old = run_with_file("old", JobStatus.DONE, 8)
+    old_failed = run_with_file("old-failed", JobStatus.FAILED, 30)
+    recent = run_with_file("recent", JobStatus.DONE, 6)
+    running = run_with_file("running", JobStatus.RUNNING, None)
+    paths = {run.pk: run.file.name for run in (old, old_failed, recent, running)}
+
+    purge_old_export_files.delay()
+    assert worker.wait_for(purge_old_export_files.name)["retval"] == 2
+    for run, kept in ((old, False), (old_failed, False), (recent, True), (running, True)):
+        run.refresh_from_db()
+        assert default_storage.exists(paths[run.pk]) is kept, run.filename
+        assert bool(run.file) is kept and (run.file_deleted_at is None) is kept
+
+    logged_in(client, admin)
+    page = client.get(reverse("organizations:download", args=[old.pk])).content.decode()
+    assert 'id="export-deleted"' in page and "7" in page
+    assert timezone.localtime(old.file_deleted_at).strftime("%Y-%m-%d") in page
+    assert reverse("organizations:download-file", args=[old.pk]) not in page
+    assert client.get(reverse("organizations:download-file", args=[old.pk])).status_code == 404
+    assert client.get(f"/api/v1/exports/{old.pk}/").json()["file"] is None
+    assert client.get(reverse("organizations:download-file", args=[recent.pk])).status_code == 200
+    after = len(worker)
+    purge_old_export_files.delay()
+    assert worker.wait_for(purge_old_export_files.name, after=after)["retval"] == 0  # nothing more

@@ -256,18 +256,20 @@ def make_worker(processes, tmp_path, database_url, media_root):
 
 
 class TableLock:
-    """A SHARE lock on a table held by a connection of its own: writers (the job's upsert) wait for it."""
+    """A SHARE lock on a table held by a connection of its own: writers (the job's upsert) wait for it; with
+    ``mode="ACCESS EXCLUSIVE"`` readers too."""
 
-    def __init__(self, table: str):
+    def __init__(self, table: str, mode: str = "SHARE"):
         import psycopg2
 
         params = connection.get_connection_params()
         self.connection = psycopg2.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
         self.table = table
+        self.mode = mode
 
     def __enter__(self):
         with self.connection.cursor() as cursor:
-            cursor.execute(f'LOCK TABLE "{self.table}" IN SHARE MODE')
+            cursor.execute(f'LOCK TABLE "{self.table}" IN {self.mode} MODE')
         return self
 
     def release(self) -> None:
@@ -499,3 +501,70 @@ def test_the_workers_database_connections_dropped_between_and_during_runs(
     assert_done_once(during, attempts=["failed", "done"])
     assert "OperationalError" in during.result["attempts"][0]["error"]
     assert (redis.unacked(), redis.waiting(worker.queue)) == (0, 0)
+
+
+# (d) A background export whose worker dies
+
+
+def test_an_export_whose_worker_died_is_failed_by_the_sweep_and_asked_again_afresh(
+        seeded_demo, make_redis, make_worker, sender, settings):
+    """The worker killed while it writes a background export (ExportRun): its message comes back to the next
+    worker, which leaves a run already "running" alone (it may be running elsewhere) — so without the sweep the
+    run stays running forever and the same export asked again is that dead run. The sweep, once the task's time
+    limit has passed since the run started, fails it; asked again, the export is a new run, done."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from organizations.jobs import sweep_stuck
+    from organizations.models import ExportRun
+    from organizations.services.exports import export_run_request
+    from organizations.tasks import execute_export_run
+
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+    admin = seeded_demo.users["county_admin"]
+    redis = make_redis()
+    sender(redis)
+    first = make_worker("fault-export-1", redis)
+    first.start()
+
+    # The export waits at its problem-list query behind a lock: "running", in the middle of its rows.
+    lock = TableLock("rectification_planproblem", mode="ACCESS EXCLUSIVE")
+    try:
+        with lock:
+            run = export_run_request(user=admin, export="ledger", params={}, total=1)
+            wait_until(lambda: backends(first.name, waiting_for_lock=True), "the export waiting for its rows",
+                       logs=[first])
+            run.refresh_from_db()
+            assert run.status == "running" and run.started_at is not None
+            first.kill()
+            terminate_backends(first.name)
+    finally:
+        lock.release()
+
+    # The message comes back after the visibility timeout; the next worker finds the run running and leaves it.
+    second = make_worker("fault-export-2", redis)
+    second.start()
+    wait_until(lambda: "execute_export_run" in second.log.read_text(errors="replace") and " succeeded in "
+               in second.log.read_text(errors="replace") and (redis.unacked(), redis.waiting(second.queue)) == (0, 0),
+               "the redelivered message taken and acknowledged", logs=[second, redis])
+    run.refresh_from_db()
+    assert run.status == "running", "a redelivered message ran the run again"
+    assert export_run_request(user=admin, export="ledger", params={}, total=1).pk == run.pk  # stuck: the same
+
+    # The sweep at its next turn once the time limit has passed since the run started.
+    assert sweep_stuck(send_run=list.append, send_import=list.append, send_export=list.append)["exports_failed"] == 0
+    later = run.started_at + dt.timedelta(seconds=execute_export_run.time_limit, minutes=6)
+    assert later > timezone.now()
+    counts = sweep_stuck(send_run=list.append, send_import=list.append, send_export=list.append, now=later)
+    assert counts["exports_failed"] == 1
+    run.refresh_from_db()
+    assert run.status == "failed" and "worker was lost" in run.error
+
+    again = export_run_request(user=admin, export="ledger", params={}, total=1)
+    assert again.pk != run.pk
+    wait_until(lambda: ExportRun.objects.get(pk=again.pk).status == "done", "the export asked again done",
+               logs=[second])
+    again.refresh_from_db()
+    assert again.done >= 1 and again.file
+    assert ExportRun.objects.get(pk=run.pk).status == "failed"

@@ -241,6 +241,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 # Exports of more rows than this are written by a worker (a page with progress, then a download link for the
 # person who asked); smaller ones answer at once. 0: always in the background.
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# A background export's workbook is deleted this many days after the run finished (the run and its page stay).
+EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", 7)
 # A message not acknowledged (its worker was killed) is delivered again after visibility_timeout: longer
 # than the longest task (30 min) so a running task is not delivered twice, short enough to recover soon.
 # kombu looks for such messages every unacked_restore_interval × unacked_restore_throttle seconds (its

@@ -30,7 +30,7 @@ class ExportRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExportRun
         fields = ("id", "export", "params", "status", "total", "done", "percent", "filename", "error",
-                  "requested_at", "finished_at", "file", "page")
+                  "requested_at", "started_at", "finished_at", "file_deleted_at", "file", "page")
         read_only_fields = fields
 
     def _absolute(self, url: str) -> str:

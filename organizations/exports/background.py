@@ -43,7 +43,7 @@ def execute(run_id: int) -> ExportRun | None:
 
 def _execute(run_id: int) -> ExportRun | None:
     if not ExportRun.objects.filter(pk=run_id, status__in=[JobStatus.QUEUED, JobStatus.FAILED]).update(
-            status=JobStatus.RUNNING, error="", done=0):
+            status=JobStatus.RUNNING, error="", done=0, started_at=timezone.now()):
         return ExportRun.objects.filter(pk=run_id).first()
     run = ExportRun.objects.select_related("user").get(pk=run_id)
     try:

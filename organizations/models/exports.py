@@ -26,7 +26,13 @@ class ExportRun(models.Model):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    #: When a worker took it (the stuck-job sweep fails a run still running a task time limit after this).
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    #: When the sweep sent a run left queued (its message lost) again; it is failed if still queued after that.
+    resent_at = models.DateTimeField(_("sent again at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    #: When the finished run's file was deleted (``EXPORT_FILE_RETENTION_DAYS`` after it finished).
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["done"])
 

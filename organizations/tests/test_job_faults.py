@@ -224,7 +224,64 @@ def test_the_sweeper_resends_a_pending_import_once_then_fails_it(demo, media_roo
     assert job.status == "failed" and "never picked up" in job.errors[0]["message"]
 
 
-def test_the_sweeper_is_scheduled():
+def test_the_sweeper_resends_a_queued_export_once_then_fails_it(demo):
+    from organizations.models import ExportRun
+
+    admin = demo.users["county_admin"]
+    lost = ExportRun.objects.create(user=admin, export="ledger", total=3)
+    fresh = ExportRun.objects.create(user=admin, export="ledger", params={"status": ["rectifying"]}, total=1)
+    ExportRun.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - dt.timedelta(minutes=30))
+    sent = []
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = sweep_stuck(send_run=sent.append, send_import=sent.append, send_export=sent.append)
+    assert (counts["exports_resent"], sent) == (1, [lost.pk])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = sweep_stuck(send_run=sent.append, send_import=sent.append, send_export=sent.append)
+    assert (counts["exports_resent"], sent) == (0, [lost.pk])  # idempotent
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        counts = sweep_stuck(send_run=sent.append, send_import=sent.append, send_export=sent.append,
+                             now=timezone.now() + dt.timedelta(minutes=20))
+    assert counts["exports_failed"] == 1 and sent == [lost.pk, fresh.pk]
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "never picked up" in lost.error and lost.finished_at is not None
+
+
+def test_the_sweeper_fails_an_export_left_running_past_its_time_limit(demo, media_root):  # noqa: F811
+    from organizations.exports.background import execute as execute_export
+    from organizations.models import ExportRun
+    from organizations.services.exports import export_run_request
+    from organizations.tasks import execute_export_run
+
+    admin = demo.users["county_admin"]
+    limit = dt.timedelta(seconds=execute_export_run.time_limit)
+    now = timezone.now()
+    stuck = ExportRun.objects.create(user=admin, export="ledger", total=3, status="running")
+    ExportRun.objects.filter(pk=stuck.pk).update(started_at=now - limit - dt.timedelta(minutes=6))
+    # Queued a long time, then taken by a worker a while ago: judged by when it started, not when it was asked.
+    waited = ExportRun.objects.create(user=admin, export="ledger", params={"status": ["rectifying"]}, total=1,
+                                      status="running")
+    ExportRun.objects.filter(pk=waited.pk).update(requested_at=now - limit - dt.timedelta(hours=1),
+                                                  started_at=now - dt.timedelta(minutes=3))
+    # While it is stuck, the same export asked again is that run (the person cannot get a new one).
+    assert export_run_request(user=admin, export="ledger", params={}, total=3).pk == stuck.pk
+
+    counts = sweep_stuck(send_run=list.append, send_import=list.append, send_export=list.append)
+    assert counts["exports_failed"] == 1
+    stuck.refresh_from_db()
+    waited.refresh_from_db()
+    assert stuck.status == "failed" and "worker was lost" in stuck.error
+    assert waited.status == "running"
+    assert sweep_stuck(send_run=list.append, send_import=list.append, send_export=list.append)[
+        "exports_failed"] == 0
+    # Failed, the export asked again is a new run; a late redelivery of the old message still writes it.
+    assert export_run_request(user=admin, export="ledger", params={}, total=3).pk != stuck.pk
+    execute_export(stuck.pk)
+    stuck.refresh_from_db()
+    assert stuck.status == "done" and stuck.started_at > now - dt.timedelta(minutes=1), stuck.error
+
+
+def test_the_sweeper_and_the_export_files_purge_are_scheduled():
+    assert BEAT_SCHEDULE["purge-old-export-files"]["task"] == "organizations.tasks.purge_old_export_files"
     entry = BEAT_SCHEDULE["sweep-stuck-jobs"]
     assert entry["task"] == "organizations.tasks.sweep_stuck_jobs"
     assert entry["schedule"].run_every.total_seconds() <= 15 * 60 if hasattr(entry["schedule"], "run_every") \

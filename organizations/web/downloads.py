@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +26,8 @@ def download_page(request, pk):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     export = registry.background_exports.get(run.export)
     return render(request, "organizations/download.html", {
-        "run": run, "label": export.label if export else run.export, "refresh": not run.finished})
+        "run": run, "label": export.label if export else run.export, "refresh": not run.finished,
+        "retention": settings.EXPORT_FILE_RETENTION_DAYS})
 
 
 @login_required
