@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The 100-person load of issue 13 item 5 against gunicorn (production settings, plain http on loopback) and one
-# Celery worker, on the database of DATABASE_URL (a generated province: bench/README.md "Reproduce"), then the
+# Celery worker and beat, on the database of DATABASE_URL (a generated province: bench/README.md "Reproduce"), then the
 # table in bench/results/load_<database>.md.
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_province REDIS_URL=redis://127.0.0.1:6379/3 \
@@ -25,7 +25,10 @@ export SECURE_HSTS_SECONDS=0 MEDIA_ROOT=${MEDIA_ROOT:-$OUT/media}
 GUNICORN=$!
 .venv/bin/celery -A config worker -P solo -l WARNING --logfile "$OUT/worker.log" &
 WORKER=$!
-trap 'kill $GUNICORN $WORKER 2>/dev/null; wait $GUNICORN $WORKER 2>/dev/null || true' EXIT
+# Beat as production runs it: the minutely refresh of the dashboard figures of the counties written to.
+.venv/bin/celery -A config beat -l WARNING --logfile "$OUT/beat.log" --schedule "$OUT/beat-schedule" &
+BEAT=$!
+trap 'kill $GUNICORN $WORKER $BEAT 2>/dev/null; wait $GUNICORN $WORKER $BEAT 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 1; done
 
 LOAD_ACCOUNTS="$OUT/accounts.json" "$LOCUST" -f bench/load/locustfile.py --headless -u "$USERS" -r 10 \
