@@ -32,7 +32,9 @@ from organizations.exports.excel import LINE_HEIGHT, display_width, official_mom
 COUNTY_UNIT = "制表单位：仙游县委组织部"
 FOOTER = "第 &P 页 共 &N 页"
 #: Export routes that are not workbooks for people: the import templates (their header is row 1).
-NOT_PRINTED = {"cadres:roster-template", "cadres:reserve-import-template"}
+NOT_PRINTED = {"cadres:roster-template", "cadres:reserve-import-template",
+               # The background exports' API (a run's state; its file is the ledger's workbook, printed above).
+               "export-run-list", "export-run-detail", "export-run-file"}
 #: What each export's title names (besides 仙游县 or the organization), and the sheets printed portrait.
 SUBJECTS = {
     "organizations:export": "基层党组织名册",
