@@ -231,3 +231,30 @@ def test_workbooks_are_deleted_a_retention_period_after_their_run_finished(worke
     after = len(worker)
     purge_old_export_files.delay()
     assert worker.wait_for(purge_old_export_files.name, after=after)["retval"] == 0  # nothing more
+
+
+def test_rows_read_outside_a_transaction_are_the_orm_rows(seeded_demo):
+    """Outside a transaction (an export's request, a worker) on PostgreSQL each chunk's measures and progress
+    texts are read ahead by a helper thread on its own connection: the rows are still the ORM path's, cell for
+    cell, chunk after chunk, in both languages; the main connection does not run that query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    from rectification.exports.ledger import ledger_row, ledger_rows, row_labels
+    from rectification.selectors.ledger import LEDGER_ORDER
+    from rectification.selectors.ledger_export import export_rows
+
+    assert not connection.in_atomic_block
+    queryset = Designation.objects.visible_to(seeded_demo.users["city_reviewer"]).order_by(*LEDGER_ORDER)
+    assert queryset.count() > 20
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels = row_labels()
+            expected = [ledger_row(n, row, labels) for n, row in enumerate(export_rows(queryset), start=1)]
+            with CaptureQueriesContext(connection) as queries:
+                found = list(ledger_rows(queryset, chunk_size=7))
+        assert found == expected
+        assert any("\n   · " in str(v) for row in found for v in row)  # measures with their tasks were read
+        if connection.vendor == "postgresql":
+            assert not [q for q in queries if "string_agg" in q["sql"]], "the texts were read on the main connection"

@@ -39,8 +39,9 @@ CADRE_DASHBOARD = reverse("cadres:dashboard")
 EXPORT = reverse("rectification:ledger-export")
 EXPORT_API = "/api/v1/ledger/export/"
 LEDGER = '"rectification_designation"'
-#: Read by the export's rows only (not by the export view's own row count).
-EXPORT_ROWS = '"rectification_measure"'
+#: Read by the export's rows only (not by the export view's own row count), on the request's connections (the
+#: measures and progress texts are read by a helper thread's own connection, in the request's replica scope).
+EXPORT_ROWS = '"rectification_planproblem"'
 
 needs_replica = [
     pytest.mark.skipif("replica" not in django_settings.DATABASES,

@@ -404,7 +404,9 @@ class RowXml:
         self._col_name = xl_col_to_name
         self.columns: list[str] = []  # '<c r="A', '<c r="B', ...
         self.styles: dict[str, str] = {}  # "text" -> ' s="N"' (the writer's formats)
-        self.widths = writer.widths if writer.wrap else None  # wrapped: rows as tall as their tallest cell
+        # Wrapped text: rows as tall as their tallest cell; a column's width less one is what a line holds.
+        self.widths = writer.widths if writer.wrap else []
+        self.usable = [max(width - 1, 1) for width in self.widths]
         self.serials: dict = {}  # date or datetime -> its serial number's text
 
     def _style(self, name: str) -> str:
@@ -427,44 +429,49 @@ class RowXml:
             # XlsxWriter's pending row (the header) goes first, its formats numbered before this row's; this row
             # is then the current one (written here, or cell by cell by XlsxWriter).
             sheet._write_single_row(row)
-        columns, styles, serials = self.columns, self.styles, self.serials
+        columns, styles, serials, usable = self.columns, self.styles, self.serials, self.usable
         while len(columns) < count:
             columns.append(f'<c r="{self._col_name(len(columns))}')
-        widths = self.widths
+        wrapped = len(usable)
         number = f'{row + 1}"'
+        blank = styles.get("number")
         cells = []
         texts = []
-        tall = []  # wrapped cells that may take more than one line: (tallest_lines, text, width)
+        tall = []  # wrapped cells that may take more than one line: (most lines, text, width)
         for col, raw in enumerate(values):
             kind = type(raw)
             if kind is str:
                 value = raw
             elif raw is None:
-                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                cells.append(f'{columns[col]}{number}{blank or self._style("number")}/>')
+                blank = styles["number"]
                 continue
             elif kind is int or kind is float or kind is date:
                 value = raw
             else:
-                if widths and isinstance(raw, str) and raw and col < len(widths):
-                    width = widths[col]
-                    if 2 * len(raw) >= width - 1 or "\n" in raw:
-                        tall.append((tallest_lines(raw, width), raw, width))
+                if isinstance(raw, str) and raw and col < wrapped:
+                    lines = raw.count("\n") + 1 + 2 * len(raw) // usable[col]
+                    if lines > 1:
+                        tall.append((lines, raw, self.widths[col]))
                 value = safe_cell(raw)
                 kind = type(value)
                 if value is None:
-                    cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                    cells.append(f'{columns[col]}{number}{blank or self._style("number")}/>')
+                    blank = styles["number"]
                     continue
             if kind is str or kind is LiteralText or isinstance(value, str):
                 if not value:
-                    cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}/>')
+                    cells.append(f'{columns[col]}{number}{blank or self._style("number")}/>')
+                    blank = styles["number"]
                     continue
                 length = len(value)
                 if length > self.MAX_DIRECT_TEXT:
                     return False
-                if raw is value and widths and col < len(widths):
-                    width = widths[col]
-                    if 2 * length >= width - 1 or "\n" in value:
-                        tall.append((tallest_lines(value, width), value, width))
+                if raw is value and col < wrapped:
+                    # The most lines it may take (every character wide): more than one, it is measured below.
+                    lines = value.count("\n") + 1 + 2 * length // usable[col]
+                    if lines > 1:
+                        tall.append((lines, value, self.widths[col]))
                 if kind is LiteralText or value.startswith(FORMULA_TRIGGERS):
                     style = styles.get("literal") or self._style("literal")
                 else:
@@ -478,11 +485,12 @@ class RowXml:
             elif kind is int or kind is float:
                 if kind is float and not math.isfinite(value):
                     return False
-                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")}>'
-                             f"<v>{value:.16G}</v></c>")
+                cells.append(f'{columns[col]}{number}{blank or self._style("number")}><v>{value:.16G}</v></c>')
+                blank = styles["number"]
             elif kind is bool:
-                cells.append(f'{columns[col]}{number}{styles.get("number") or self._style("number")} t="b">'
+                cells.append(f'{columns[col]}{number}{blank or self._style("number")} t="b">'
                              f"<v>{1 if value else 0}</v></c>")
+                blank = styles["number"]
             elif kind is date or kind is datetime:
                 name = "date" if kind is date else "datetime"
                 cells.append(f'{columns[col]}{number}{styles.get(name) or self._style(name)}>'

@@ -11,13 +11,15 @@ export's query count grows with the number of chunks, never with the number of r
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connections, router
-from django.db.models import CharField, F, Max, QuerySet, Value, Window
+from django.db.models import CharField, F, Max, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
 
 from organizations.idlists import in_ids
@@ -169,15 +171,17 @@ class ChunkParts:
 
 
 def _chunk_parts(ids: list[int], plan_ids: list[int], org_ids: set[int],
-                 current_cycles: dict[int, int], texts: TextFormats | None = None) -> ChunkParts:
+                 current_cycles: dict[int, int], texts: TextFormats | None = None, *,
+                 plan_facts: bool = True, plan_texts=None) -> ChunkParts:
     """The problem lists, measures of the current cycle with their tasks, latest progress entries, latest
     submitted reports, years designated, "four ones", check records and upper apps' columns of one chunk
     (``current_cycles``: plan id -> its current cycle's id). With ``texts``, on PostgreSQL, the measures (with
-    their tasks) and the latest progress come as each plan's text, written by the database."""
+    their tasks) and the latest progress come as each plan's text, written by the database. Without
+    ``plan_facts`` the latest reports are left out (the export's rows carry them)."""
     measure_texts = entry_texts = None
-    if texts is not None and texts.sql() is not None:
+    if plan_texts is None and texts is not None and texts.sql() is not None:
         measure_texts, entry_texts = _plan_texts(plan_ids, current_cycles, texts)
-    texts_done = measure_texts is not None
+    texts_done = measure_texts is not None or plan_texts is not None
     problems: dict[int, list[ProblemRow]] = defaultdict(list)
     for plan_id, code, description, cause in (PlanProblem.objects.filter(in_ids("plan_id", plan_ids))
                                               .order_by("plan_id", "sort_order", "pk")
@@ -200,16 +204,22 @@ def _chunk_parts(ids: list[int], plan_ids: list[int], org_ids: set[int],
     entries: dict[int, list[EntryItem]] = defaultdict(list)
     for plan_id, happened_on, content in _latest_entries([] if texts_done else plan_ids):
         entries[plan_id].append(EntryItem(happened_on, content))
-    reports = dict(PeriodReport.objects.filter(in_ids("plan_id", plan_ids), status=ReportStatus.SUBMITTED)
-                   .order_by().values("plan_id").annotate(last=Max("submitted_at")).values_list("plan_id", "last"))
+    reports: dict = {}
+    if plan_facts:
+        reports = dict(PeriodReport.objects.filter(in_ids("plan_id", plan_ids), status=ReportStatus.SUBMITTED)
+                       .order_by().values("plan_id").annotate(last=Max("submitted_at"))
+                       .values_list("plan_id", "last"))
     years = defaultdict(list)
     for org_id, year in (Designation.objects.filter(in_ids("organization_id", org_ids)).order_by()
                          .values_list("organization_id", "round__year")):
         years[org_id].append(year)
-    return ChunkParts(problems=problems, measures=measures, entries=entries, reports=reports, years=years,
-                      supporters=four_ones_by_organization(org_ids), records=_latest_records(ids),
-                      extra=export_column_values("ledger", ids), measure_texts=measure_texts,
-                      entry_texts=entry_texts)
+    parts = ChunkParts(problems=problems, measures=measures, entries=entries, reports=reports, years=years,
+                       supporters=four_ones_by_organization(org_ids), records=_latest_records(ids),
+                       extra=export_column_values("ledger", ids), measure_texts=measure_texts,
+                       entry_texts=entry_texts)
+    if plan_texts is not None:
+        parts.measure_texts, parts.entry_texts = plan_texts()  # read meanwhile by another connection
+    return parts
 
 
 # --- the export's rows: plain values, no model instances ----------------------------------------------------------
@@ -252,13 +262,14 @@ class LedgerFacts:
     cause_analysis: str | None
     objectives: str | None
     township_leader: str | None
-    categories: list = field(default_factory=list)
-    times_designated: int = 1
+    current_cycle_id: int | None = None
     cycle_deadline: object = None
+    last_report_on: object = None
+    times_designated: int = 1
+    categories: list = field(default_factory=list)
     problems: list[ProblemRow] = field(default_factory=list)
     measures: list[MeasureItem] = field(default_factory=list)
     entries: list[EntryItem] = field(default_factory=list)
-    last_report_on: object = None
     last_check: tuple | None = None
     last_acceptance: tuple | None = None
     last_follow_up: tuple | None = None
@@ -272,40 +283,89 @@ class LedgerFacts:
 def export_facts(queryset: QuerySet[Designation], chunk_size: int = CHUNK_SIZE,
                  texts: TextFormats | None = None) -> Iterator[LedgerFacts]:
     """The designations of ``queryset`` in its order as ``LedgerFacts``: the same data as ``export_rows``,
-    read with ``values_list`` only (a fixed number of set-based queries per chunk, no model instances); with
-    ``texts``, on PostgreSQL, the measures and progress cells are written by the database."""
+    read with ``values_list`` only (no model instances): the rows' own values streamed by one query in the export's
+    order (the current cycle and the latest submitted report as subqueries through their indexes), the rest a
+    fixed number of set-based queries per chunk; with ``texts``, on PostgreSQL, the
+    measures and progress cells are written by the database."""
     ordering = queryset.query.order_by or Designation._meta.ordering
-    ids = list(queryset.order_by(*ordering, "pk").values_list("pk", flat=True))
-    for chunk in _chunks(iter(ids), chunk_size):
-        yield from _load_facts(chunk, texts)
+    rows = (queryset.order_by(*ordering, "pk").annotate(**_fact_annotations())
+            .values_list(*FACT_FIELDS, *FACT_ANNOTATIONS).iterator(chunk_size=chunk_size))
+    chunks = _chunks(rows, chunk_size)
+    if texts is None or texts.sql() is None or connections[router.db_for_read(Measure)].in_atomic_block:
+        for chunk in chunks:
+            yield from _load_facts(chunk, texts)
+        return
+    yield from _with_texts_ahead(chunks, texts)
 
 
-def _load_facts(ids: list[int], texts: TextFormats | None = None) -> list[LedgerFacts]:
-    facts = {row[0]: LedgerFacts(*row) for row in Designation.objects.filter(in_ids("pk", ids)).order_by()
-             .values_list(*FACT_FIELDS)}
+def _plan_cycles(rows: list[tuple]) -> tuple[list[int], dict[int, int]]:
+    """The plans of a chunk's rows (``FACT_FIELDS`` + ``FACT_ANNOTATIONS``) and their current cycles."""
+    plan_at, cycle_at = FACT_FIELDS.index("plan__id"), len(FACT_FIELDS) + FACT_ANNOTATIONS.index("fact_cycle_id")
+    plan_ids = [row[plan_at] for row in rows if row[plan_at] is not None]
+    return plan_ids, {row[plan_at]: row[cycle_at] for row in rows
+                      if row[plan_at] is not None and row[cycle_at] is not None}
+
+
+def _with_texts_ahead(chunks, texts: TextFormats) -> Iterator[LedgerFacts]:
+    """``_load_facts`` of each chunk, each chunk's measures and progress texts (the longest query) read by a
+    helper thread on its own connection, the next chunk's while this one is written: the database writes them
+    while Python writes the workbook. Outside a transaction only (the helper's connection would not see the
+    caller's uncommitted rows); the caller's context (the replica's scope) goes with the query."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-texts")
+
+    def ask(chunk):
+        plan_ids, cycles = _plan_cycles(chunk)
+        return pool.submit(contextvars.copy_context().run, _plan_texts, plan_ids, cycles, texts)
+
+    try:
+        current = next(chunks, None)
+        pending = ask(current) if current is not None else None
+        while current is not None:
+            following = next(chunks, None)
+            upcoming = ask(following) if following is not None else None
+            yield from _load_facts(current, texts, plan_texts=pending.result)
+            current, pending = following, upcoming
+    finally:
+        pool.submit(connections.close_all)  # the helper's own connection
+        pool.shutdown(wait=True)
+
+
+#: Computed per row in the rows' query (``_fact_annotations``), in ``LedgerFacts``' order after FACT_FIELDS.
+FACT_ANNOTATIONS = ("fact_cycle_id", "fact_cycle_deadline", "fact_last_report_on")
+
+
+def _fact_annotations() -> dict:
+    cycles = PlanCycle.objects.filter(plan_id=OuterRef("plan__id")).order_by("-number")
+    return {
+        "fact_cycle_id": Subquery(cycles.values("pk")[:1]),  # the current cycle: the last by number
+        "fact_cycle_deadline": Subquery(cycles.values("deadline")[:1]),
+        "fact_last_report_on": Subquery(
+            PeriodReport.objects.filter(plan_id=OuterRef("plan__id"), status=ReportStatus.SUBMITTED)
+            .order_by().values("plan_id").annotate(last=Max("submitted_at")).values("last")[:1]),
+    }
+
+
+def _load_facts(rows: list[tuple], texts: TextFormats | None = None, plan_texts=None) -> list[LedgerFacts]:
+    facts = [LedgerFacts(*row) for row in rows]
+    ids = [row.pk for row in facts]
     categories: dict[int, list] = defaultdict(list)
     through = Designation.categories.through
     for designation_id, sort_order, code, name in (
             through.objects.filter(in_ids("designation_id", ids)).order_by()
             .values_list("designation_id", "category__sort_order", "category__code", "category__name")):
         categories[designation_id].append((sort_order, code, name))
-    plan_ids = [f.plan_id for f in facts.values() if f.plan_id is not None]
-    cycles: dict[int, tuple] = {}
-    for plan_id, cycle_id, deadline in (PlanCycle.objects.filter(in_ids("plan_id", plan_ids)).order_by("plan_id", "number")
-                                        .values_list("plan_id", "pk", "deadline")):
-        cycles[plan_id] = (cycle_id, deadline)  # the last one wins: the current cycle
-    parts = _chunk_parts(ids, plan_ids, {f.organization_id for f in facts.values()},
-                         {plan_id: cycle[0] for plan_id, cycle in cycles.items()}, texts)
+    plan_ids = [row.plan_id for row in facts if row.plan_id is not None]
+    current_cycles = {row.plan_id: row.current_cycle_id for row in facts
+                      if row.plan_id is not None and row.current_cycle_id is not None}
+    parts = _chunk_parts(ids, plan_ids, {row.organization_id for row in facts}, current_cycles, texts,
+                         plan_facts=False, plan_texts=plan_texts)
     measure_texts, entry_texts = parts.measure_texts, parts.entry_texts
-    rows = []
-    for pk in ids:
-        row = facts.get(pk)
-        if row is None:
-            continue  # deleted since the id list was read
-        plan_id = row.plan_id
+    for row in facts:
+        pk, plan_id = row.pk, row.plan_id
         row.categories = [(code, name) for _order, code, name in sorted(categories.get(pk, []))]
         row.times_designated = parts.times_designated(row.organization_id, row.year)
-        row.cycle_deadline = cycles[plan_id][1] if plan_id in cycles else None
+        if plan_id is None:
+            row.cycle_deadline = None
         row.problems = parts.problems.get(plan_id, [])
         if measure_texts is None:
             row.measures = parts.measures.get(plan_id, [])
@@ -313,14 +373,12 @@ def _load_facts(ids: list[int], texts: TextFormats | None = None) -> list[Ledger
         else:
             row.measures_text = measure_texts.get(plan_id, "")
             row.progress_text = entry_texts.get(plan_id, "")
-        row.last_report_on = parts.reports.get(plan_id)
         row.last_check = parts.records["check"].get(pk)
         row.last_acceptance = parts.records["acceptance"].get(pk)
         row.last_follow_up = parts.records["follow_up"].get(pk)
         row.four_ones = parts.supporters[row.organization_id]
         row.extra = parts.extra.get(pk, ())
-        rows.append(row)
-    return rows
+    return facts
 
 
 @dataclass(frozen=True)
