@@ -39,9 +39,10 @@ CADRE_DASHBOARD = reverse("cadres:dashboard")
 EXPORT = reverse("rectification:ledger-export")
 EXPORT_API = "/api/v1/ledger/export/"
 LEDGER = '"rectification_designation"'
-#: Read by the export's rows only (not by the export view's own row count), on the request's connections (the
-#: measures and progress texts are read by a helper thread's own connection, in the request's replica scope).
-EXPORT_ROWS = '"rectification_planproblem"'
+#: Read by the export's rows only (not by the export view's own row count), on the request's connections: the
+#: rows' query (each plan's current cycle); the chunks' other reads (problem lists, measures and progress texts)
+#: go through a helper thread's own connection, in the request's replica scope.
+EXPORT_ROWS = '"rectification_plancycle"'
 
 needs_replica = [
     pytest.mark.skipif("replica" not in django_settings.DATABASES,
@@ -131,8 +132,9 @@ def captured():
 
 
 def reads(queries, table_name: str = LEDGER) -> list[str]:
+    # DECLARE … CURSOR FOR SELECT: a read through a server-side cursor (QuerySet.iterator(), the export's rows).
     return [q["sql"] for q in queries.captured_queries
-            if table_name in q["sql"] and q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+            if table_name in q["sql"] and q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE"))]
 
 
 def writes(queries, table_name: str) -> list[str]:

@@ -390,9 +390,16 @@ class RowXml:
     type) is written cell by cell by XlsxWriter as before. organizations/tests/test_exports.py holds the XML of
     both paths equal, byte for byte, for every kind of value."""
 
-    #: What XlsxWriter would escape or rewrite in text (XML specials, control characters, its own ``_xHHHH_``
-    #: escapes, the non-characters U+FFFE/U+FFFF).
-    NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+    #: What XlsxWriter would escape or rewrite in text: XML specials (``&<>``, looked for as substrings), control
+    #: characters and the non-characters U+FFFE/U+FFFF (one character class: a fast scan), its own ``_xHHHH_``
+    #: escapes (only where ``_x`` occurs).
+    CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+    X_ESCAPE = re.compile("_x[0-9a-fA-F]{4}_")
+
+    @classmethod
+    def needs_escape(cls, text: str) -> bool:
+        return ("&" in text or "<" in text or ">" in text or cls.CONTROL.search(text) is not None
+                or ("_x" in text and cls.X_ESCAPE.search(text) is not None))
     #: Longer texts go cell by cell (XlsxWriter counts their UTF-16 units and cuts them at its limit).
     MAX_DIRECT_TEXT = 16383
 
@@ -497,7 +504,7 @@ class RowXml:
                              f"<v>{serials.get(value) or self._serial(value)}</v></c>")
             else:
                 return False
-        if texts and self.NEEDS_ESCAPE.search("".join(texts)):
+        if texts and self.needs_escape("".join(texts)):
             return False
         sheet._check_dimensions(row, 0)
         sheet._check_dimensions(row, count - 1)

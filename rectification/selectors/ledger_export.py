@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db import connections, router
 from django.db.models import CharField, F, Max, OuterRef, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone, translation
 
 from organizations.idlists import in_ids
 from organizations.registry import NO_FOUR_ONES, FourOnes, export_column_values
@@ -158,9 +159,11 @@ class ChunkParts:
     entries: dict[int, list[EntryItem]]
     reports: dict[int, object]
     years: dict[int, list[int]]
-    supporters: dict[int, FourOnes]
     records: dict[str, dict[int, tuple]]
-    extra: dict[int, tuple]
+    supporters: dict[int, FourOnes] = field(default_factory=dict)
+    extra: dict[int, tuple] = field(default_factory=dict)
+    #: Each designation's categories (sort order, code, name), for the export's rows (``categories=True``).
+    categories: dict[int, list] | None = None
     #: The measures and progress texts per plan when PostgreSQL wrote them (``TextFormats``), else None.
     measure_texts: dict[int, str] | None = None
     entry_texts: dict[int, str] | None = None
@@ -172,16 +175,37 @@ class ChunkParts:
 
 def _chunk_parts(ids: list[int], plan_ids: list[int], org_ids: set[int],
                  current_cycles: dict[int, int], texts: TextFormats | None = None, *,
-                 plan_facts: bool = True, plan_texts=None) -> ChunkParts:
+                 plan_facts: bool = True, reads=None) -> ChunkParts:
     """The problem lists, measures of the current cycle with their tasks, latest progress entries, latest
     submitted reports, years designated, "four ones", check records and upper apps' columns of one chunk
-    (``current_cycles``: plan id -> its current cycle's id). With ``texts``, on PostgreSQL, the measures (with
-    their tasks) and the latest progress come as each plan's text, written by the database. Without
-    ``plan_facts`` the latest reports are left out (the export's rows carry them)."""
+    (``current_cycles``: plan id -> its current cycle's id). ``reads``: a callable answering ``_chunk_reads``
+    (read meanwhile by another connection); the "four ones" and the upper apps' columns are read here first."""
+    supporters = four_ones_by_organization(org_ids)
+    extra = export_column_values("ledger", ids)
+    parts = reads() if reads is not None else _chunk_reads(ids, plan_ids, org_ids, current_cycles, texts,
+                                                         plan_facts=plan_facts)
+    parts.supporters, parts.extra = supporters, extra
+    return parts
+
+
+def _chunk_reads(ids: list[int], plan_ids: list[int], org_ids: set[int], current_cycles: dict[int, int],
+                 texts: TextFormats | None = None, *, plan_facts: bool = True,
+                 categories: bool = False) -> ChunkParts:
+    """``_chunk_parts``' own queries (not the registry's providers). With ``texts``, on PostgreSQL, the measures
+    (with their tasks) and the latest progress come as each plan's text, written by the database. Without
+    ``plan_facts`` the latest reports are left out (the export's rows carry them); with ``categories`` each
+    designation's categories are read too."""
     measure_texts = entry_texts = None
-    if plan_texts is None and texts is not None and texts.sql() is not None:
+    if texts is not None and texts.sql() is not None:
         measure_texts, entry_texts = _plan_texts(plan_ids, current_cycles, texts)
-    texts_done = measure_texts is not None or plan_texts is not None
+    texts_done = measure_texts is not None
+    found_categories = None
+    if categories:
+        found_categories = defaultdict(list)
+        for designation_id, sort_order, code, name in (
+                Designation.categories.through.objects.filter(in_ids("designation_id", ids)).order_by()
+                .values_list("designation_id", "category__sort_order", "category__code", "category__name")):
+            found_categories[designation_id].append((sort_order, code, name))
     problems: dict[int, list[ProblemRow]] = defaultdict(list)
     for plan_id, code, description, cause in (PlanProblem.objects.filter(in_ids("plan_id", plan_ids))
                                               .order_by("plan_id", "sort_order", "pk")
@@ -213,13 +237,9 @@ def _chunk_parts(ids: list[int], plan_ids: list[int], org_ids: set[int],
     for org_id, year in (Designation.objects.filter(in_ids("organization_id", org_ids)).order_by()
                          .values_list("organization_id", "round__year")):
         years[org_id].append(year)
-    parts = ChunkParts(problems=problems, measures=measures, entries=entries, reports=reports, years=years,
-                       supporters=four_ones_by_organization(org_ids), records=_latest_records(ids),
-                       extra=export_column_values("ledger", ids), measure_texts=measure_texts,
-                       entry_texts=entry_texts)
-    if plan_texts is not None:
-        parts.measure_texts, parts.entry_texts = plan_texts()  # read meanwhile by another connection
-    return parts
+    return ChunkParts(problems=problems, measures=measures, entries=entries, reports=reports, years=years,
+                      records=_latest_records(ids), measure_texts=measure_texts, entry_texts=entry_texts,
+                      categories=found_categories)
 
 
 # --- the export's rows: plain values, no model instances ----------------------------------------------------------
@@ -295,27 +315,36 @@ def export_facts(queryset: QuerySet[Designation], chunk_size: int = CHUNK_SIZE,
         for chunk in chunks:
             yield from _load_facts(chunk, texts)
         return
-    yield from _with_texts_ahead(chunks, texts)
+    yield from _with_reads_ahead(chunks, texts)
 
 
-def _plan_cycles(rows: list[tuple]) -> tuple[list[int], dict[int, int]]:
-    """The plans of a chunk's rows (``FACT_FIELDS`` + ``FACT_ANNOTATIONS``) and their current cycles."""
-    plan_at, cycle_at = FACT_FIELDS.index("plan__id"), len(FACT_FIELDS) + FACT_ANNOTATIONS.index("fact_cycle_id")
+def _chunk_keys(rows: list[tuple]) -> tuple[list[int], list[int], set[int], dict[int, int]]:
+    """The designations, plans, organizations and plans' current cycles of a chunk's rows (``FACT_FIELDS`` +
+    ``FACT_ANNOTATIONS``)."""
+    pk_at, org_at, plan_at = (FACT_FIELDS.index(name) for name in ("pk", "organization_id", "plan__id"))
+    cycle_at = len(FACT_FIELDS) + FACT_ANNOTATIONS.index("fact_cycle_id")
     plan_ids = [row[plan_at] for row in rows if row[plan_at] is not None]
-    return plan_ids, {row[plan_at]: row[cycle_at] for row in rows
-                      if row[plan_at] is not None and row[cycle_at] is not None}
+    return ([row[pk_at] for row in rows], plan_ids, {row[org_at] for row in rows},
+            {row[plan_at]: row[cycle_at] for row in rows if row[plan_at] is not None and row[cycle_at] is not None})
 
 
-def _with_texts_ahead(chunks, texts: TextFormats) -> Iterator[LedgerFacts]:
-    """``_load_facts`` of each chunk, each chunk's measures and progress texts (the longest query) read by a
-    helper thread on its own connection, the next chunk's while this one is written: the database writes them
-    while Python writes the workbook. Outside a transaction only (the helper's connection would not see the
-    caller's uncommitted rows); the caller's context (the replica's scope) goes with the query."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-texts")
+def _with_reads_ahead(chunks, texts: TextFormats) -> Iterator[LedgerFacts]:
+    """``_load_facts`` of each chunk, the chunk's own queries (``_chunk_reads``: the measures and progress texts,
+    problem lists, categories, check records, years designated) run by a helper thread on its own connection,
+    the next chunk's while this one is written: the database reads them while Python writes the workbook. The
+    helper holds the interpreter only to send a query and take its rows (a read-ahead of the whole chunk, the
+    providers' Python included, was slower: the two threads took turns). Outside a transaction only (the
+    helper's connection would not see the caller's uncommitted rows); the caller's context (the replica's
+    scope), language and time zone go with it."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-reads")
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def read(keys):
+        with translation.override(language), timezone.override(zone):
+            return _chunk_reads(*keys, texts, plan_facts=False, categories=True)
 
     def ask(chunk):
-        plan_ids, cycles = _plan_cycles(chunk)
-        return pool.submit(contextvars.copy_context().run, _plan_texts, plan_ids, cycles, texts)
+        return pool.submit(contextvars.copy_context().run, read, _chunk_keys(chunk))
 
     try:
         current = next(chunks, None)
@@ -323,7 +352,7 @@ def _with_texts_ahead(chunks, texts: TextFormats) -> Iterator[LedgerFacts]:
         while current is not None:
             following = next(chunks, None)
             upcoming = ask(following) if following is not None else None
-            yield from _load_facts(current, texts, plan_texts=pending.result)
+            yield from _load_facts(current, texts, reads=pending.result)
             current, pending = following, upcoming
     finally:
         pool.submit(connections.close_all)  # the helper's own connection
@@ -345,21 +374,16 @@ def _fact_annotations() -> dict:
     }
 
 
-def _load_facts(rows: list[tuple], texts: TextFormats | None = None, plan_texts=None) -> list[LedgerFacts]:
+def _load_facts(rows: list[tuple], texts: TextFormats | None = None, reads=None) -> list[LedgerFacts]:
+    """The chunk's ``LedgerFacts`` from its rows; ``reads``: a callable answering the chunk's ``_chunk_reads``
+    (read by the helper connection), else they are read here."""
     facts = [LedgerFacts(*row) for row in rows]
-    ids = [row.pk for row in facts]
-    categories: dict[int, list] = defaultdict(list)
-    through = Designation.categories.through
-    for designation_id, sort_order, code, name in (
-            through.objects.filter(in_ids("designation_id", ids)).order_by()
-            .values_list("designation_id", "category__sort_order", "category__code", "category__name")):
-        categories[designation_id].append((sort_order, code, name))
-    plan_ids = [row.plan_id for row in facts if row.plan_id is not None]
-    current_cycles = {row.plan_id: row.current_cycle_id for row in facts
-                      if row.plan_id is not None and row.current_cycle_id is not None}
-    parts = _chunk_parts(ids, plan_ids, {row.organization_id for row in facts}, current_cycles, texts,
-                         plan_facts=False, plan_texts=plan_texts)
-    measure_texts, entry_texts = parts.measure_texts, parts.entry_texts
+    ids, plan_ids, org_ids, current_cycles = _chunk_keys(rows)
+    if reads is None:
+        def reads():
+            return _chunk_reads(ids, plan_ids, org_ids, current_cycles, texts, plan_facts=False, categories=True)
+    parts = _chunk_parts(ids, plan_ids, org_ids, current_cycles, texts, reads=reads)
+    measure_texts, entry_texts, categories = parts.measure_texts, parts.entry_texts, parts.categories
     for row in facts:
         pk, plan_id = row.pk, row.plan_id
         row.categories = [(code, name) for _order, code, name in sorted(categories.get(pk, []))]
