@@ -173,7 +173,8 @@ def sweep_stuck(*, send_run, send_import, send_export=None, now=None) -> dict:
     JOB_QUEUED_TIMEOUT (their message was lost), fail them when still waiting a timeout after that, and fail
     runs and exports left running past their task's time limit (their worker was lost; a redelivered message may
     still run them). Idempotent: a second sweep at the same moment changes nothing. ``send_run(run_id)``,
-    ``send_import(job_id)`` and ``send_export(run_id)`` (default: the export service's) send a message."""
+    ``send_import(job_id)`` and ``send_export(run_id)`` send a message (without ``send_export`` queued exports are
+    left alone: the beat task passes the export service's; this module imports neither it nor the tasks)."""
     from django.conf import settings
 
     from .imports.services import import_job_fail
@@ -219,15 +220,13 @@ def _sweep_exports(*, now, waited, send) -> dict:
     from django.conf import settings
     from django.db.models import Q
 
+    from .exports.background import EXPORT_TIME_LIMIT
     from .exports.background import mark_failed as fail_export
     from .models import ExportRun
-    from .services.exports import send_export_run
-    from .tasks import execute_export_run
 
-    send = send or send_export_run
     counts = {"exports_resent": 0, "exports_failed": 0}
-    for run_id in ExportRun.objects.filter(status=JobStatus.QUEUED, requested_at__lt=waited).values_list(
-            "pk", flat=True):
+    queued = ExportRun.objects.filter(status=JobStatus.QUEUED, requested_at__lt=waited)
+    for run_id in (queued.values_list("pk", flat=True) if send is not None else ()):
         with transaction.atomic():
             run = ExportRun.objects.select_for_update().filter(pk=run_id, status=JobStatus.QUEUED).first()
             if run is None:
@@ -239,7 +238,7 @@ def _sweep_exports(*, now, waited, send) -> dict:
             elif run.resent_at < waited:
                 fail_export(run_id, "never picked up by a worker (queued, re-sent once)")
                 counts["exports_failed"] += 1
-    limit = execute_export_run.time_limit or getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
+    limit = EXPORT_TIME_LIMIT or getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60)
     running = now - dt.timedelta(seconds=limit + 5 * 60)
     for run_id in ExportRun.objects.filter(status=JobStatus.RUNNING).filter(
             Q(started_at__lt=running) | Q(started_at=None, requested_at__lt=running)).values_list("pk", flat=True):

@@ -8,6 +8,8 @@ import logging
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
+from .exports.background import EXPORT_TIME_LIMIT
+
 logger = logging.getLogger(__name__)
 
 #: Retried with exponential backoff (1, 2, 4 … s, capped, with jitter), at most MAX_RETRIES times.
@@ -94,7 +96,6 @@ def sweep_stuck_jobs() -> dict:
     """Beat's sweeper: re-sends runs, imports and background exports stuck queued/pending, fails those stuck
     running."""
     from .jobs import sweep_stuck
-    from .services.exports import send_export_run
 
     return sweep_stuck(send_run=send_run, send_import=import_job_run.delay, send_export=send_export_run)
 
@@ -109,7 +110,8 @@ class ExportTask(Task):
             mark_failed(args[0], f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(base=ExportTask, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60, **RETRY)
+@shared_task(base=ExportTask, acks_late=True, time_limit=EXPORT_TIME_LIMIT, soft_time_limit=EXPORT_TIME_LIMIT - 5 * 60,
+             **RETRY)
 def execute_export_run(run_id: int) -> dict:
     """Write one background export (ExportRun) and store its file with the run."""
     from .exports.background import execute
@@ -121,6 +123,16 @@ def execute_export_run(run_id: int) -> dict:
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60, **RETRY)
 def purge_old_export_files(days: int | None = None) -> int:
     """Beat, daily: the workbooks of background exports finished more than EXPORT_FILE_RETENTION_DAYS ago."""
-    from .services.exports import export_files_purge
+    from .exports.background import export_files_purge
 
     return export_files_purge(days=days)
+
+
+def send_export_run(run_id: int) -> None:
+    """Send a run's message now; when the broker refuses it the run is marked failed ("could not be queued")."""
+    from .exports.background import mark_failed
+
+    try:
+        execute_export_run.delay(run_id)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: recorded on the run, shown on its page
+        mark_failed(run_id, f"could not be queued: {type(exc).__name__}: {exc}")

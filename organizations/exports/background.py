@@ -21,6 +21,10 @@ from ..models import ExportRun, JobStatus
 from ..registry import registry
 from ..replica import primary_reads, replica_reads
 
+#: The export task's hard time limit in seconds (``organizations.tasks.execute_export_run``); the stuck-job sweep
+#: fails a run still running this long (plus a margin) after it started.
+EXPORT_TIME_LIMIT = 30 * 60
+
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 500
@@ -83,3 +87,23 @@ def mark_failed(run_id: int, error: str) -> None:
         close_old_connections()  # a connection broken by the error is replaced, not reused
     ExportRun.objects.filter(pk=run_id).exclude(status=JobStatus.DONE).update(
         status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def export_files_purge(*, days: int | None = None, now=None) -> int:
+    """Delete the workbooks of background exports finished more than ``days`` (default
+    ``EXPORT_FILE_RETENTION_DAYS``) ago; the run stays (its page says the file was deleted). Returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    days = settings.EXPORT_FILE_RETENTION_DAYS if days is None else days
+    now = now or timezone.now()
+    runs = ExportRun.objects.filter(status__in=[JobStatus.DONE, JobStatus.FAILED],
+                                    finished_at__lt=now - timedelta(days=days)).exclude(file="")
+    purged = 0
+    for run in runs.iterator():
+        run.file.delete(save=False)
+        ExportRun.objects.filter(pk=run.pk).update(file="", file_deleted_at=now)
+        purged += 1
+    return purged

@@ -29,31 +29,8 @@ def export_run_request(*, user, export: str, params: dict, total: int) -> Export
 
 
 def send_export_run(run_id: int) -> None:
-    """Send a run's message now; when the broker refuses it the run is marked failed ("could not be queued")."""
-    from ..exports.background import mark_failed
-    from ..tasks import execute_export_run
+    """Send a run's message now (``organizations.tasks.send_export_run``: the tasks module owns the sending, so
+    that it and this service do not import each other)."""
+    from ..tasks import send_export_run as send
 
-    try:
-        execute_export_run.delay(run_id)
-    except Exception as exc:  # noqa: BLE001 - the broker is down: recorded on the run, shown on its page
-        mark_failed(run_id, f"could not be queued: {type(exc).__name__}: {exc}")
-
-
-def export_files_purge(*, days: int | None = None, now=None) -> int:
-    """Delete the workbooks of background exports finished more than ``days`` (default
-    ``EXPORT_FILE_RETENTION_DAYS``) ago; the run stays (its page says the file was deleted). Returns how many."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    days = settings.EXPORT_FILE_RETENTION_DAYS if days is None else days
-    now = now or timezone.now()
-    runs = ExportRun.objects.filter(status__in=[JobStatus.DONE, JobStatus.FAILED],
-                                    finished_at__lt=now - timedelta(days=days)).exclude(file="")
-    purged = 0
-    for run in runs.iterator():
-        run.file.delete(save=False)
-        ExportRun.objects.filter(pk=run.pk).update(file="", file_deleted_at=now)
-        purged += 1
-    return purged
+    send(run_id)
