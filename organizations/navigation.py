@@ -11,12 +11,13 @@ a county leader the leader dashboard first; a contact leader its villages and th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .caching import Figures, person_figures
 from .permissions import can
 from .registry import NavEntry, TodoItem, nav_entries, register_nav_entry, todo_sources
 from .roles import Role
@@ -156,3 +157,9 @@ def todo_for(user, today: dt.date | None = None) -> list[TodoItem]:
     for source in todo_sources():
         found.extend(item for item in source.items(user, today) if item.count)
     return found
+
+
+def cached_todo_for(user) -> Figures:
+    """``todo_for`` as the home page shows it: kept a minute per person, afresh after their own writes
+    (``organizations.caching``); ``computed_at`` is when the counts were taken."""
+    return person_figures(user, "todo", lambda: [replace(item, label=str(item.label)) for item in todo_for(user)])

@@ -219,9 +219,14 @@ def can(user, resource: str, action: str, obj=None) -> bool:
         return False
     from .scoping import grants_for
 
+    grants = grants_for(user)
     if obj is None:
-        return bool(grants_for(user).roles() & allowed)
-    return type(obj).objects.visible_to(user, roles=allowed).filter(pk=obj.pk).exists()
+        return bool(grants.roles() & allowed)
+    # Where an object lies does not change within a request: one query per object and set of roles.
+    key = (type(obj), obj.pk, allowed)
+    if key not in grants.object_checks:
+        grants.object_checks[key] = type(obj).objects.visible_to(user, roles=allowed).filter(pk=obj.pk).exists()
+    return grants.object_checks[key]
 
 
 def writable(queryset, user, resource: str, action: str):

@@ -74,6 +74,8 @@ class Grants:
 
     divisions: list[tuple[str, int, str]] = field(default_factory=list)  # (role, division_id, level)
     organizations: list[tuple[str, int, int]] = field(default_factory=list)  # (role, org_id, org division id)
+    #: ``permissions.can``'s answers for objects, (model, pk, roles) -> bool: a page asks the same several times.
+    object_checks: dict = field(default_factory=dict, compare=False, repr=False)
 
     def roles(self) -> set[str]:
         return {r for r, _, _ in self.divisions} | {r for r, _, _ in self.organizations}

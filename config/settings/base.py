@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "organizations.caching.PersonWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -230,6 +231,15 @@ API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
 
 # Celery: broker from REDIS_URL. Without it (embedded default) tasks run in-process.
 REDIS_URL = env_str("REDIS_URL")
+# The cache every web and worker process shares: Redis (CACHE_URL, else the broker's REDIS_URL) when there is one,
+# else each process's memory (the embedded default: one process). It holds the sessions (cached_db: read from
+# the cache, written through to the database, so nobody is logged out when Redis restarts) and the short-lived
+# per-person figures of organizations/caching.py.
+CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "portal", "TIMEOUT": 300}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)
@@ -243,6 +253,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
 # A background export's workbook is deleted this many days after the run finished (the run and its page stay).
 EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", 7)
+# The home page's to-do counts are kept this many seconds per person (afresh after their own writes): others'
+# changes show within it. 0: counted on every visit (organizations/caching.py).
+PERSON_FIGURES_SECONDS = env_int("PERSON_FIGURES_SECONDS", 60)
 # A message not acknowledged (its worker was killed) is delivered again after visibility_timeout: longer
 # than the longest task (30 min) so a running task is not delivered twice, short enough to recover soon.
 # kombu looks for such messages every unacked_restore_interval × unacked_restore_throttle seconds (its

@@ -9,6 +9,10 @@ from .base import DATABASES
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "rectification-test-media"
 
 DEBUG = False
+# Each test process's own memory, emptied before every test (conftest.py): ids repeat from test to test, so a
+# shared Redis would hand one test's cached figures to the next.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as production runs with Redis
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -19,7 +19,7 @@ from ..imports.services import importable_counties
 from ..imports.uploads import import_job_create
 from ..models import Division, ImportJob, Organization
 from ..models.imports import ImportStatus
-from ..navigation import todo_for
+from ..navigation import cached_todo_for
 from ..permissions import can
 from ..policies import JSON_KINDS, POLICIES, effective_policy
 from ..roles import Level
@@ -51,9 +51,12 @@ def healthz(request):
 def home(request):
     user = request.user
     blocks = selectors.home_blocks(user)
+    todo = cached_todo_for(user)
     return render(request, "organizations/home.html", {
-        # What waits for this person (the apps' to-do sources, each count a link to the page it counts).
-        "todo": todo_for(user),
+        # What waits for this person (the apps' to-do sources, each count a link to the page it counts), as
+        # counted at ``todo_as_of`` (within the last minute, and after their own last change).
+        "todo": todo.value,
+        "todo_as_of": todo.computed_at,
         "blocks": blocks,
         "assigned": selectors.assigned_organizations(user)[:200],
         "own": selectors.own_organizations(user)[:50],

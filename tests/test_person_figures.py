@@ -1,0 +1,76 @@
+"""The home page's to-do counts are kept a minute per person (organizations/caching.py), never past the person's
+own writes, and say when they were counted: through HTTP, as the person uses the portal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rectification.models import Task, TaskStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def todo_counts(client) -> tuple[dict[str, int], str]:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    as_of = re.search(r"data-todo-as-of>([^<]*)<", html).group(1)
+    return {item.key: item.count for item in response.context["todo"]}, as_of
+
+
+def clear_overdue_tasks(demo) -> None:
+    """Someone else's change (not through this person's requests): no task of county 1 is overdue any more."""
+    today = timezone.localdate()
+    changed = (Task.objects.filter(county=demo.county1, deadline__lt=today).exclude(status=TaskStatus.DONE)
+               .update(deadline=today.replace(year=today.year + 1)))
+    assert changed
+
+
+def test_counts_are_kept_until_the_person_writes(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = login("town_organizer")
+    before, as_of = todo_counts(client)
+    assert before.get("overdue"), before  # the demo's township has organizations with overdue tasks
+    assert re.fullmatch(r"截至 \d\d:\d\d", as_of), as_of
+    clear_overdue_tasks(demo)
+    assert todo_counts(client)[0] == before  # kept: another person's change shows within the minute
+
+    # The person's own write (a progress entry with the API, as the phone page sends it)...
+    plan_task = Task.objects.filter(township=demo.township_a, plan__designation__status="rectifying").first()
+    response = client.post(reverse("progress-entry-list"), {
+        "plan": plan_task.plan_id, "task": plan_task.pk, "happened_on": timezone.localdate().isoformat(),
+        "content": "召开支部党员大会"}, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 201, response.content
+    # ...and their next page counts afresh.
+    after, _as_of = todo_counts(client)
+    assert "overdue" not in after, after
+
+
+def test_a_refused_write_keeps_the_counts(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = login("town_organizer")
+    before, _as_of = todo_counts(client)
+    clear_overdue_tasks(demo)
+    response = client.post(reverse("progress-entry-list"), {"content": ""}, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 400
+    assert todo_counts(client)[0] == before
+
+
+def test_counts_are_counted_on_every_visit_when_turned_off(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 0
+    client = login("town_organizer")
+    before, _as_of = todo_counts(client)
+    assert before.get("overdue")
+    clear_overdue_tasks(demo)
+    assert "overdue" not in todo_counts(client)[0]
+
+
+def test_each_person_has_their_own_counts(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 60
+    organizer, _ = todo_counts(login("town_organizer"))
+    admin, _ = todo_counts(login("county_admin"))
+    assert organizer != admin  # a county admin's list (plans to approve...) is not the organizer's
