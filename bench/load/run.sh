@@ -31,8 +31,12 @@ BEAT=$!
 trap 'kill $GUNICORN $WORKER $BEAT 2>/dev/null; wait $GUNICORN $WORKER $BEAT 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 1; done
 
+# CPU seconds per program (gunicorn, postgres, locust, celery, redis) over the run: where the two cores went.
+cpu_times() { ps -e -o pid=,comm=,times= > "$1"; }
+cpu_times "$OUT/cpu_before"
 LOAD_ACCOUNTS="$OUT/accounts.json" "$LOCUST" -f bench/load/locustfile.py --headless -u "$USERS" -r 10 \
     -t "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary || true
+cpu_times "$OUT/cpu_after"
 .venv/bin/python bench/load/table.py "$OUT/load_stats.csv" --users "$USERS" --duration "$DURATION" \
-    --workers "$WORKERS"
+    --workers "$WORKERS" --cpu "$OUT/cpu_before" "$OUT/cpu_after"
 echo "raw files: $OUT"

@@ -64,7 +64,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 # Forms render through the project's template engine, so templates/django/forms/ can override a widget
 # template: the empty choice of a select reads 请选择 instead of Django's "---------".
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "organizations.forms_renderer.PortalFormRenderer"
 # django-filter's empty choice of a filter: 全部.
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 WSGI_APPLICATION = "config.wsgi.application"
