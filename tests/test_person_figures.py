@@ -74,3 +74,89 @@ def test_each_person_has_their_own_counts(demo, login, settings):
     organizer, _ = todo_counts(login("town_organizer"))
     admin, _ = todo_counts(login("county_admin"))
     assert organizer != admin  # a county admin's list (plans to approve...) is not the organizer's
+
+
+# ---------------------------------------------------------------------------------------------- whole pages
+
+
+def overdue_badge(client, url=None) -> str | None:
+    """The home page's overdue count as shown (None: not listed)."""
+    html = client.get(url or reverse("home")).content.decode()
+    found = re.search(r'data-todo="overdue"><a [^>]*><span class="badge[^"]*" data-count="(\d+)"', html)
+    return found.group(1) if found else None
+
+
+def test_the_home_page_is_kept_until_the_person_writes(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = login("town_organizer")
+    client.get(reverse("home"))  # the first page sets the CSRF cookie: pages are kept from then on
+    shown = overdue_badge(client)
+    assert shown is not None
+    clear_overdue_tasks(demo)
+    assert overdue_badge(client) == shown  # the kept page
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert response.status_code == 302  # a write of this person (their session's language)
+    assert overdue_badge(client) is None
+
+
+def test_a_kept_page_shows_waiting_messages(demo, login, settings):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = login("town_organizer")
+    client.get(reverse("home"))
+    client.get(reverse("home"))  # kept now
+    client.cookies["messages"] = CookieStorage(HttpRequest())._encode([Message(constants.SUCCESS, "计划已保存。")])
+    assert "计划已保存。" in client.get(reverse("home")).content.decode()
+
+
+def test_the_forms_of_a_kept_page_carry_a_valid_token(demo, settings):
+    from django.test import Client
+
+    from organizations.models import User
+
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="town_organizer"))
+    client.get(reverse("home"))
+    client.get(reverse("home"))
+    kept = client.get(reverse("home")).content.decode()
+    token = re.search(r'action="/accounts/logout/"[^>]*><input type="hidden" name="csrfmiddlewaretoken" '
+                      r'value="([^"]+)"', kept).group(1)
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get(reverse("home")).status_code == 302  # logged out: to the login page
+
+
+def test_pages_are_kept_per_person_and_address(demo, settings):
+    from django.test import Client
+
+    settings.PERSON_FIGURES_SECONDS = 60
+    admin, leader = Client(), Client()
+    admin.force_login(demo.users["county_admin"])
+    leader.force_login(demo.users["county_leader"])
+    for client in (admin, leader):
+        client.get(reverse("home"))
+    assert admin.get(reverse("home")).content != leader.get(reverse("home")).content
+    dashboard = reverse("rectification:dashboard")
+    whole = admin.get(dashboard).content
+    one_year = admin.get(f"{dashboard}?year=2025").content
+    assert whole != one_year and admin.get(f"{dashboard}?year=2025").content == one_year
+
+
+def test_the_dashboards_are_kept_until_the_person_writes(demo, login, settings):
+    settings.PERSON_FIGURES_SECONDS = 60
+    client = login("county_admin")
+    client.get(reverse("home"))
+    api = reverse("ledger-dashboard-list")
+    before = client.get(api).json()
+    page = client.get(reverse("rectification:dashboard")).content
+    assert before["totals"]["overdue_tasks"]
+    clear_overdue_tasks(demo)
+    assert client.get(api).json() == before
+    assert client.get(reverse("rectification:dashboard")).content == page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert client.get(api).json()["totals"]["overdue_tasks"] == 0
+    assert client.get(reverse("rectification:dashboard")).content != page

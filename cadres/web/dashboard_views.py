@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from organizations.caching import person_page
 from organizations.replica import reads_from_replica
 from organizations.web.base import scoped_to
 
@@ -15,6 +16,7 @@ from ..selectors.dashboard import cadre_dashboard
 
 @login_required
 @scoped_to(FirstSecretary)
+@person_page
 @reads_from_replica
 def dashboard(request):
     """Reserve shortfall, untrained secretaries, expiring first-secretary terms and the "four ones" coverage

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from .. import selectors, services
+from ..caching import person_page
 from ..exports.organizations import organizations_export_response
 from ..filters import OrganizationFilter
 from ..history import history_entries
@@ -48,6 +49,7 @@ def healthz(request):
 
 
 @login_required
+@person_page
 def home(request):
     user = request.user
     blocks = selectors.home_blocks(user)

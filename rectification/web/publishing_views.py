@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
+from organizations.caching import person_page
 from organizations.models import Division
 from organizations.permissions import can
 from organizations.replica import reads_from_replica
@@ -153,6 +154,7 @@ def board_public(request, token):
 
 # --- the leader dashboard ---------------------------------------------------------------------------------------
 
+@method_decorator(person_page, name="get")
 @method_decorator(reads_from_replica, name="get")
 class DashboardView(ScopedQuerysetMixin, TemplateView):
     """Organizations by status, overdue tasks, late and missing reports, visits against the policy (read from the
