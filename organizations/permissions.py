@@ -222,10 +222,15 @@ def can(user, resource: str, action: str, obj=None) -> bool:
     grants = grants_for(user)
     if obj is None:
         return bool(grants.roles() & allowed)
-    # Where an object lies does not change within a request: one query per object and set of roles.
-    key = (type(obj), obj.pk, allowed)
+    # Only the roles the user holds count (visible_to(roles=A) is visible_to(roles=A & held)), and where an
+    # object lies does not change within a request: one query per object and set of held allowed roles (one per
+    # object for a person of one role, whatever the action).
+    held = frozenset(grants.roles() & allowed)
+    if not held:
+        return False
+    key = (type(obj), obj.pk, held)
     if key not in grants.object_checks:
-        grants.object_checks[key] = type(obj).objects.visible_to(user, roles=allowed).filter(pk=obj.pk).exists()
+        grants.object_checks[key] = type(obj).objects.visible_to(user, roles=held).filter(pk=obj.pk).exists()
     return grants.object_checks[key]
 
 

@@ -258,3 +258,26 @@ def test_rows_read_outside_a_transaction_are_the_orm_rows(seeded_demo):
         assert any("\n   · " in str(v) for row in found for v in row)  # measures with their tasks were read
         if connection.vendor == "postgresql":
             assert not [q for q in queries if "string_agg" in q["sql"]], "the texts were read on the main connection"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deleted_account_takes_its_export_files_along(seeded_demo):
+    """Deleting an account deletes its runs (cascade) and, once committed, their workbooks: no file is left on
+    disk without a run pointing at it; another person's files stay."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from organizations.models import User
+
+    leaving = User.objects.create_user("leaving_admin", password="x")
+    staying = seeded_demo.users["county_admin"]
+    paths = {}
+    for user in (leaving, staying):
+        run = ExportRun(user=user, export="ledger", status=JobStatus.DONE, total=1, done=1, filename="台账.xlsx")
+        run.file.save(run.filename, ContentFile(b"workbook"), save=True)
+        paths[user.username] = run.file.name
+    assert all(default_storage.exists(path) for path in paths.values())
+    leaving.delete()
+    assert not ExportRun.objects.filter(user_id=leaving.pk).exists()
+    assert not default_storage.exists(paths["leaving_admin"])
+    assert default_storage.exists(paths["county_admin"])

@@ -34,9 +34,10 @@ for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2
 # CPU seconds per program (gunicorn, postgres, locust, celery, redis) over the run: where the two cores went.
 cpu_times() { ps -e -o pid=,comm=,times= > "$1"; }
 cpu_times "$OUT/cpu_before"
-LOAD_ACCOUNTS="$OUT/accounts.json" "$LOCUST" -f bench/load/locustfile.py --headless -u "$USERS" -r 10 \
+LOAD_ACCOUNTS="$OUT/accounts.json" /usr/bin/time -o "$OUT/locust_cpu" -f "%U %S" "$LOCUST" -f bench/load/locustfile.py --headless -u "$USERS" -r 10 \
     -t "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary || true
 cpu_times "$OUT/cpu_after"
 .venv/bin/python bench/load/table.py "$OUT/load_stats.csv" --users "$USERS" --duration "$DURATION" \
-    --workers "$WORKERS" --cpu "$OUT/cpu_before" "$OUT/cpu_after"
+    --workers "$WORKERS" --cpu "$OUT/cpu_before" "$OUT/cpu_after" \
+    --locust-cpu "$OUT/locust_cpu"
 echo "raw files: $OUT"

@@ -21,10 +21,14 @@ def _times(path: str) -> dict[str, tuple[str, int]]:
     return found
 
 
-def cpu_table(before_path: str, after_path: str) -> list[str]:
-    """CPU seconds each program spent during the load (processes that started during it count whole)."""
+def cpu_table(before_path: str, after_path: str, *, locust: str | None = None) -> list[str]:
+    """CPU seconds each program spent during the load (processes that started during it count whole; the load
+    generator's own from /usr/bin/time, as it has exited by then)."""
     before, after = _times(before_path), _times(after_path)
     spent: dict[str, int] = {}
+    if locust and Path(locust).exists():
+        user, system = Path(locust).read_text(encoding="utf-8").split()[-2:]
+        spent["locust (load generator)"] = round(float(user) + float(system))
     for pid, (command, seconds) in after.items():
         earlier = before.get(pid)
         used = seconds - (earlier[1] if earlier and earlier[0] == command else 0)
@@ -46,6 +50,7 @@ def main() -> None:
     parser.add_argument("--workers", required=True)
     parser.add_argument("--cpu", nargs=2, metavar=("BEFORE", "AFTER"),
                         help="`ps -e -o pid=,comm=,times=` before and after the load: CPU seconds per program")
+    parser.add_argument("--locust-cpu", help="/usr/bin/time's \"%%U %%S\" of the load generator (gone by the end)")
     args = parser.parse_args()
     rows = list(csv.DictReader(open(args.stats, encoding="utf-8")))
     database = os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0].replace("postgres", "postgresql")
@@ -60,7 +65,7 @@ def main() -> None:
                      f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['95%']} | {row['99%']} | "
                      f"{float(row['Max Response Time']):.0f} |")
     if args.cpu:
-        lines += ["", *cpu_table(*args.cpu)]
+        lines += ["", *cpu_table(*args.cpu, locust=args.locust_cpu)]
     table = "\n".join(lines) + "\n"
     target = Path(__file__).resolve().parent.parent / "results" / f"load_{database}.md"
     target.write_text(table, encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -17,6 +17,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from ..exports.background import export_file_response
 from ..exports.excel import XLSX_CONTENT_TYPE
 from ..filters.base import is_id
 from ..models import ExportRun, JobStatus
@@ -88,17 +89,4 @@ class ExportRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="file", url_name="file",
             renderer_classes=[JSONRenderer, XlsxFileRenderer])
     def file(self, request, pk=None):
-        from ..services.security import security_event_record
-
-        run = self.get_object()
-        if run.status != JobStatus.DONE or not run.file:
-            raise Http404
-        try:
-            handle = run.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        security_event_record(kind="export", user=request.user, request=request, what=run.export, via="background",
-                              run=run.pk, filters=run.params)
-        response = FileResponse(handle, as_attachment=True, filename=run.filename, content_type=XLSX_CONTENT_TYPE)
-        response["Cache-Control"] = "no-store"
-        return response
+        return export_file_response(request, self.get_object())

@@ -107,3 +107,25 @@ def export_files_purge(*, days: int | None = None, now=None) -> int:
         ExportRun.objects.filter(pk=run.pk).update(file="", file_deleted_at=now)
         purged += 1
     return purged
+
+
+def export_file_response(request, run: ExportRun):
+    """The finished run's workbook as an attachment, for the page's link and the API's ``file`` (the caller has
+    checked that ``run`` is the requester's): 404 until it is done or once its file is gone; the download is a
+    security event."""
+    from django.http import FileResponse, Http404
+
+    from ..services.security import security_event_record
+    from .excel import XLSX_CONTENT_TYPE
+
+    if run.status != JobStatus.DONE or not run.file:
+        raise Http404
+    try:
+        handle = run.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    security_event_record(kind="export", user=request.user, request=request, what=run.export, via="background",
+                          run=run.pk, filters=run.params)
+    response = FileResponse(handle, as_attachment=True, filename=run.filename, content_type=XLSX_CONTENT_TYPE)
+    response["Cache-Control"] = "no-store"
+    return response

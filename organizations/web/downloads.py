@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 
-from ..exports.excel import XLSX_CONTENT_TYPE
-from ..models import ExportRun, JobStatus
+from ..exports.background import export_file_response
+from ..models import ExportRun
 from ..registry import registry
 from .base import scoped_to
 
@@ -33,19 +33,7 @@ def download_page(request, pk):
 @login_required
 @scoped_to(ExportRun)
 def download_file(request, pk):
-    from ..services.security import security_event_record
-
     run = _own(request, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    if run.status != JobStatus.DONE or not run.file:
-        raise Http404
-    try:
-        handle = run.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    security_event_record(kind="export", user=request.user, request=request, what=run.export, via="background",
-                          run=run.pk, filters=run.params)
-    response = FileResponse(handle, as_attachment=True, filename=run.filename, content_type=XLSX_CONTENT_TYPE)
-    response["Cache-Control"] = "no-store"
-    return response
+    return export_file_response(request, run)

@@ -338,7 +338,9 @@ def plan_progress_panel(user, plan: Plan, *, today: dt.date | None = None) -> Pl
     entries_qs = ProgressEntry.objects.visible_to(user).filter(plan=plan)
     entries = list(entries_qs.select_related("task", "author").prefetch_related(
         Prefetch("evidence", queryset=EvidenceFile.objects.order_by("pk")))[:PANEL_ENTRIES])
-    values = PolicyBook(periods.REPORT_POLICY_KEYS).for_organization(plan.organization)
+    # One read of the policy settings for the reports' and the visits' values.
+    values = PolicyBook(dict.fromkeys([*periods.REPORT_POLICY_KEYS, *VISIT_POLICY_KEYS])).for_organization(
+        plan.organization)
     designation = plan.designation
     expected = periods.expected_periods(
         status=designation.status, confirmed_on=periods.confirmed_on(designation),
@@ -362,8 +364,7 @@ def plan_progress_panel(user, plan: Plan, *, today: dt.date | None = None) -> Pl
     return PlanPanel(
         plan=plan, today=today, entries=entries, entry_count=entries_qs.count(), reports=reports,
         current_period=current,
-        visits=VisitTally(month_count, visits_required(
-            designation.status, PolicyBook(VISIT_POLICY_KEYS).for_organization(plan.organization))),
+        visits=VisitTally(month_count, visits_required(designation.status, values)),
         recent_visits=list(visits_qs.select_related("leader")[:3]),
         progress_open=progress_open(plan),
         can_add_progress=can(user, "progress", "create", plan),
