@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .caching import person_figures
 from .navigation import menu_for
 from .permissions import can
 from .scoping import grants_for
@@ -18,8 +19,10 @@ def navigation(request):
         "nav_can_run_jobs": can(user, "job", "run"),
         # The main menu of this user's roles (organizations.navigation): no query beyond the grants.
         "nav_menu": menu_for(user, getattr(getattr(request, "resolver_match", None), "view_name", "") or ""),
-        # Unread notifications: one query, only when the page shows it.
-        "nav_unread": SimpleLazyObject(lambda: user.notifications.filter(read_at__isnull=True).count()),
+        # Unread notifications: one query when the page shows it, kept a minute per person (afresh after their
+        # own writes, such as marking one read: organizations.caching).
+        "nav_unread": SimpleLazyObject(lambda: person_figures(
+            user, "unread", lambda: user.notifications.filter(read_at__isnull=True).count()).value),
     }
 
 

@@ -160,3 +160,23 @@ def test_the_dashboards_are_kept_until_the_person_writes(demo, login, settings):
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert client.get(api).json()["totals"]["overdue_tasks"] == 0
     assert client.get(reverse("rectification:dashboard")).content != page
+
+
+def test_the_unread_count_is_kept_until_the_person_reads(demo, login, settings):
+    from organizations.models import Notification
+
+    settings.PERSON_FIGURES_SECONDS = 60
+    user = demo.users["town_organizer"]
+    Notification.objects.filter(user=user).update(read_at=timezone.now())
+    client = login("town_organizer")
+
+    def badge():
+        found = re.search(r'data-unread="(\d+)"', client.get(reverse("organizations:notifications")).content.decode())
+        return int(found.group(1)) if found else 0
+
+    assert badge() == 0
+    Notification.objects.create(user=user, kind="reminder", title="报告即将到期", body="请提交双月报告。")
+    assert badge() == 0  # kept: shown within the minute
+    client.post(reverse("organizations:notifications"))  # the person marks everything read: a write
+    Notification.objects.create(user=user, kind="reminder", title="任务逾期", body="有任务逾期。")
+    assert badge() == 1
