@@ -121,3 +121,29 @@ def test_a_changed_password_ends_the_other_sessions(demo, settings):
     organizer.set_password("a-new-long-password-2026")
     organizer.save()
     assert other_device.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("username", ["county_admin", "town_organizer", "village_secretary", "contact_leader",
+                                      "county_leader", "city_reviewer", "other_county_admin"])
+def test_every_persona_sees_the_same_scope_with_kept_grants(demo, settings, username):
+    """The scope read through kept grants is the scope read afresh: the organizations and the ledger rows of the
+    API lists, for every demo persona."""
+    urls = ["/api/v1/organizations/?page_size=500", "/api/v1/ledger/designations/?page_size=500"]
+
+    def ids(client):
+        found = []
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            found.append(sorted(row["id"] for row in response.json()["results"]))
+        return found
+
+    user = demo.users[username]
+    settings.GRANTS_CACHE_SECONDS = 0
+    fresh = ids(client_of(user))
+    settings.GRANTS_CACHE_SECONDS = 300
+    client = client_of(user)
+    assert ids(client) == fresh
+    assert assignment_queries(client, reverse("organizations:list")) == 0  # kept
+    assert ids(client) == fresh
+    assert any(fresh)
