@@ -146,6 +146,9 @@ class ScopedFilterSet(BoundedFilterSet):
     """
 
     county_param = "county"
+    #: Other choice fields narrowed the same way (their model has a ``county``): name -> the help text shown
+    #: above county level, e.g. the ledger's rounds (one per county and year: 150 in a province).
+    county_narrowed: dict[str, str] = {}
 
     @property
     def form(self):
@@ -171,6 +174,17 @@ class ScopedFilterSet(BoundedFilterSet):
             field = form.fields["township"]
             field.queryset = field.queryset.filter(q)
             field.help_text = _("Choose a county first to pick one of its townships.")
+        for name, help_text in self.county_narrowed.items():
+            field = form.fields.get(name)
+            if isinstance(field, ModelChoiceField):
+                q = Q(pk__in=[])
+                if county is not None:
+                    q |= Q(county_id=county)
+                chosen = self._value(name)
+                if chosen is not None:
+                    q |= Q(pk=chosen)
+                field.queryset = field.queryset.filter(q)
+                field.help_text = help_text
         field = form.fields.get("organization")
         if isinstance(field, ModelChoiceField) and field.queryset.model is Organization:
             # A province holds ~52,000 organizations (2.4 MB of options): those of the chosen township (or

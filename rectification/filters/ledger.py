@@ -59,6 +59,9 @@ class DesignationFilter(ScopedFilterSet):
                                           choices=[("current", _("Weak organizations this round")),
                                                    ("confirmed", _("Confirmed, not withdrawn"))])
 
+    #: Above county level the rounds of the chosen county (and the chosen round) are the choices.
+    county_narrowed = {"round": _("Choose a county first to pick one of its rounds (or filter by year).")}
+
     class Meta:
         model = Designation
         fields = ["q", "round", "year", "status", "county", "township", "category", "overdue", "counted"]
