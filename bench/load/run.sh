@@ -6,6 +6,8 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_province REDIS_URL=redis://127.0.0.1:6379/3 \
 #       bash bench/load/run.sh [users=100] [duration=5m] [gunicorn workers=3]
 #
+# THREADS=n runs each gunicorn worker with n threads (gthread; 1: sync workers, as docker-compose.yml runs them).
+#
 # Needs the load generator's environment (bench/load/requirements.txt) in .venv-load or LOCUST=/path/to/locust.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +22,7 @@ export SECURE_HSTS_SECONDS=0 MEDIA_ROOT=${MEDIA_ROOT:-$OUT/media}
 
 .venv/bin/python manage.py collectstatic --no-input -v 0
 .venv/bin/python bench/load/accounts.py --output "$OUT/accounts.json"
-.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --timeout 60 \
+.venv/bin/gunicorn config.wsgi --bind 127.0.0.1:$PORT --workers "$WORKERS" --threads "${THREADS:-1}" --timeout 60 \
     --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 .venv/bin/celery -A config worker -P solo -l WARNING --logfile "$OUT/worker.log" &
