@@ -92,33 +92,6 @@ def person_page(view):
     return wrapper
 
 
-# ---------------------------------------------------------------------------------------------- grants
-
-#: Moved whenever an assignment or an organization is saved or deleted (organizations/signals.py): every
-#: person's kept grants are read afresh after any change that could alter one.
-GRANTS_VERSION = "grants-version"
-
-
-def shared_grants(user_id: int, load: Callable[[], tuple]) -> tuple:
-    """A person's grants (``scoping.grants_for``'s two queries), shared by every process for
-    ``GRANTS_CACHE_SECONDS`` under the grants' version: a request needs them first thing, and they change
-    only when an assignment or an organization changes, which moves the version. 0: always loaded."""
-    seconds = getattr(settings, "GRANTS_CACHE_SECONDS", 300)
-    if seconds <= 0:
-        return load()
-    key = f"grants:{user_id}:{cache.get(GRANTS_VERSION, 0)}"
-    found = cache.get(key)
-    if found is None:
-        found = load()
-        cache.set(key, found, seconds)
-    return found
-
-
-def grants_changed() -> None:
-    """An assignment or an organization changed: no kept grants are used again (a new version)."""
-    cache.set(GRANTS_VERSION, time.time_ns(), None)
-
-
 def note_person_wrote(user) -> None:
     """``user`` has just changed something: their cached figures are not used again. The mark outlives every
     entry computed before it (their time-out is ``PERSON_FIGURES_SECONDS``)."""

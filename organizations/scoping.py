@@ -91,28 +91,24 @@ class Grants:
 
 
 def grants_for(user) -> Grants:
-    """The user's role and object assignments, once per user object: from the shared cache
-    (``organizations.caching.shared_grants``, exact: any change of an assignment or an organization renews it)
-    or two queries."""
+    """Load (once per user object) the user's role and object assignments: two queries."""
     cached = getattr(user, "_scope_grants", None)
     if cached is not None:
         return cached
-    from .caching import shared_grants
-
-    divisions, organizations = shared_grants(user.pk, lambda: _load_grants(user.pk))
-    grants = Grants(divisions=list(divisions), organizations=list(organizations))
-    user._scope_grants = grants
-    return grants
-
-
-def _load_grants(user_id: int) -> tuple[list, list]:
     from .models import ObjectAssignment, RoleAssignment
 
-    return (
-        list(RoleAssignment.objects.filter(user_id=user_id).values_list("role", "division_id", "division__level")),
-        list(ObjectAssignment.objects.filter(user_id=user_id).values_list(
-            "role", "organization_id", "organization__division_id")),
+    grants = Grants(
+        divisions=list(
+            RoleAssignment.objects.filter(user_id=user.pk).values_list("role", "division_id", "division__level")
+        ),
+        organizations=list(
+            ObjectAssignment.objects.filter(user_id=user.pk).values_list(
+                "role", "organization_id", "organization__division_id"
+            )
+        ),
     )
+    user._scope_grants = grants
+    return grants
 
 
 def forget_grants(user) -> None:

@@ -115,8 +115,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend with the account of every request kept in the shared cache (organizations/backends.py).
-    "organizations.backends.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,7 +234,7 @@ REDIS_URL = env_str("REDIS_URL")
 # The cache every web and worker process shares: Redis (CACHE_URL, else the broker's REDIS_URL) when there is one,
 # else each process's memory (the embedded default: one process). It holds the sessions (cached_db: read from
 # the cache, written through to the database, so nobody is logged out when Redis restarts) and the short-lived
-# per-person figures of organizations/caching.py.
+# per-person figures and pages of organizations/caching.py.
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
 if CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
@@ -257,9 +256,6 @@ EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", 7)
 # The home page's to-do counts are kept this many seconds per person (afresh after their own writes): others'
 # changes show within it. 0: counted on every visit (organizations/caching.py).
 PERSON_FIGURES_SECONDS = env_int("PERSON_FIGURES_SECONDS", 60)
-# A person's grants (role and object assignments) are shared by every process this long; any change of an
-# assignment or an organization renews them at once (organizations/caching.py). 0: read on every request.
-GRANTS_CACHE_SECONDS = env_int("GRANTS_CACHE_SECONDS", 300)
 # A message not acknowledged (its worker was killed) is delivered again after visibility_timeout: longer
 # than the longest task (30 min) so a running task is not delivered twice, short enough to recover soon.
 # kombu looks for such messages every unacked_restore_interval × unacked_restore_throttle seconds (its

@@ -16,9 +16,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as production r
 # Figures and pages are counted on every request in the suite (a test that changes the ledger then reads a page
 # sees the change); tests/test_person_figures.py turns the minute's keeping on and tests it.
 PERSON_FIGURES_SECONDS = 0
-# Accounts and grants are read on every request too, so that the query-count tests count the worst case;
-# tests/test_shared_grants.py keeps them and tests the renewal and the scopes with them kept.
-GRANTS_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -364,3 +364,36 @@ def test_ledger_page_queries_do_not_grow(demo, next_round):
                        dt.date(2000, 1, 1))
     assert _count_queries(client, url) == small
     assert _count_queries(client, reverse("rectification:my-ledger")) == mine_small
+
+
+def test_above_county_the_round_and_township_choices_follow_the_chosen_county(login, demo):
+    """A city or province reviewer sees hundreds of rounds and thousands of townships: the ledger's filter offers
+    those of the chosen county (and the chosen round or township); a chosen round is accepted without a county.
+    A county admin is offered all of its own."""
+    from organizations.models import Division
+    from organizations.roles import Level
+    from rectification.models import Round
+
+    def choices(client, query=""):
+        response = client.get(f"{reverse('rectification:ledger')}{query}")
+        assert response.status_code == 200
+        fields = response.context["filter"].form.fields
+        return response, set(fields["round"].queryset), set(fields["township"].queryset)
+
+    client = login("city_reviewer")
+    _response, rounds, townships = choices(client)
+    assert rounds == set() and townships == set()
+    county_rounds = set(Round.objects.filter(county=demo.county1))
+    assert county_rounds
+    _response, rounds, townships = choices(client, f"?county={demo.county1.pk}")
+    assert rounds == county_rounds
+    assert townships == set(Division.objects.filter(parent=demo.county1, level=Level.TOWNSHIP))
+    chosen = Round.objects.filter(county=demo.county1).order_by("year").first()
+    response, rounds, _townships = choices(client, f"?round={chosen.pk}")
+    assert rounds == {chosen}
+    rows = list(response.context["object_list"])
+    assert rows and all(row.round_id == chosen.pk for row in rows)
+    assert "请先选择县（市、区），再选择其整顿批次（或按年度筛选）。" in response.content.decode()
+
+    _response, rounds, _townships = choices(login("county_admin"))
+    assert rounds == county_rounds
