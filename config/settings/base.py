@@ -232,14 +232,17 @@ API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 720)
 # Celery: broker from REDIS_URL. Without it (embedded default) tasks run in-process.
 REDIS_URL = env_str("REDIS_URL")
 # The cache every web and worker process shares: Redis (CACHE_URL, else the broker's REDIS_URL) when there is one,
-# else each process's memory (the embedded default: one process). It holds the sessions (cached_db: read from
-# the cache, written through to the database, so nobody is logged out when Redis restarts) and the short-lived
-# per-person figures and pages of organizations/caching.py.
+# else each process's memory (the embedded default: one process). It holds only what can be had again — the
+# short-lived per-person figures and pages of organizations/caching.py — so a Redis that is down or slow is a
+# miss, not an error (organizations/cache_backend.py; each command gives up after CACHE_TIMEOUT_MS).
+# Sessions stay in the database: a logout must not come back with a Redis restored from an old snapshot.
 CACHE_URL = env_str("CACHE_URL", REDIS_URL)
+CACHE_TIMEOUT_SECONDS = env_int("CACHE_TIMEOUT_MS", 500) / 1000
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                          "KEY_PREFIX": "portal", "TIMEOUT": 300}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    CACHES = {"default": {"BACKEND": "organizations.cache_backend.TolerantRedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "portal", "TIMEOUT": 300,
+                          "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                                      "socket_timeout": CACHE_TIMEOUT_SECONDS}}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)

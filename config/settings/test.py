@@ -12,7 +12,6 @@ DEBUG = False
 # Each test process's own memory, emptied before every test (conftest.py): ids repeat from test to test, so a
 # shared Redis would hand one test's cached figures to the next.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as production runs with Redis
 # Figures and pages are counted on every request in the suite (a test that changes the ledger then reads a page
 # sees the change); tests/test_person_figures.py turns the minute's keeping on and tests it.
 PERSON_FIGURES_SECONDS = 0
