@@ -256,7 +256,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
 # A background export's workbook is deleted this many days after the run finished (the run and its page stay).
 EXPORT_FILE_RETENTION_DAYS = env_int("EXPORT_FILE_RETENTION_DAYS", 7)
-# The home page's to-do counts are kept this many seconds per person (afresh after their own writes): others'
+# The home page, the leader and cadre dashboards (page and API), the to-do counts and the unread badge are kept
+# this many seconds per person (afresh after their own writes; the pages say when they were counted): others'
 # changes show within it. 0: counted on every visit (organizations/caching.py).
 PERSON_FIGURES_SECONDS = env_int("PERSON_FIGURES_SECONDS", 60)
 # A message not acknowledged (its worker was killed) is delivered again after visibility_timeout: longer
