@@ -35,66 +35,33 @@ def _failed(operation: str, exc: BaseException) -> None:
         logger.warning("cache %s failed (%s: %s); served without the cache", operation, type(exc).__name__, exc)
 
 
+def _tolerant(name: str, on_failure):
+    """``RedisCache.<name>``, answering ``on_failure(args)`` when Redis fails."""
+    method = getattr(RedisCache, name)
+
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except FAILURES as exc:
+            _failed(name, exc)
+            return on_failure(args, kwargs)
+
+    call.__name__ = name
+    return call
+
+
+def _default(args, kwargs):
+    return kwargs.get("default", args[1] if len(args) > 1 else None)
+
+
 class TolerantRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except FAILURES as exc:
-            _failed("get", exc)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except FAILURES as exc:
-            _failed("get_many", exc)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except FAILURES as exc:
-            _failed("has_key", exc)
-            return False
-
-    def set(self, key, value, timeout=None, version=None):  # noqa: DJ012 - the backend's own signature
-        try:
-            return super().set(key, value, timeout, version)
-        except FAILURES as exc:
-            _failed("set", exc)
-            return None
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except FAILURES as exc:
-            _failed("add", exc)
-            return False
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except FAILURES as exc:
-            _failed("set_many", exc)
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except FAILURES as exc:
-            _failed("touch", exc)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except FAILURES as exc:
-            _failed("delete", exc)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except FAILURES as exc:
-            _failed("delete_many", exc)
-            return None
+    # Reads: a miss. Writes: dropped (set_many: every key not set).
+    get = _tolerant("get", _default)
+    get_many = _tolerant("get_many", lambda args, kwargs: {})
+    has_key = _tolerant("has_key", lambda args, kwargs: False)
+    set = _tolerant("set", lambda args, kwargs: None)
+    add = _tolerant("add", lambda args, kwargs: False)
+    set_many = _tolerant("set_many", lambda args, kwargs: list(args[0]) if args else [])
+    touch = _tolerant("touch", lambda args, kwargs: False)
+    delete = _tolerant("delete", lambda args, kwargs: False)
+    delete_many = _tolerant("delete_many", lambda args, kwargs: None)
